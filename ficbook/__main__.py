@@ -1,0 +1,3 @@
+from ficbook.cli import main
+
+main()

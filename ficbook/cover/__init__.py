@@ -1,0 +1,1 @@
+"""Generated covers (Pillow). The cover issue makes these good; see covers/."""

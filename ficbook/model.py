@@ -1,0 +1,300 @@
+"""The document model: what every reader produces and every writer consumes.
+
+Frozen dataclasses only. Readers (plain text, HTML, EPUB) end here; nothing after this
+module knows which kind of file a story came from. Every block may carry the source
+line it came from so that diagnostics can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+StyleKind = Literal["em", "strong", "u", "s", "sub", "sup", "small-caps"]
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """Emphasis, strong, underline…: `kind` names the XHTML element to write."""
+
+    kind: StyleKind
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A forced line break inside a paragraph (poetry, letters, lyrics)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image inside a story; `resource` is packaged into the book."""
+
+    resource: Resource
+    alt: str = ""
+
+
+Inline = Union[Text, Styled, LineBreak, Image]
+
+
+def Emphasis(*children: Inline) -> Styled:  # noqa: N802 - reads like a constructor
+    return Styled("em", tuple(children))
+
+
+def Strong(*children: Inline) -> Styled:  # noqa: N802
+    return Styled("strong", tuple(children))
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """Bytes to put in the book (an image); `name` is a safe ASCII file name."""
+
+    name: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+
+# ---------------------------------------------------------------- blocks
+
+Align = Literal["center", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    line: int | None = None
+    align: Align | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SceneBreak:
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A letter, lyrics, a quoted document."""
+
+    blocks: tuple[Block, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Epigraph:
+    blocks: tuple[Paragraph, ...]
+    attribution: tuple[Inline, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    inlines: tuple[Inline, ...]
+    header: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: tuple[tuple[TableCell, ...], ...]
+    line: int | None = None
+
+
+NoteKind = Literal["author-note", "disclaimer", "summary", "feedback", "dedication"]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Set-apart material that is not story text: an author's note, a disclaimer…
+
+    Inside a chapter's blocks a note stands where the author put it (between scenes,
+    at the top or the end of a chapter). `label` is the author's own label, if any
+    ("A/N", "Author's Note"); the book uses its own consistent label.
+    """
+
+    kind: NoteKind
+    blocks: tuple[Block, ...]
+    label: str | None = None
+    line: int | None = None
+
+
+Block = Union[Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock, Table, Note]
+
+
+# ---------------------------------------------------------------- story
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str | None
+    blocks: tuple[Block, ...]
+    line: int | None = None
+    summary: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMeta:
+    title: str
+    authors: tuple[str, ...] = ()
+    rating: str | None = None
+    fandoms: tuple[str, ...] = ()  # "Category"/"Fandom"
+    pairings: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: str | None = None  # "Complete", "In progress"
+    series: str | None = None
+    language: str | None = None  # BCP 47, when the story says or the recipe sets it
+    source: str | None = None  # where it came from: a URL, an archive, a file name
+    published: str | None = None
+    # Labels the converter does not know ("Spoilers", "Beta"…), in order: kept on the card.
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    meta: StoryMeta
+    chapters: tuple[Chapter, ...]
+    summary: tuple[Block, ...] = ()
+    # Set apart before the text: disclaimers, leading author's notes, feedback requests.
+    front_notes: tuple[Note, ...] = ()
+    # Trailing notes after the last chapter (the author talking, not the story).
+    end_notes: tuple[Note, ...] = ()
+    path: str = ""  # the source file, for messages
+
+    @property
+    def words(self) -> int:
+        return sum(count_words(b) for c in self.chapters for b in c.blocks
+                   if not isinstance(b, Note))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Styled):
+            out.append(inline_text(node.children))
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+    return "".join(out)
+
+
+def block_text(block: Block) -> str:
+    """The plain text of a block, for word counts and 'nothing lost' checks."""
+    if isinstance(block, Paragraph):
+        return inline_text(block.inlines)
+    if isinstance(block, (BlockQuote, Note)):
+        return "\n".join(block_text(b) for b in block.blocks)
+    if isinstance(block, Epigraph):
+        return "\n".join([*(block_text(b) for b in block.blocks),
+                          inline_text(block.attribution)])
+    if isinstance(block, ListBlock):
+        return "\n".join(block_text(b) for item in block.items for b in item)
+    if isinstance(block, Table):
+        return "\n".join(inline_text(c.inlines) for row in block.rows for c in row)
+    return ""
+
+
+def count_words(block: Block) -> int:
+    return len(block_text(block).split())
+
+
+# ---------------------------------------------------------------- book
+
+
+@dataclass(frozen=True, slots=True)
+class BookMeta:
+    title: str
+    identifier: str  # urn:uuid:…
+    language: str
+    subtitle: str | None = None
+    editor: str | None = None
+    description: str | None = None
+    date: str | None = None  # ISO 8601 date
+    series: str | None = None
+    series_index: float | None = None
+    subjects: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # every story author, in order of first appearance
+    rating: str | None = None
+
+
+NotesPlacement = Literal["inline", "story-end", "appendix", "drop"]
+DisclaimerPlacement = Literal["story", "credits", "drop"]
+
+
+@dataclass(frozen=True, slots=True)
+class BookStory:
+    story: Story
+    number: int  # 1-based, in reading order: file names and ids derive from it
+    notes: NotesPlacement = "inline"
+    disclaimers: DisclaimerPlacement = "story"
+
+    @property
+    def key(self) -> str:
+        return f"s{self.number:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    title: str | None  # None: the anthology has no parts
+    stories: tuple[BookStory, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    meta: BookMeta
+    parts: tuple[Part, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # "author-note" -> "Author's note", …
+    css: str = ""  # the recipe's extra CSS
+
+    @property
+    def stories(self) -> tuple[BookStory, ...]:
+        return tuple(s for p in self.parts for s in p.stories)
+
+    def label(self, kind: str) -> str:
+        return dict(self.labels).get(kind) or DEFAULT_LABELS.get(kind, kind)
+
+
+DEFAULT_LABELS = {
+    "author-note": "Author's note",
+    "disclaimer": "Disclaimer",
+    "summary": "Summary",
+    "feedback": "Feedback",
+    "dedication": "Dedication",
+    "contents": "Contents",
+    "edited-by": "Edited by",
+    "rating": "Rating",
+    "category": "Category",
+    "pairing": "Pairing",
+    "characters": "Characters",
+    "warnings": "Warnings",
+    "genre": "Genre",
+    "status": "Status",
+    "words": "Words",
+    "chapters": "Chapters",
+    "source": "Source",
+    "tags": "Tags",
+    "by": "by",
+    "notes": "Notes",
+    "credits": "Credits",
+    "back-to-text": "Back to the text",
+    "unknown-author": "Anonymous",
+}

@@ -1,0 +1,183 @@
+"""Rendition + cover -> .epub bytes, and the atomic write of those bytes.
+
+ebooklib writes the OPF, the nav document and the NCX; we hand it finished bytes only
+(plain `EpubItem`s: `EpubHtml` would re-parse and rewrite our XHTML). Its zip is then
+re-packed deterministically: `mimetype` first and stored, fixed order, fixed times.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from datetime import datetime, time, timezone
+from importlib.resources import files
+from pathlib import Path
+
+from ebooklib import epub
+
+from ficbook.errors import OutputError
+from ficbook.model import Book
+from ficbook.xhtml import NavEntry, Rendition
+
+CSS_NAME = "styles/book.css"
+
+
+def stylesheet(book: Book) -> bytes:
+    css = files("ficbook").joinpath("book.css").read_text("utf-8")
+    if book.css:
+        css += "\n/* from the recipe */\n" + book.css + "\n"
+    return css.encode("utf-8")
+
+
+def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | None) -> bytes:
+    """`cover` is (image bytes, media type, file name under images/)."""
+    m = book.meta
+    eb = epub.EpubBook()
+    eb.set_identifier(m.identifier)
+    eb.set_title(m.title)
+    eb.set_language(m.language)
+    if m.editor:
+        eb.add_metadata("DC", "contributor", m.editor, {"id": "editor"})
+        eb.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
+                                              "scheme": "marc:relators"})
+    for i, author in enumerate(m.authors, 1):
+        eb.add_metadata("DC", "creator", author, {"id": f"creator{i:02d}"})
+        eb.add_metadata(None, "meta", "aut", {"refines": f"#creator{i:02d}", "property": "role",
+                                              "scheme": "marc:relators"})
+    if m.description:
+        eb.add_metadata("DC", "description", m.description)
+    if m.date:
+        eb.add_metadata("DC", "date", m.date)
+    for subject in m.subjects:
+        eb.add_metadata("DC", "subject", subject)
+    eb.add_metadata("DC", "publisher", "ficbook")
+    if m.series:
+        eb.add_metadata(None, "meta", m.series, {"property": "belongs-to-collection",
+                                                 "id": "series"})
+        eb.add_metadata(None, "meta", "series", {"refines": "#series",
+                                                 "property": "collection-type"})
+        eb.add_metadata(None, "meta", "", {"name": "calibre:series", "content": m.series})
+        if m.series_index is not None:
+            index = _number(m.series_index)
+            eb.add_metadata(None, "meta", index, {"refines": "#series",
+                                                  "property": "group-position"})
+            eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
+    _accessibility(eb)
+
+    eb.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
+                              content=stylesheet(book)))
+    if cover:
+        data, media_type, name = cover
+        image = epub.EpubItem(uid="cover-image", file_name=f"images/{name}",
+                              media_type=media_type, content=data)
+        image.properties = ["cover-image"]
+        eb.add_item(image)
+        eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for res in rendition.resources:
+        eb.add_item(epub.EpubItem(uid=f"img-{_id(res.name)}", file_name=f"images/{res.name}",
+                                  media_type=res.media_type, content=res.data))
+    spine: list[epub.EpubItem | str] = []
+    for doc in rendition.documents:
+        item = epub.EpubItem(uid=doc.uid, file_name=doc.name,
+                             media_type="application/xhtml+xml", content=doc.content)
+        eb.add_item(item)
+        if doc.in_spine:
+            spine.append(item)
+    if not rendition.nav or not spine:
+        raise OutputError("nothing to write: the book has no contents")
+    eb.toc = _toc(rendition.nav, [0])
+    eb.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=book.label("contents"))
+    eb.add_item(nav)
+    eb.spine = spine
+    eb.guide = [{"type": "cover", "href": "text/cover.xhtml", "title": "Cover"}] if cover else []
+    eb.guide.append({"type": "toc", "href": "text/contents.xhtml", "title": book.label("contents")})
+    first_story = next((d.name for d in rendition.documents if d.name.endswith("-card.xhtml")), None)
+    if first_story:
+        eb.guide.append({"type": "text", "href": first_story, "title": "Start"})
+
+    raw = io.BytesIO()
+    mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
+                             tzinfo=timezone.utc)
+    epub.write_epub(raw, eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
+    return rezip(raw.getvalue(), mtime)
+
+
+def _accessibility(eb: epub.EpubBook) -> None:
+    for prop, value in (
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary",
+         "Text with headings, a table of contents and navigation by story and chapter. "
+         "The cover image repeats the title shown as text on the title page."),
+    ):
+        eb.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
+    out: list = []
+    for e in entries:
+        counter[0] += 1
+        if e.children:
+            section = epub.Section(e.title, href=e.href)
+            out.append((section, _toc(e.children, counter)))
+        else:
+            out.append(epub.Link(e.href, e.title, f"nav{counter[0]:04d}"))
+    return out
+
+
+def rezip(data: bytes, when: datetime) -> bytes:
+    """Re-pack with `mimetype` first and stored, entries in a fixed order, fixed times."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    order = ["mimetype", "META-INF/container.xml"]
+    rest = sorted(n for n in names if n not in order)
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in [n for n in order if n in names] + rest:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(name), compresslevel=9 if name != "mimetype" else None)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written book."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(path.parent)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write the book: {exc.strerror or exc}", file=str(path)) from None
+        raise
+
+
+def _id(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name)
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)

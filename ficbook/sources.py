@@ -1,0 +1,42 @@
+"""Reading story files: bytes in, text or a parsed story out. The only place that opens stories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ficbook.errors import StoryError
+
+# A story file larger than this is refused with a clear message rather than read whole.
+MAX_STORY_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    data: bytes
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def read_source(path: Path, display: str | None = None) -> Source:
+    name = display or str(path)
+    try:
+        if path.is_dir():
+            raise StoryError("is a folder, not a story file", file=name)
+        size = path.stat().st_size
+        if size > MAX_STORY_BYTES:
+            raise StoryError(f"story is {size // (1024 * 1024)} MB; the limit is "
+                             f"{MAX_STORY_BYTES // (1024 * 1024)} MB", file=name)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StoryError("story file not found (check `path:` in the recipe)", file=name) from None
+    except PermissionError:
+        raise StoryError("story file is not readable (permission denied)", file=name) from None
+    except OSError as exc:
+        raise StoryError(f"cannot read story file: {exc.strerror or exc}", file=name) from None
+    if not data.strip():
+        raise StoryError("story file is empty", file=name)
+    return Source(path=path, data=data)
