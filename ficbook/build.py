@@ -17,6 +17,13 @@ from ficbook.xhtml import render
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    out_dir: Path | None = None  # default: build/ beside the recipes' folder
+    kepub: bool = False  # also NAME.kepub.epub for Kobo
+    azw3: bool = False  # also NAME.azw3 for Kindle (needs calibre's ebook-convert)
+
+
+@dataclass(frozen=True)
 class BuildResult:
     recipe: Path
     output: Path
@@ -32,18 +39,30 @@ def output_path(recipe_path: Path, out_dir: Path | None) -> Path:
     return folder / f"{recipe_path.stem}.epub"
 
 
-def build(recipe_path: Path, out_dir: Path | None = None) -> BuildResult:
+def build(recipe_path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     recipe = load_recipe(recipe_path)
     results = [convert_story(recipe, entry) for entry in recipe.all_stories]
     book = assemble(recipe, [r.story for r in results])
     cover = make_cover(book, recipe)
     rendition = render(book, cover[2])
     data = package(book, rendition, cover)
-    output = output_path(recipe_path, out_dir)
+    output = output_path(recipe_path, options.out_dir)
     write_atomic(output, data)
+    write_device_outputs(output, data, options)
     diagnostics = tuple(d for r in results for d in r.diagnostics)
     return BuildResult(recipe_path, output, len(book.stories),
                        sum(s.story.words for s in book.stories), len(data), diagnostics)
+
+
+def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> None:
+    if options.kepub:
+        from ficbook.kepub import kepubify
+
+        write_atomic(output.with_name(output.stem + ".kepub.epub"), kepubify(data))
+    if options.azw3:
+        from ficbook.azw3 import convert_azw3
+
+        convert_azw3(output, output.with_suffix(".azw3"))
 
 
 def convert_story(recipe: Recipe, entry: StoryEntry) -> ConvertResult:

@@ -66,6 +66,9 @@ def build(
                                                 show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Run EPUBCheck on each book; any "
                                         "message, warning included, fails the build.")] = False,
+    kepub: Annotated[bool, typer.Option("--kepub", help="Also write NAME.kepub.epub for Kobo.")] = False,
+    azw3: Annotated[bool, typer.Option("--azw3", help="Also write NAME.azw3 for Kindle "
+                                       "(needs calibre's ebook-convert).")] = False,
 ) -> None:
     """Build each RECIPE into OUT/<recipe-name>.epub.
 
@@ -75,13 +78,15 @@ def build(
 
       ficbook build recipes/spuffy.yaml recipes/bangel.yaml --out books/ --check
     """
+    from ficbook.build import BuildOptions
     from ficbook.build import build as build_book
 
+    options = BuildOptions(out_dir=out, kepub=kepub, azw3=azw3)
     failed: list[int] = []
     built = []
     for recipe in recipes:
         try:
-            result = build_book(recipe, out)
+            result = build_book(recipe, options)
         except FicbookError as exc:
             if _debug:
                 raise
