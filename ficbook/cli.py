@@ -120,6 +120,10 @@ def build(
         raise typer.Exit(failed[0] if len(set(failed)) == 1 else int(ExitCode.FAILED))
 
 
+# Commands that live in their own modules (one line each; keep this block together).
+# (none yet)
+
+
 def main() -> None:
     try:
         app()

@@ -165,7 +165,7 @@ class Fit:
 
 def fit_text(text: str, measure_at: Callable[[int], Measure], height_of: Callable[[int, int], float],
              max_width: float, max_height: float, min_size: int, max_size: int,
-             max_lines: int | None = None) -> Fit | None:
+             max_lines: int | None = None, allow_split: bool = False) -> Fit | None:
     """The largest size in [min_size, max_size] at which `text` wraps within the box.
 
     `measure_at(size)` gives a width function for that size; `height_of(size, lines)`
@@ -173,7 +173,7 @@ def fit_text(text: str, measure_at: Callable[[int], Measure], height_of: Callabl
     whole pixel sizes finds the answer. None if even `min_size` does not fit.
     """
     def attempt(size: int) -> Fit | None:
-        lines = wrap(text, measure_at(size), max_width)
+        lines = wrap(text, measure_at(size), max_width, allow_split)
         if lines is None or (max_lines and len(lines) > max_lines):
             return None
         if height_of(size, len(lines)) > max_height:
