@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ficbook.cover.options import CoverOptions
@@ -97,6 +97,13 @@ class Recipe(_Model):
     def _lang(cls, v: str) -> str:
         return _check_language(v)
 
+    @field_validator("stories")
+    @classmethod
+    def _not_empty(cls, v: list[StoryEntry]) -> list[StoryEntry]:
+        if not v:
+            raise ValueError("the list is empty: add at least one story (`- path: story.txt`)")
+        return v
+
     @model_validator(mode="after")
     def _has_stories(self) -> Recipe:
         if self.stories and self.parts:
@@ -164,7 +171,11 @@ def load_recipe(path: Path) -> Recipe:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RecipeError(f"recipe is not UTF-8 (byte {exc.start})", file=name) from None
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise RecipeError(f"recipe is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                          file=name, line=line, col=col) from None
     return parse_recipe(text, path)
 
 
@@ -194,10 +205,13 @@ def parse_recipe(text: str, path: Path) -> Recipe:
         plain = _plain(data, depth=0)
     except _TooDeep:
         raise RecipeError("recipe is nested too deeply or has too many aliases", file=name) from None
+    except _BadTag as exc:
+        raise RecipeError(f"YAML tag {exc} is not allowed in a recipe", file=name) from None
     try:
         recipe = Recipe.model_validate(plain)
     except ValidationError as exc:
-        lines = [_format_error(err, data, name) for err in exc.errors()]
+        errors = sorted((_locate(err, data) for err in exc.errors()), key=lambda e: e[0])
+        lines = [_format_error(err, pos, name) for pos, err in errors]
         raise RecipeError(f"{len(lines)} problem{'s' if len(lines) > 1 else ''} in recipe",
                           file=name, details=tuple(lines)) from None
     return recipe.model_copy(update={"source": path})
@@ -207,7 +221,13 @@ class _TooDeep(Exception):
     pass
 
 
+class _BadTag(Exception):
+    pass
+
+
 _MAX_NODES = 100_000
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+               ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "omap")}
 
 
 def _plain(node: Any, depth: int, budget: list[int] | None = None) -> Any:
@@ -216,10 +236,15 @@ def _plain(node: Any, depth: int, budget: list[int] | None = None) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > 50:
         raise _TooDeep
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag and tag not in _PLAIN_TAGS:
+        raise _BadTag(tag.replace("tag:yaml.org,2002:", "!!"))
     if isinstance(node, dict):
         return {str(k): _plain(v, depth + 1, budget) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v, depth + 1, budget) for v in node]
+    if isinstance(node, TaggedScalar):
+        return node.value
     if isinstance(node, dt.datetime):
         return node.date()
     return node
@@ -230,10 +255,18 @@ def _dup_key(message: str) -> str:
     return f"{m.group(1)!r}" if m else ""
 
 
-def _format_error(err: dict[str, Any], data: CommentedMap, name: str) -> str:
+def _locate(err: Any, data: CommentedMap) -> tuple[tuple[int, int], Any]:
+    loc = tuple(err["loc"])
+    line, col = _position(data, loc, key=err["type"] == "extra_forbidden")
+    err = {**err, "_data": data}
+    return (line or 0, col or 0), err
+
+
+def _format_error(err: dict[str, Any], pos: tuple[int, int], name: str) -> str:
     loc = tuple(err["loc"])
     kind = err["type"]
-    line, col = _position(data, loc, key=kind == "extra_forbidden")
+    data = err["_data"]
+    line, col = pos
     dotted = ".".join(str(p) for p in loc) or "(top)"
     if kind == "extra_forbidden":
         message = f"unknown key{_did_you_mean(data, loc)}"
