@@ -35,6 +35,7 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     """`cover` is (image bytes, media type, file name under images/)."""
     m = book.meta
     eb = epub.EpubBook()
+    eb.FOLDER_NAME = "epub"  # markup.md: lower-case names inside the zip
     eb.set_identifier(m.identifier)
     eb.set_title(m.title)
     eb.set_language(m.language)
