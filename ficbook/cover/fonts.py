@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,9 +25,27 @@ _SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), P
                      Path("/System/Library/Fonts"), Path("C:/Windows/Fonts"))
 
 
+@dataclass(frozen=True, slots=True)
+class FontSpec:
+    """A font file, and for a variable font the instance to use."""
+
+    path: Path
+    weight: int | None = None  # the wght axis
+    opsz: float | None = None  # the opsz axis: 60 is Source Serif's display cut
+
+
 @lru_cache(maxsize=256)
-def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
+def font(spec: FontSpec, size: int) -> ImageFont.FreeTypeFont:
+    f = ImageFont.truetype(str(spec.path), size, layout_engine=LAYOUT)
+    if spec.weight is not None or spec.opsz is not None:
+        axes = f.get_variation_axes()
+        values = []
+        for axis in axes:
+            name = axis["name"]
+            wanted = {b"Weight": spec.weight, b"Optical Size": spec.opsz}.get(name)
+            values.append(axis["default"] if wanted is None else wanted)
+        f.set_variation_by_axes(values)
+    return f
 
 
 @lru_cache(maxsize=64)

@@ -17,6 +17,7 @@ from ruamel.yaml.error import YAMLError
 
 import ficbook
 from ficbook.cover.colour import RGB, is_hex_colour, parse_hex
+from ficbook.cover.fonts import FontSpec
 from ficbook.errors import FicbookError
 
 TEXT_ROLES = ("series", "title", "subtitle", "credit_label", "credit", "count")
@@ -107,7 +108,7 @@ class Style:
     name: str
     label: str
     description: str
-    fonts: dict[str, Path]
+    fonts: dict[str, FontSpec]
     margin: float
     align: str  # center | left
     palettes: tuple[Palette, ...]
@@ -165,12 +166,15 @@ def _colour_ref(value: Any, where: str) -> str:
 def _parse_style(name: str, data: Any, folder: Path, path: Path) -> Style:
     if not isinstance(data, dict):
         raise ValueError("the file must be a mapping")
-    fonts: dict[str, Path] = {}
-    for key, file in (_get(data, "fonts", {}, dict)).items():
-        font_path = folder / "fonts" / str(file)
+    fonts: dict[str, FontSpec] = {}
+    for key, spec in (_get(data, "fonts", {}, dict)).items():
+        spec = spec if isinstance(spec, dict) else {"file": spec}
+        font_path = folder / "fonts" / str(spec["file"])
         if not font_path.is_file():
             raise ValueError(f"fonts.{key}: {font_path} not found")
-        fonts[str(key)] = font_path
+        weight, opsz = spec.get("weight"), spec.get("opsz")
+        fonts[str(key)] = FontSpec(font_path, None if weight is None else int(weight),
+                                   None if opsz is None else float(opsz))
     margin = float(_get(data, "margin", 0.1))
     if margin < MIN_MARGIN:
         raise ValueError(f"margin: at least {MIN_MARGIN}, got {margin}")
@@ -204,7 +208,7 @@ def _parse_canvas(data: dict[str, Any], i: int) -> CanvasOrnament:
                           size=int(data.get("size", 40)))
 
 
-def _parse_block(data: dict[str, Any], i: int, fonts: dict[str, Path]) -> Block:
+def _parse_block(data: dict[str, Any], i: int, fonts: dict[str, FontSpec]) -> Block:
     region = data.get("region", [0.1, 0.9])
     top, bottom = float(region[0]), float(region[1])
     if not 0 <= top < bottom <= 1:
@@ -222,7 +226,7 @@ def _parse_block(data: dict[str, Any], i: int, fonts: dict[str, Path]) -> Block:
     return Block(top=top, bottom=bottom, valign=valign, items=items, panel=panel)
 
 
-def _parse_item(data: dict[str, Any], where: str, fonts: dict[str, Path]) -> Item:
+def _parse_item(data: dict[str, Any], where: str, fonts: dict[str, FontSpec]) -> Item:
     if "text" in data:
         role = data["text"]
         if role not in TEXT_ROLES:
