@@ -191,7 +191,19 @@ def fit_text(text: str, measure_at: Callable[[int], Measure], height_of: Callabl
             lo, found = mid, fit
         else:
             hi = mid - 1
+    # A lone last word ("…Winter / Woods") is worth a slightly smaller title, not a much smaller one.
+    if has_orphan(found.lines):
+        for size in range(found.size - 2, max(min_size, round(found.size * 0.8)) - 1, -2):
+            fit = attempt(size)
+            if fit is not None and not has_orphan(fit.lines):
+                return fit
     return found
+
+
+def has_orphan(lines: Sequence[str]) -> bool:
+    """A one-word last line where another word could have joined it."""
+    return (len(lines) > 1 and len(lines[-1].split()) == 1
+            and sum(len(line.split()) for line in lines) > len(lines))
 
 
 def shrink_to_width(text: str, measure_at: Callable[[int], Measure], max_width: float,

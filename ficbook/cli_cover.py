@@ -1,0 +1,99 @@
+"""`ficbook cover RECIPE`: render a recipe's cover alone, with a sheet to judge it by."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from PIL import Image
+from pydantic import ValidationError
+
+from ficbook.errors import FicbookError
+
+
+def cover(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (.yaml).", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Cover file (.jpg or .png) "
+                                                   "[default: build/<recipe>-cover.jpg beside the "
+                                                   "recipes' folder].", show_default=False)] = None,
+    style: Annotated[Optional[str], typer.Option("--style", help="Cover style to use instead of the "
+                                                 "recipe's (a name from covers/).",
+                                                 show_default=False)] = None,
+) -> None:
+    """Render RECIPE's cover, and OUTPUT-sheet.png: the cover beside its 160 px thumbnail.
+
+    [bold]Examples[/bold]
+
+      ficbook cover recipes/spuffy.yaml            [dim]# build/spuffy-cover.jpg + -sheet.png[/dim]
+
+      ficbook cover recipes/spuffy.yaml --style band -o /tmp/band.png
+    """
+    from ficbook.cover.options import CoverOptions
+    from ficbook.cover.render import render_cover_with_diagnostics
+    from ficbook.cover.sheet import contact_sheet
+    from ficbook.recipe import load_recipe
+
+    try:
+        book = load_recipe(recipe)
+        options = book.cover
+        if style is not None:
+            try:
+                options = CoverOptions.model_validate({**options.model_dump(exclude_unset=True), "style": style})
+            except ValidationError as exc:
+                message = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                raise typer.BadParameter(message, param_hint="--style") from None
+        data, media_type, diagnostics = render_cover_with_diagnostics(
+            cover_text(book), options, base_dir=recipe.resolve().parent)
+        target = output or recipe.resolve().parent.parent / "build" / f"{recipe.stem}-cover.jpg"
+        data = _as_format(data, media_type, target)
+        sheet_path = target.with_name(f"{target.stem}-sheet.png")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            with Image.open(io.BytesIO(data)) as im:
+                contact_sheet(im.convert("RGB")).save(sheet_path, "PNG", optimize=True)
+        except OSError as exc:
+            from ficbook.errors import OutputError
+
+            raise OutputError(f"cannot write the cover: {exc}", file=str(target)) from exc
+    except FicbookError as exc:
+        print(f"ficbook: {exc}", file=sys.stderr)
+        for detail in exc.details:
+            print(f"  {detail}", file=sys.stderr)
+        raise typer.Exit(int(exc.exit_code)) from None
+    for d in diagnostics:
+        print(d.format(), file=sys.stderr)
+    print(f"{target}  {len(data) / 1024:,.0f} KB\n{sheet_path}")
+
+
+def cover_text(book):  # book: ficbook.recipe.Recipe
+    """The words for the cover from a recipe (authors: the stories' `author:` overrides)."""
+    from ficbook.cover.render import CoverText
+
+    stories = list(book.all_stories)
+    authors = tuple(dict.fromkeys(s.author for s in stories if getattr(s, "author", None)))
+    return CoverText(
+        title=book.title, subtitle=book.subtitle, editor=book.editor, authors=authors,
+        series=book.series.name if book.series else None,
+        series_index=book.series.index if book.series else None,
+        story_count=len(stories),
+    )
+
+
+def _as_format(data: bytes, media_type: str, target: Path) -> bytes:
+    """Re-encode when the file name asks for the other format (.png for a JPEG cover…)."""
+    want = "image/png" if target.suffix.lower() == ".png" else "image/jpeg"
+    if want == media_type:
+        return data
+    with Image.open(io.BytesIO(data)) as im:
+        rgb = im.convert("RGB")
+    if want == "image/png":
+        buf = io.BytesIO()
+        rgb.save(buf, "PNG", optimize=True)
+        return buf.getvalue()
+    from ficbook.cover.render import encode_jpeg
+
+    return encode_jpeg(rgb)
