@@ -97,6 +97,22 @@ class Recipe(_Model):
     def _lang(cls, v: str) -> str:
         return _check_language(v)
 
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_labels(v)
+
+    @field_validator("css")
+    @classmethod
+    def _css(cls, v: str | None) -> str | None:
+        if v:
+            from ficbook.csslint import lint_css
+
+            problems = lint_css(v)
+            if problems:
+                raise ValueError("CSS that e-readers reject: " + "; ".join(problems))
+        return v
+
     @field_validator("stories")
     @classmethod
     def _not_empty(cls, v: list[StoryEntry]) -> list[StoryEntry]:
@@ -134,6 +150,20 @@ class Recipe(_Model):
             return self.identifier
         key = f"ficbook:{self.title}:{self.editor or ''}:{self.source.name if self.source else ''}"
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def _check_labels(v: dict[str, str]) -> dict[str, str]:
+    from ficbook.model import DEFAULT_LABELS
+
+    problems = []
+    for key in v:
+        if key not in DEFAULT_LABELS:
+            close = difflib.get_close_matches(key, list(DEFAULT_LABELS), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            problems.append(f"unknown label `{key}`{hint}")
+    if problems:
+        raise ValueError("; ".join(problems) + "; known labels: " + ", ".join(DEFAULT_LABELS))
+    return v
 
 
 def _check_language(v: str) -> str:
@@ -214,7 +244,28 @@ def parse_recipe(text: str, path: Path) -> Recipe:
         lines = [_format_error(err, pos, name) for pos, err in errors]
         raise RecipeError(f"{len(lines)} problem{'s' if len(lines) > 1 else ''} in recipe",
                           file=name, details=tuple(lines)) from None
-    return recipe.model_copy(update={"source": path})
+    recipe = recipe.model_copy(update={"source": path})
+    _refuse_duplicates(recipe, data, name)
+    return recipe
+
+
+def _refuse_duplicates(recipe: Recipe, data: CommentedMap, name: str) -> None:
+    """The same story file twice in one book is a mistake, not an anthology."""
+    if recipe.parts:
+        places = [("parts", i, "stories", j) for i, p in enumerate(recipe.parts)
+                  for j in range(len(p.stories))]
+    else:
+        places = [("stories", j) for j in range(len(recipe.stories))]
+    seen: dict[Path, int] = {}
+    for n, (entry, loc) in enumerate(zip(recipe.all_stories, places)):
+        target = recipe.story_path(entry)
+        if target in seen:
+            line, col = _position(data, loc, key=False)
+            first = recipe.all_stories[seen[target]].path
+            raise RecipeError(f"{'.'.join(map(str, loc))}: story listed twice: {entry.path} "
+                              f"(also story {seen[target] + 1}, {first})", file=name,
+                              line=line, col=col)
+        seen[target] = n
 
 
 class _TooDeep(Exception):

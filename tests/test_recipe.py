@@ -137,3 +137,12 @@ def test_sample_recipes_are_valid_and_their_stories_exist(path: Path):
     assert recipe.all_stories
     for entry in recipe.all_stories:
         assert recipe.story_path(entry).is_file(), entry.path
+
+
+def test_a_story_listed_twice_is_an_error_at_its_second_place():
+    assert problems("title: X\nstories:\n  - path: a.txt\n  - path: b.txt\n  - path: ./a.txt\n") == [
+        "r.yaml:5:5: stories.2: story listed twice: ./a.txt (also story 1, a.txt)"]
+    text = ("title: X\nparts:\n  - title: P\n    stories:\n      - path: a.txt\n"
+            "  - title: Q\n    stories:\n      - path: a.txt\n")
+    assert problems(text) == [
+        "r.yaml:8:9: parts.1.stories.0: story listed twice: a.txt (also story 1, a.txt)"]
