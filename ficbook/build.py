@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ficbook.assemble import assemble
+from ficbook.cache import StoryMemo, output_path
 from ficbook.convert import ConvertOptions, ConvertResult, convert
 from ficbook.cover.render import CoverText, render_cover
-from ficbook.errors import Diagnostic
+from ficbook.errors import Diagnostic, OutputError
 from ficbook.model import Book
 from ficbook.package import package, write_atomic
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.sources import read_source
 from ficbook.xhtml import render
+
+__all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
+
+# The stages of one build, in order, as reported to `on_stage`.
+STAGES = ("recipe", "convert", "assemble", "cover", "render", "package", "write")
 
 
 @dataclass(frozen=True)
@@ -31,44 +38,75 @@ class BuildResult:
     words: int
     size: int
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    # Every file that made the book (recipe, stories, cover style, fonts, pictures) and
+    # every file written: what the incremental cache compares.
+    inputs: tuple[Path, ...] = field(default=())
+    outputs: tuple[Path, ...] = field(default=())
 
 
-def output_path(recipe_path: Path, out_dir: Path | None) -> Path:
-    """`--out DIR`, else `build/` beside the recipes' folder (recipes/x.yaml -> build/x.epub)."""
-    folder = out_dir if out_dir is not None else recipe_path.resolve().parent.parent / "build"
-    return folder / f"{recipe_path.stem}.epub"
+def _silent(stage: str) -> None:
+    pass
 
 
-def build(recipe_path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
+          on_stage: Callable[[str], None] = _silent, memo: StoryMemo | None = None) -> BuildResult:
+    """`on_stage` is called as each stage starts; `memo` shares converted stories between books."""
+    on_stage("recipe")
     recipe = load_recipe(recipe_path)
-    results = [convert_story(recipe, entry) for entry in recipe.all_stories]
+    on_stage("convert")
+    results = [convert_story(recipe, entry, memo) for entry in recipe.all_stories]
+    on_stage("assemble")
     book = assemble(recipe, [r.story for r in results])
+    on_stage("cover")
     cover = make_cover(book, recipe)
+    on_stage("render")
     rendition = render(book, cover[2])
+    on_stage("package")
     data = package(book, rendition, cover)
+    on_stage("write")
     output = output_path(recipe_path, options.out_dir)
+    refuse_overwriting_inputs(output, recipe)
     write_atomic(output, data)
-    write_device_outputs(output, data, options)
+    outputs = (output, *write_device_outputs(output, data, options))
     diagnostics = tuple(d for r in results for d in r.diagnostics)
+    inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
     return BuildResult(recipe_path, output, len(book.stories),
-                       sum(s.story.words for s in book.stories), len(data), diagnostics)
+                       sum(s.story.words for s in book.stories), len(data), diagnostics,
+                       inputs=inputs, outputs=outputs)
 
 
-def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> None:
+def refuse_overwriting_inputs(output: Path, recipe: Recipe) -> None:
+    inputs = {recipe.story_path(e) for e in recipe.all_stories}
+    if recipe.source:
+        inputs.add(recipe.source.resolve())
+    if output.resolve() in inputs:
+        raise OutputError("the book would overwrite one of its own input files; "
+                          "use --out to write it elsewhere", file=str(output))
+
+
+def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> tuple[Path, ...]:
+    """Writes the Kobo and Kindle copies asked for; returns their paths."""
+    written: list[Path] = []
     if options.kepub:
         from ficbook.kepub import kepubify
 
-        write_atomic(output.with_name(output.stem + ".kepub.epub"), kepubify(data))
+        kepub = output.with_name(output.stem + ".kepub.epub")
+        write_atomic(kepub, kepubify(data))
+        written.append(kepub)
     if options.azw3:
         from ficbook.azw3 import convert_azw3
 
         convert_azw3(output, output.with_suffix(".azw3"))
+        written.append(output.with_suffix(".azw3"))
+    return tuple(written)
 
 
-def convert_story(recipe: Recipe, entry: StoryEntry) -> ConvertResult:
+def convert_story(recipe: Recipe, entry: StoryEntry, memo: StoryMemo | None = None) -> ConvertResult:
     path = recipe.story_path(entry)
-    source = read_source(path, display=_display(path))
-    return convert(source, convert_options(recipe, entry))
+    options = convert_options(recipe, entry)
+    if memo is not None:
+        return memo.convert(path, _display(path), options)
+    return convert(read_source(path, display=_display(path)), options)
 
 
 def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
@@ -85,6 +123,25 @@ def make_cover(book: Book, recipe: Recipe) -> tuple[bytes, str, str]:
                      story_count=len(book.stories))
     data, media_type = render_cover(text, recipe.cover)
     return data, media_type, "cover.jpg" if media_type == "image/jpeg" else "cover.png"
+
+
+def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:
+    """The files the cover is made from: a finished cover, or the style, its fonts, a picture."""
+    from ficbook.cover.style import covers_dir
+
+    c = recipe.cover
+    if c.file is not None:
+        return ((recipe.base_dir / Path(c.file).expanduser()).resolve(),)
+    folder = covers_dir()
+    paths = [folder / f"{c.style}.yaml"]
+    # Every font under covers/: a style names its fonts, but the set is small and a font
+    # swapped under the same name must rebuild too.
+    fonts = folder / "fonts"
+    if fonts.is_dir():
+        paths += sorted(p for p in fonts.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
+    if c.image is not None:
+        paths.append((recipe.base_dir / Path(c.image).expanduser()).resolve())
+    return tuple(paths)
 
 
 def _display(path: Path) -> str:

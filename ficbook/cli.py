@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -60,7 +61,9 @@ def main_options(
 
 @app.command()
 def build(
-    recipes: Annotated[list[Path], typer.Argument(help="Recipe files (.yaml).", show_default=False)],
+    recipes: Annotated[list[str], typer.Argument(help="Recipe files (.yaml), folders of recipes, "
+                                                 "or globs such as 'shelf/**/*.yaml'.",
+                                                 show_default=False, metavar="RECIPES...")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the books "
                                                 "[default: build/ beside the recipes' folder].",
                                                 show_default=False)] = None,
@@ -69,55 +72,92 @@ def build(
     kepub: Annotated[bool, typer.Option("--kepub", help="Also write NAME.kepub.epub for Kobo.")] = False,
     azw3: Annotated[bool, typer.Option("--azw3", help="Also write NAME.azw3 for Kindle "
                                        "(needs calibre's ebook-convert).")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, show_default=False,
+                                                help="Books built at once [default: all cores].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every book, even those "
+                                        "whose recipe, stories and cover are unchanged.")] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first book that "
+                                            "fails (books being built are finished).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; "
+                                        "problems still go to stderr.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout "
+                                          "(for scripts).")] = False,
 ) -> None:
-    """Build each RECIPE into OUT/<recipe-name>.epub.
+    """Build each RECIPE into OUT/<recipe-name>.epub, in parallel, skipping books whose
+    recipe, stories, cover style and fonts are unchanged since the last build.
+
+    Progress goes to stderr, the summary table (or --json) to stdout. Exit code 0 when
+    every book was built or up to date; otherwise the failure's own code (3 recipe,
+    4 story, 5 EPUBCheck, 6 output), 1 for mixed failures, 130 after Ctrl-C.
 
     [bold]Examples[/bold]
 
       ficbook build recipes/spuffy.yaml
 
-      ficbook build recipes/spuffy.yaml recipes/bangel.yaml --out books/ --check
+      ficbook build recipes/                      [dim]# every recipe in the folder[/dim]
+
+      ficbook build 'shelf/**/*.yaml' --out books/ --jobs 4 --check
     """
-    from ficbook.build import BuildOptions
-    from ficbook.build import build as build_book
+    import time
 
-    options = BuildOptions(out_dir=out, kepub=kepub, azw3=azw3)
-    failed: list[int] = []
-    built = []
-    for recipe in recipes:
-        try:
-            result = build_book(recipe, options)
-        except FicbookError as exc:
-            if _debug:
-                raise
-            report_error(exc)
-            failed.append(int(exc.exit_code))
-            continue
-        for d in result.diagnostics:
-            if d.severity != "info":
-                err(d.format())
-        built.append(result)
-        print(f"{result.output}  {result.stories} stories, {result.words:,} words, "
-              f"{result.size / 1024:,.0f} KB")
-    if check and built:
-        from ficbook.epubcheck import check as run_check
+    from ficbook import batch, progress
 
-        try:
-            results = run_check([b.output for b in built])
-        except FicbookError as exc:
-            report_error(exc)
-            raise typer.Exit(int(exc.exit_code)) from None
-        for res in results:
-            if res.ok:
-                print(f"{res.path}  EPUBCheck: no messages")
-            else:
-                for msg in res.messages:
-                    err(msg)
-                err(f"ficbook: {res.path}: EPUBCheck: {res.errors} errors, {res.warnings} warnings")
-                failed.append(int(ExitCode.CHECK))
-    if failed:
-        # One code for the whole run: the same failure everywhere keeps its own code.
-        raise typer.Exit(failed[0] if len(set(failed)) == 1 else int(ExitCode.FAILED))
+    start = time.perf_counter()
+    paths, missing = batch.expand(recipes)
+    job = batch.Job(out_dir=out, kepub=kepub, azw3=azw3, jobs=jobs or _cores(), force=force,
+                    fail_fast=fail_fast, debug=_debug)
+    show = progress.reporter(quiet)
+    for outcome in missing:
+        progress.QuietReporter().finished(outcome)
+    show.start(len(paths))
+    try:
+        outcomes = missing + batch.run(paths, job, show)
+    except batch.Interrupted:
+        err("ficbook: interrupted; books not finished were not written")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    finally:
+        show.close()
+    if check:
+        outcomes = _epubcheck(outcomes)
+    seconds = time.perf_counter() - start
+    if as_json:
+        progress.summary_json(outcomes, seconds)
+    elif not quiet:
+        progress.summary_table(outcomes, seconds)
+    code = batch.exit_code(outcomes)
+    if code:
+        raise typer.Exit(code)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _epubcheck(outcomes: list) -> list:
+    from ficbook import batch
+    from ficbook.epubcheck import check as run_check
+
+    books = [o.output for o in outcomes if o.status in ("built", "unchanged") and o.output]
+    if not books:
+        return outcomes
+    try:
+        results = run_check(books)
+    except FicbookError as exc:
+        report_error(exc)
+        raise typer.Exit(int(exc.exit_code)) from None
+    verdicts = {}
+    for res in results:
+        if res.ok:
+            verdicts[Path(res.path)] = "ok"
+        else:
+            for msg in res.messages:
+                err(msg)
+            err(f"ficbook: {res.path}: EPUBCheck: {res.errors} errors, {res.warnings} warnings")
+            verdicts[Path(res.path)] = f"{res.errors} errors, {res.warnings} warnings"
+    return batch.with_check(outcomes, verdicts)
 
 
 # Commands that live in their own modules (one line each; keep this block together).

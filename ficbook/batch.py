@@ -1,0 +1,335 @@
+"""Many recipes at once: expand the inputs, skip what is up to date, build the rest in
+parallel processes, report each book's stages as they happen.
+
+One broken recipe or story never stops the others: each book ends as an `Outcome`
+(built, unchanged, failed or cancelled). Ctrl-C stops the workers and removes their
+temporary files; the books already written are whole (`write_atomic`: temp + rename).
+
+Shared stories: each worker process keeps its own `StoryMemo`, so a story used by several
+recipes is converted at most once per worker (once per run with `--jobs 1`). Assigning
+recipes to workers by shared story would need every recipe parsed up front; the per-worker
+memo costs at most one conversion per extra worker instead.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing as mp
+import os
+import signal
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Protocol
+
+from ficbook import cache
+from ficbook.errors import ExitCode, FicbookError
+
+Status = Literal["built", "unchanged", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Job:
+    out_dir: Path | None = None
+    kepub: bool = False
+    azw3: bool = False
+    jobs: int = 1
+    force: bool = False
+    fail_fast: bool = False
+    debug: bool = False  # failures carry the traceback
+
+
+@dataclass(frozen=True)
+class Outcome:
+    recipe: Path
+    status: Status
+    output: Path | None = None
+    stories: int = 0
+    words: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    error: str | None = None  # one line, with file and line
+    details: tuple[str, ...] = ()
+    exit_code: int = 0
+    diagnostics: tuple[str, ...] = ()  # formatted warnings and errors from the converter
+    stages: tuple[tuple[str, float], ...] = ()  # (stage, seconds) for the benchmark
+    check: str | None = None  # EPUBCheck: "ok" or the counts (--check)
+
+
+class Reporter(Protocol):
+    def stage(self, recipe: Path, stage: str) -> None: ...
+    def finished(self, outcome: Outcome) -> None: ...
+
+
+class _NoReporter:
+    def stage(self, recipe: Path, stage: str) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        pass
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the outcomes so far, workers stopped, temporary files removed."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Outcome]]:
+    """Files, folders (every *.yaml and *.yml inside) and globs -> recipe paths, in order,
+    each once. Inputs that match nothing come back as failed outcomes."""
+    found: list[Path] = []
+    missing: list[Outcome] = []
+    for raw in inputs:
+        text = str(raw)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            inside = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not inside:
+                missing.append(_failed_input(path, "no recipes (*.yaml, *.yml) in this folder"))
+            found += inside
+        elif path.exists() or not glob.has_magic(text):
+            found.append(path)  # a missing file is reported by the build, in its words
+        else:
+            matches = sorted(Path(m) for m in glob.glob(os.path.expanduser(text), recursive=True))
+            matches = [m for m in matches if m.is_file()]
+            if not matches:
+                missing.append(_failed_input(path, "no recipe matches this pattern"))
+            found += matches
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique, missing
+
+
+def _failed_input(path: Path, message: str) -> Outcome:
+    return Outcome(path, "failed", error=f"{path}: {message}", exit_code=int(ExitCode.RECIPE))
+
+
+# ------------------------------------------------------------------ the run
+
+
+def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list[Outcome]:
+    """Build every recipe (or skip it, unchanged). Outcomes in the order of `recipes`."""
+    reporter = reporter or _NoReporter()
+    key = cache.tool_key(job.kepub, job.azw3)
+    outcomes: dict[Path, Outcome] = {}
+    todo: list[Path] = []
+    claimed: dict[Path, Path] = {}
+    for recipe in recipes:
+        output = cache.output_path(recipe, job.out_dir)
+        other = claimed.setdefault(output.resolve(), recipe)
+        if other is not recipe:
+            outcomes[recipe] = Outcome(recipe, "failed", output, error=(
+                f"{recipe}: writes the same book as {other} ({output}); rename one recipe "
+                f"or build them with different --out folders"), exit_code=int(ExitCode.OUTPUT))
+            reporter.finished(outcomes[recipe])
+            continue
+        recorded = None if job.force else cache.fresh(recipe, output, key)
+        if recorded is not None:
+            outcomes[recipe] = Outcome(recipe, "unchanged", recorded.output, recorded.stories,
+                                       recorded.words, recorded.size)
+            reporter.finished(outcomes[recipe])
+        else:
+            todo.append(recipe)
+    workers = max(1, min(job.jobs, len(todo)))
+    if workers == 1:
+        _run_here(todo, job, key, reporter, outcomes)
+    else:
+        _run_pool(todo, job, key, reporter, outcomes, workers)
+    return [outcomes[r] for r in recipes]
+
+
+def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
+              outcomes: dict[Path, Outcome]) -> None:
+    memo = cache.StoryMemo()
+    stopped = False
+    for recipe in todo:
+        if stopped:
+            outcomes[recipe] = Outcome(recipe, "cancelled")
+            reporter.finished(outcomes[recipe])
+            continue
+        try:
+            outcome = build_one(recipe, job, key, memo, lambda stage, r=recipe: reporter.stage(r, stage))
+        except KeyboardInterrupt:
+            _sweep([recipe], job)
+            raise Interrupted(list(outcomes.values())) from None
+        outcomes[recipe] = outcome
+        reporter.finished(outcome)
+        stopped = job.fail_fast and outcome.status == "failed"
+
+
+def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
+              outcomes: dict[Path, Outcome], workers: int) -> None:
+    # fork: workers start at once with ficbook already imported (spawn re-imports it all).
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    queue = ctx.SimpleQueue()
+    _preload()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(queue, job, key))
+    futures: dict[Future, Path] = {}
+    try:
+        for recipe in todo:
+            futures[pool.submit(_work, recipe)] = recipe
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+            _drain(queue, reporter)
+            for fut in done:
+                recipe = futures[fut]
+                outcome = _result(fut, recipe)
+                outcomes[recipe] = outcome
+                reporter.finished(outcome)
+                if job.fail_fast and outcome.status == "failed":
+                    for other in pending:
+                        other.cancel()
+        pool.shutdown(wait=True)
+    except KeyboardInterrupt:
+        _stop(pool)
+        _sweep(todo, job)
+        raise Interrupted(list(outcomes.values())) from None
+    _drain(queue, reporter)
+
+
+def _result(fut: Future, recipe: Path) -> Outcome:
+    if fut.cancelled():
+        return Outcome(recipe, "cancelled")
+    try:
+        return fut.result()
+    except Exception as exc:  # a worker died (killed, out of memory): that book failed
+        return Outcome(recipe, "failed", error=f"{recipe}: the build process died: {exc}",
+                       exit_code=int(ExitCode.FAILED))
+
+
+def _drain(queue, reporter: Reporter) -> None:
+    while not queue.empty():
+        recipe, stage = queue.get()
+        reporter.stage(Path(recipe), stage)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: workers get SIGTERM, unwind (temp files removed), and exit."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + 5
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+
+
+def _sweep(recipes: list[Path], job: Job) -> None:
+    """Temporary files a killed worker may have left beside the books (`write_atomic`)."""
+    for recipe in recipes:
+        output = cache.output_path(recipe, job.out_dir)
+        for name in (output.name, output.stem + ".kepub.epub"):
+            for tmp in output.parent.glob(f".{glob.escape(name)}.*.part"):
+                tmp.unlink(missing_ok=True)
+
+
+def _preload() -> None:
+    """Import the build in the parent once, so forked workers share it."""
+    import ficbook.build  # noqa: F401
+
+
+# ------------------------------------------------------------------ one book
+
+
+def build_one(recipe: Path, job: Job, key: str, memo: cache.StoryMemo,
+              report: Callable[[str], None]) -> Outcome:
+    """Build one book and record its manifest; every failure becomes an Outcome."""
+    from ficbook.build import BuildOptions, build
+
+    start = time.perf_counter()
+    marks: list[tuple[str, float]] = []
+
+    def on_stage(stage: str) -> None:
+        marks.append((stage, time.perf_counter()))
+        report(stage)
+
+    output = cache.output_path(recipe, job.out_dir)
+    try:
+        try:
+            known = {str(recipe.resolve()): cache.stamp(recipe)}
+        except OSError:
+            known = {}  # load_recipe says what is wrong
+        options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3)
+        result = build(recipe, options, on_stage=on_stage, memo=memo)
+        known.update(memo.stamps)
+        cache.record(result, key, known)
+    except FicbookError as exc:
+        return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
+                       error=str(exc), details=tuple(exc.details), exit_code=int(exc.exit_code))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        details = tuple(traceback.format_exc().splitlines()) if job.debug else ()
+        return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
+                       error=f"{recipe}: internal error: {type(exc).__name__}: {exc} "
+                             f"(please report it; --debug shows the traceback)",
+                       details=details, exit_code=int(ExitCode.FAILED))
+    end = time.perf_counter()
+    stages = tuple((name, (marks[i + 1][1] if i + 1 < len(marks) else end) - t)
+                   for i, (name, t) in enumerate(marks))
+    diagnostics = tuple(d.format() for d in result.diagnostics if d.severity != "info")
+    return Outcome(recipe, "built", result.output, result.stories, result.words, result.size,
+                   end - start, diagnostics=diagnostics, stages=stages)
+
+
+# ------------------------------------------------------------------ worker processes
+
+_worker: dict = {}
+
+
+def _init_worker(queue, job: Job, key: str) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides, workers wait for SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_term)
+    _worker.update(queue=queue, job=job, key=key, memo=cache.StoryMemo(), busy=False)
+
+
+def _on_term(signum, frame) -> None:
+    if _worker.get("busy"):
+        raise KeyboardInterrupt  # unwinds through write_atomic, which removes its temp file
+    os._exit(int(ExitCode.INTERRUPTED))
+
+
+def _work(recipe: Path) -> Outcome:
+    queue = _worker["queue"]
+    _worker["busy"] = True
+    try:
+        return build_one(recipe, _worker["job"], _worker["key"], _worker["memo"],
+                         lambda stage: queue.put((str(recipe), stage)))
+    except KeyboardInterrupt:
+        os._exit(int(ExitCode.INTERRUPTED))
+    finally:
+        _worker["busy"] = False
+
+
+def exit_code(outcomes: list[Outcome]) -> int:
+    """One code for the run: the same failure everywhere keeps its own code, mixed ones 1."""
+    codes = {o.exit_code for o in outcomes if o.status == "failed"}
+    codes |= {int(ExitCode.CHECK) for o in outcomes if o.check not in (None, "ok")}
+    if not codes:
+        return int(ExitCode.OK)
+    return codes.pop() if len(codes) == 1 else int(ExitCode.FAILED)
+
+
+def with_check(outcomes: list[Outcome], results: dict[Path, str]) -> list[Outcome]:
+    return [replace(o, check=results.get(o.output)) if o.output in results else o for o in outcomes]
+

@@ -1,0 +1,239 @@
+"""Incremental builds: a small JSON manifest per book, and a memo of converted stories.
+
+A book is up to date when its manifest says it was made, with the same ficbook (version,
+source files, libraries, options), from files whose bytes are all unchanged, and the
+written files are still the ones we wrote. File checks are cheap: size and mtime first,
+and only when those moved, a hash of the bytes (so a `touch` alone rebuilds nothing).
+
+This module stays light (no ebooklib, pydantic or Pillow): the no-change path of a whole
+library imports it and little else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ficbook.build import BuildResult
+    from ficbook.convert import ConvertOptions, ConvertResult
+
+FORMAT = 1
+CACHE_DIR = ".ficbook-cache"
+
+# Libraries whose version can change the bytes of a book.
+_LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydantic", "ruamel.yaml")
+
+
+def output_path(recipe_path: Path, out_dir: Path | None) -> Path:
+    """`--out DIR`, else `build/` beside the recipes' folder (recipes/x.yaml -> build/x.epub)."""
+    folder = out_dir if out_dir is not None else recipe_path.resolve().parent.parent / "build"
+    return folder / f"{recipe_path.stem}.epub"
+
+
+def manifest_path(output: Path) -> Path:
+    return output.parent / CACHE_DIR / f"{output.stem}.json"
+
+
+# ------------------------------------------------------------------ file stamps
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a file was when we read it: size and mtime for speed, the hash for truth."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    digest: str
+
+    def as_json(self) -> list[Any]:
+        return [self.path, self.size, self.mtime_ns, self.digest]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = None) -> Stamp:
+    """Stat before reading: a change in between then shows as a moved mtime next time."""
+    st = st or os.stat(path)
+    if data is None:
+        data = Path(path).read_bytes()
+    return Stamp(str(path), st.st_size, st.st_mtime_ns, digest(data))
+
+
+def unchanged(recorded: list[Any]) -> bool:
+    path, size, mtime_ns, recorded_digest = recorded
+    try:
+        st = os.stat(path)
+        if st.st_size != size:
+            return False
+        if st.st_mtime_ns == mtime_ns:
+            return True
+        return digest(Path(path).read_bytes()) == recorded_digest
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ tool key
+
+
+def tool_key(kepub: bool = False, azw3: bool = False) -> str:
+    """Everything outside the book's own files that changes its bytes."""
+    import ficbook
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{ficbook.__version__}|{sys.version}|kepub={kepub}|azw3={azw3}".encode())
+    for name in ("SOURCE_DATE_EPOCH", "FICBOOK_COVERS"):
+        h.update(f"|{name}={os.environ.get(name, '')}".encode())
+    h.update(_libraries().encode())
+    package = Path(ficbook.__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".class"):
+            h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _libraries() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in _LIBRARIES:
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ",".join(out)
+
+
+# ------------------------------------------------------------------ manifests
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the summary shows for a book that was not rebuilt."""
+
+    output: Path
+    stories: int
+    words: int
+    size: int
+
+
+def fresh(recipe_path: Path, output: Path, key: str) -> Recorded | None:
+    """The recorded book when nothing that makes it changed, else None."""
+    try:
+        data = json.loads(manifest_path(output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        if data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        if data["recipe"] != str(Path(recipe_path).resolve()):
+            return None
+        for path, size, mtime_ns in data["outputs"]:
+            st = os.stat(path)
+            if st.st_size != size or st.st_mtime_ns != mtime_ns:
+                return None
+        if not all(unchanged(s) for s in data["inputs"]):
+            return None
+        r = data["result"]
+        return Recorded(Path(r["output"]), int(r["stories"]), int(r["words"]), int(r["size"]))
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def record(result: BuildResult, key: str, known: dict[str, Stamp]) -> None:
+    """Write the manifest of a finished book. `known` holds stamps taken when files were read.
+
+    Best effort: a cache that cannot be written only costs a rebuild next time.
+    """
+    inputs = []
+    for path in dict.fromkeys(str(Path(p).resolve()) for p in result.inputs):
+        s = known.get(path)
+        if s is None:
+            try:
+                s = stamp(Path(path))
+            except OSError:
+                return  # an input vanished: do not claim the book is up to date
+        inputs.append(s.as_json())
+    outputs = []
+    for p in result.outputs:
+        st = os.stat(p)
+        outputs.append([str(Path(p).resolve()), st.st_size, st.st_mtime_ns])
+    data = {
+        "format": FORMAT, "key": key, "recipe": str(Path(result.recipe).resolve()),
+        "inputs": inputs, "outputs": outputs,
+        "result": {"output": str(result.output), "stories": result.stories,
+                   "words": result.words, "size": result.size},
+    }
+    path = manifest_path(result.output)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, indent=0), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def forget(output: Path) -> None:
+    manifest_path(output).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ story memo
+
+
+class StoryMemo:
+    """Converted stories of this process, keyed by path, content hash and options.
+
+    A story shared by several recipes is converted once per process. Bounded by the
+    bytes of source kept (least recently used first out), so a long batch does not keep
+    a whole library of parsed stories in memory. Also remembers the stamp of every story
+    read, for the manifests.
+    """
+
+    def __init__(self, max_source_bytes: int = 48 * 1024 * 1024):
+        self.max_source_bytes = max_source_bytes
+        self.stamps: dict[str, Stamp] = {}
+        self._kept: OrderedDict[tuple, tuple[ConvertResult, int]] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult:
+        from ficbook.convert import convert
+        from ficbook.sources import read_source
+
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None  # read_source reports the problem in its own words
+        source = read_source(path, display=display)
+        s = stamp(path, source.data, st) if st is not None else None
+        if s is not None:
+            self.stamps[str(path)] = s
+        key = (str(path), display, s.digest if s else digest(source.data), options)
+        hit = self._kept.get(key)
+        if hit is not None:
+            self._kept.move_to_end(key)
+            self.hits += 1
+            return hit[0]
+        self.misses += 1
+        result = convert(source, options)
+        size = len(source.data)
+        if size <= self.max_source_bytes:
+            self._kept[key] = (result, size)
+            self._bytes += size
+            while self._bytes > self.max_source_bytes:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self._bytes -= dropped
+        return result
