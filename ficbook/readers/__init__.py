@@ -1,0 +1,79 @@
+"""Markup readers: saved web pages and EPUBs -> the same `Story` the text reader makes.
+
+`read_markup` picks the reader by what the file is (see `sniff`), then by which site
+made it (AO3, FanFiction.Net, eFiction, anything else), and finally runs the converter's
+plain-text block rules on the paragraphs that come out. Nothing is ever fetched: images
+come from the EPUB itself or from files beside a saved page, or are dropped with a warning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ficbook.errors import Diagnostic, StoryError
+from ficbook.readers.sniff import Kind, sniff
+
+if TYPE_CHECKING:
+    from ficbook.convert import ConvertOptions, ConvertResult
+    from ficbook.model import Story
+    from ficbook.sources import Source
+
+__all__ = ["Kind", "read_markup", "sniff", "is_markup"]
+
+
+def is_markup(source: Source) -> bool:
+    return sniff(source.data, source.name) in ("html", "epub", "zip")
+
+
+def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
+    from ficbook.convert import ConvertResult
+
+    kind = sniff(source.data, source.name)
+    if kind == "zip":
+        raise StoryError("a zip file without an EPUB package (no .opf inside)", file=source.name)
+    if kind == "epub":
+        from ficbook.readers.epub import read_epub
+
+        story, diags = read_epub(source, options)
+    elif kind == "html":
+        story, diags = read_html(source, options)
+    else:
+        raise StoryError("not an HTML page or an EPUB", file=source.name)
+    story, more = apply_block_rules(story, options, source.name)
+    return ConvertResult(story, tuple(diags) + tuple(more))
+
+
+def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diagnostic]]:
+    from ficbook.readers.common import decode_page
+    from ficbook.readers.html_blocks import Context
+    from ficbook.readers.images import file_loader
+
+    text, diags = decode_page(source.data, source.name, options.encoding)
+    ctx = Context(source.name, file_loader(source.path.parent))
+    story = read_page(text, ctx)
+    return story, diags + ctx.diagnostics
+
+
+def read_page(text: str, ctx) -> Story:  # noqa: ANN001 - html_blocks.Context
+    """One decoded page -> Story, by the site that made it."""
+    from ficbook.readers import ao3, efiction, ffnet, generic
+    from ficbook.readers.html_blocks import parse
+
+    soup = parse(text)
+    if ao3.is_ao3(soup):
+        return ao3.read_ao3(soup, ctx)
+    if ffnet.is_ffnet(soup):
+        return ffnet.read_ffnet(soup, ctx, text)
+    if efiction.is_efiction(soup):
+        return efiction.read_efiction(soup, ctx, text)
+    return generic.read_generic(soup, ctx, text)
+
+
+def apply_block_rules(story: Story, options: ConvertOptions,
+                      name: str) -> tuple[Story, list[Diagnostic]]:
+    """The converter's plain-text rules (chrome lines, notes, stripped tags, typography)."""
+    try:  # TEMPORARY: until the converter's pipeline.py lands (issue 3)
+        from ficbook.convert.pipeline import run_block_rules
+    except ImportError:
+        return story, []
+    return run_block_rules(story, options, name)

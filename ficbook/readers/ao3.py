@@ -1,0 +1,228 @@
+"""Archive of Our Own downloads (HTML, and the inside of AO3's EPUBs).
+
+The layout is otwarchive's `app/views/downloads/`: `#preface` (a message with the work
+URL, `dl.tags`, `h1` title, `.byline`, Summary and Notes blockquotes), `#chapters`
+(per chapter a `div.meta.group` with `h2.heading`, summary and notes, then
+`div.userstuff`, then `div.meta#endnotesN`) and `#afterword` (end notes, works inspired
+by this one, and the "please drop by the Archive and comment" line, which is chrome).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from ficbook.model import Block, Chapter, Note, Story, StoryMeta
+from ficbook.readers.common import classes, finish_blocks, language_code, split_list, story_chapters
+from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+
+
+def is_ao3(soup: BeautifulSoup) -> bool:
+    preface = soup.find(id="preface")
+    if preface is None:
+        return False
+    message = preface.find("p", class_="message")
+    return bool(preface.find("dl", class_="tags") or (
+        message and "archive of our own" in text_of(message).lower()) or soup.find(id="chapters"))
+
+
+# dt label (lower case, no colon, singular) -> field
+_TAGS = {
+    "rating": "rating", "archive warning": "warnings", "fandom": "fandoms",
+    "relationship": "pairings", "character": "characters", "additional tag": "tags",
+    "category": "category", "language": "language", "series": "series",
+    "collection": "collections", "stat": "stats",
+}
+
+
+def _label(text: str) -> str:
+    label = text.strip().rstrip(":").strip().lower()
+    return label[:-1] if label.endswith("s") and label[:-1] in _TAGS else label
+
+
+def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
+    preface = soup.find(id="preface")
+    assert isinstance(preface, Tag)
+    fields: dict[str, object] = {}
+    extra: list[tuple[str, str]] = []
+    dl = preface.find("dl", class_="tags")
+    if isinstance(dl, Tag):
+        for dt in dl.find_all("dt"):
+            dd = dt.find_next_sibling("dd")
+            if not isinstance(dd, Tag):
+                continue
+            label, value = _label(text_of(dt)), text_of(dd)
+            key = _TAGS.get(label)
+            if key in ("fandoms", "pairings", "characters", "tags", "warnings"):
+                # Tags are links: read them one by one, commas inside a tag stay.
+                links = [text_of(a) for a in dd.find_all("a")]
+                fields[key] = tuple(v for v in links if v) or split_list(value)
+            elif key == "rating":
+                fields["rating"] = value
+            elif key == "category":
+                extra.append(("Relationship type", value))
+            elif key == "language":
+                fields["language"] = language_code(value)
+                if fields["language"] is None:
+                    ctx.info("language-unknown", f"AO3 language {value!r} not recognised")
+            elif key == "series":
+                m = re.match(r"Part\s+(\d+)\s+of\s+(.+?)(?:,\s*Part\s+\d+\s+of.*)?$", value)
+                fields["series"] = m.group(2).strip() if m else value
+                extra.append(("Series", value))
+            elif key == "collections":
+                extra.append(("Collections", value))
+            elif key == "stats":
+                fields.update(_stats(value))
+            else:
+                extra.append((text_of(dt).rstrip(":"), value))
+
+    meta_div = preface.find("div", class_="meta") or preface
+    h1 = meta_div.find("h1")
+    message = preface.find("p", class_="message")
+    title = text_of(h1) if h1 else ""
+    if not title and isinstance(message, Tag) and message.find("b"):
+        title = text_of(message.find("b"))
+    byline = meta_div.find(class_="byline")
+    authors: tuple[str, ...] = ()
+    if isinstance(byline, Tag):
+        links = [text_of(a) for a in byline.find_all("a")]
+        authors = tuple(a for a in links if a) or tuple(
+            a.strip() for a in re.split(r",| and ", re.sub(r"^by\s+", "", text_of(byline))) if a.strip())
+    if isinstance(message, Tag):
+        for a in message.find_all("a"):
+            href = str(a.get("href") or "")
+            if "/works/" in href:
+                fields["source"] = href
+                break
+        ctx.info("chrome-dropped", "AO3 preface message (\"Posted originally on the Archive…\")")
+
+    summary, front = _preface_notes(meta_div, ctx)
+    related = meta_div.find("ul", recursive=False)
+    if isinstance(related, Tag):
+        for li in related.find_all("li"):
+            extra.append(("Related work", text_of(li)))
+
+    chapters = _chapters(soup, ctx)
+    end_notes = _afterword(soup, ctx, extra)
+    meta = StoryMeta(title=title or "Untitled", authors=authors, extra=tuple(extra),
+                     **fields)  # type: ignore[arg-type]
+    return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=summary,
+                 front_notes=front, end_notes=end_notes, path=ctx.name)
+
+
+def _stats(value: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    m = re.search(r"Published:\s*(\S+)", value)
+    if m:
+        out["published"] = m.group(1)
+    m = re.search(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)", value)
+    if m:
+        out["status"] = "Complete" if m.group(1) == m.group(2) else "In progress"
+    elif re.search(r"Completed:", value):
+        out["status"] = "Complete"
+    return out
+
+
+def _labelled_blocks(container: Tag, ctx: Context) -> list[tuple[str, Tag]]:
+    """AO3's `<p>Label</p><blockquote class="userstuff">…</blockquote>` pairs, in order."""
+    out: list[tuple[str, Tag]] = []
+    label = ""
+    for child in container.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "p" and not classes(child):
+            label = text_of(child).rstrip(":").strip().lower()
+        elif child.name == "blockquote":
+            out.append((label, child))
+        elif "endnote-link" in classes(child):
+            ctx.info("chrome-dropped", f"AO3 link line: {text_of(child)!r}")
+    return out
+
+
+def _preface_notes(meta_div: Tag, ctx: Context) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
+    summary: tuple[Block, ...] = ()
+    front: list[Note] = []
+    for label, quote in _labelled_blocks(meta_div, ctx):
+        blocks = tuple(tidy(blocks_of(quote, ctx)))
+        if not blocks:
+            continue
+        if label == "summary":
+            summary = blocks
+        else:
+            front.append(Note("author-note", blocks, label="Notes"))
+    return summary, tuple(front)
+
+
+def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
+    root = soup.find(id="chapters")
+    if not isinstance(root, Tag):
+        root = soup.body or soup
+    groups = [c for c in root.find_all("div", recursive=False)
+              if {"meta", "group"} <= set(classes(c))]
+    if not groups:
+        texts = [c for c in root.find_all("div", recursive=False) if "userstuff" in classes(c)]
+        blocks: list[Block] = []
+        for t in texts or [root]:
+            blocks.extend(_text(t, ctx))
+        return [Chapter(None, finish_blocks(tidy(blocks)))]
+    chapters: list[Chapter] = []
+    title: str | None = None
+    summary: tuple[Block, ...] = ()
+    blocks = []
+    started = False
+    for child in root.children:
+        if not isinstance(child, Tag):
+            continue
+        cls = set(classes(child))
+        if {"meta", "group"} <= cls:
+            if started:
+                chapters.append(Chapter(title, finish_blocks(blocks), summary=summary))
+            started, blocks, summary = True, [], ()
+            heading = child.find(class_="heading") or child.find(("h2", "h3"))
+            title = text_of(heading) if heading else None
+            for label, quote in _labelled_blocks(child, ctx):
+                note_blocks = tuple(tidy(blocks_of(quote, ctx)))
+                if not note_blocks:
+                    continue
+                if "summary" in label:
+                    summary = note_blocks
+                else:
+                    blocks.append(Note("author-note", note_blocks, label="Chapter Notes"))
+        elif "userstuff" in cls:
+            blocks.extend(tidy(_text(child, ctx)))
+        elif "meta" in cls or str(child.get("id") or "").startswith("endnotes"):
+            for _, quote in _labelled_blocks(child, ctx):
+                note_blocks = tuple(tidy(blocks_of(quote, ctx)))
+                if note_blocks:
+                    blocks.append(Note("author-note", note_blocks, label="Chapter End Notes"))
+    if started:
+        chapters.append(Chapter(title, finish_blocks(blocks), summary=summary))
+    return chapters
+
+
+def _text(userstuff: Tag, ctx: Context) -> list[Block]:
+    # On-site pages (and some old downloads) carry a hidden "Chapter Text" landmark.
+    for landmark in userstuff.find_all(class_="landmark"):
+        landmark.decompose()
+    return blocks_of(userstuff, ctx)
+
+
+def _afterword(soup: BeautifulSoup, ctx: Context, extra: list[tuple[str, str]]) -> tuple[Note, ...]:
+    after = soup.find(id="afterword")
+    if not isinstance(after, Tag):
+        return ()
+    notes: list[Note] = []
+    endnotes = after.find(id="endnotes")
+    if isinstance(endnotes, Tag):
+        for _, quote in _labelled_blocks(endnotes, ctx):
+            blocks = tuple(tidy(blocks_of(quote, ctx)))
+            if blocks:
+                notes.append(Note("author-note", blocks, label="End Notes"))
+    for dl in after.find_all("dl"):
+        works = [text_of(dd) for dd in dl.find_all("dd")]
+        if works:
+            extra.append(("Works inspired by this one", "; ".join(works)))
+    for message in after.find_all("p", class_="message"):
+        ctx.info("chrome-dropped", f"AO3 afterword: {text_of(message)!r}")
+    return tuple(notes)

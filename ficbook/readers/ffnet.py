@@ -1,0 +1,106 @@
+"""FanFiction.Net (and FictionPress) pages saved from a browser.
+
+`#profile_top` holds the title (`b.xcontrast_txt`), the author link, the summary
+(`div.xcontrast_txt`) and the facts line (`span.xgray`: "Rated: Fiction T - English -
+Romance/Angst - [Buffy S., Spike] - Chapters: 5 - Words: …"); `#pre_story_links` names
+the fandom; `#chap_select` names the chapter; `#storytext` is the story. Everything
+else on the page (menus, review boxes, follow buttons, ads) is chrome.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from ficbook.model import Chapter, Story, StoryMeta
+from ficbook.readers.common import finish_blocks, language_code, source_url, story_chapters
+from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+
+_GENRES = frozenset({
+    "adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general",
+    "horror", "humor", "hurt/comfort", "mystery", "parody", "poetry", "romance", "sci-fi",
+    "spiritual", "supernatural", "suspense", "tragedy", "western",
+})
+
+
+def is_ffnet(soup: BeautifulSoup) -> bool:
+    return soup.find(id="storytext") is not None and (
+        soup.find(id="profile_top") is not None or soup.find(id="chap_select") is not None)
+
+
+def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+    top = soup.find(id="profile_top")
+    fields: dict[str, object] = {}
+    extra: list[tuple[str, str]] = []
+    title, authors = "", ()
+    summary: tuple = ()
+    if isinstance(top, Tag):
+        b = top.find("b", class_="xcontrast_txt") or top.find("b")
+        title = text_of(b) if b else ""
+        author = top.find("a", href=re.compile(r"^(?:https?://[^/]+)?/u/\d+"))
+        authors = (text_of(author),) if author else ()
+        summary_div = top.find("div", class_="xcontrast_txt")
+        if isinstance(summary_div, Tag):
+            summary = tuple(tidy(blocks_of(summary_div, ctx)))
+        facts = top.find("span", class_="xgray")
+        if isinstance(facts, Tag):
+            fields.update(_facts(text_of(facts), extra))
+    links = soup.find(id="pre_story_links")
+    if isinstance(links, Tag):
+        crumbs = [text_of(a) for a in links.find_all("a")]
+        if crumbs:
+            fields["fandoms"] = tuple(f.strip() for f in crumbs[-1].split(" + ") if f.strip())
+    url = source_url(soup, raw)
+    if url:
+        fields["source"] = re.sub(r"(/s/\d+)/\d+(/.*)?$", r"\1", url)
+
+    chapter_title = None
+    select = soup.find(id="chap_select") or soup.find("select", attrs={"name": "chapter"})
+    if isinstance(select, Tag):
+        options = select.find_all("option")
+        chosen = select.find("option", selected=True) or (options[0] if options else None)
+        if chosen is not None and len(options) > 1:
+            chapter_title = re.sub(r"^\d+\.\s*", "", text_of(chosen)) or None
+    storytext = soup.find(id="storytext")
+    assert isinstance(storytext, Tag)
+    blocks = tidy(blocks_of(storytext, ctx))
+    ctx.info("chrome-dropped", "FanFiction.Net page furniture (menus, reviews, buttons)")
+    chapters = [Chapter(chapter_title, finish_blocks(blocks))]
+    meta = StoryMeta(title=title or "Untitled", authors=authors, extra=tuple(extra),
+                     **fields)  # type: ignore[arg-type]
+    return Story(meta=meta, chapters=story_chapters(chapters, ctx.name),
+                 summary=summary or (), path=ctx.name)
+
+
+def _facts(line: str, extra: list[tuple[str, str]]) -> dict[str, object]:
+    out: dict[str, object] = {"status": "In progress"}
+    parts = [p.strip() for p in line.split(" - ") if p.strip()]
+    for i, part in enumerate(parts):
+        label, _, value = part.partition(":")
+        key = label.strip().lower()
+        if value and key == "rated":
+            out["rating"] = re.sub(r"^Fiction\s+", "", value.strip())
+        elif value and key == "status":
+            out["status"] = "Complete" if "complete" in value.lower() else value.strip()
+        elif value and key == "published":
+            out["published"] = value.strip()
+        elif value and key in ("chapters", "words", "reviews", "favs", "follows", "updated", "id"):
+            continue
+        elif i == 1 and not value:
+            out["language"] = language_code(part)
+        elif not value and all(g.strip().lower() in _GENRES for g in part.split("/")):
+            out["genres"] = tuple(g.strip() for g in part.split("/"))
+        elif not value:
+            pairings = re.findall(r"\[([^\]]+)\]", part)
+            if pairings:
+                out["pairings"] = tuple("/".join(n.strip() for n in p.split(",")) for p in pairings)
+            rest = re.sub(r"\[[^\]]*\]", ",", part)
+            chars = [c.strip() for c in re.split(r",", rest) if c.strip()]
+            for p in pairings:
+                chars.extend(n.strip() for n in p.split(","))
+            if chars:
+                out["characters"] = tuple(dict.fromkeys(chars))
+        else:
+            extra.append((label.strip(), value.strip()))
+    return out

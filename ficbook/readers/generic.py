@@ -1,0 +1,204 @@
+"""Any other saved page: find the story by where the text is, not by a list of sites.
+
+Menus, sidebars, comment threads and footers are short lines full of links; a story is
+long runs of unlinked text. Each piece of text scores for the block that holds it (and
+half for that block's parent); link-heavy blocks are discounted; the best block wins.
+Elements that look like chrome by name (nav, footer, comments…) are removed first,
+unless they hold most of the page's text: density beats names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text, inline_text
+from ficbook.readers.common import (
+    classes, finish_blocks, language_code, page_title, source_url, split_list, story_chapters,
+)
+from ficbook.readers.html_blocks import DROP, Context, blocks_of, text_of, tidy
+
+_CHROME_NAME = re.compile(
+    r"(^|[-_ ])(nav|navbar|navigation|menu|menubar|sidebar|side-bar|footer|header|masthead|"
+    r"banner|breadcrumbs?|comments?|comment-list|reviews?|review-form|respond|share|sharing|"
+    r"social|ads?|advert\w*|sponsor\w*|promo|login|signup|search|widget|related|pagination|"
+    r"pager|jumpmenu\d?|toolbar|cookie\w*|popup|modal)($|[-_ ])", re.IGNORECASE)
+_CHROME_TAGS = ("header", "footer", "nav", "aside", "form")
+_CHROME_ROLES = ("navigation", "banner", "contentinfo", "complementary", "search")
+_PARA_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+                        "dd", "dt", "center"})
+_CONTAINERS = frozenset({"div", "td", "th", "body", "article", "section", "main", "font",
+                         "span", "blockquote", "center"})
+
+# Header fields a saved page may start its text with (as plain-text stories do).
+_FIELDS = {
+    "title": "title", "author": "authors", "by": "authors", "rating": "rating",
+    "rated": "rating", "fandom": "fandoms", "category": "fandoms", "pairing": "pairings",
+    "pairings": "pairings", "relationship": "pairings", "characters": "characters",
+    "warnings": "warnings", "warning": "warnings", "genre": "genres", "status": "status",
+    "series": "series", "language": "language",
+}
+_NOTES = {"summary": "summary", "disclaimer": "disclaimer", "a/n": "author-note",
+          "author's note": "author-note", "notes": "author-note", "feedback": "feedback",
+          "dedication": "dedication"}
+_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z' /]{0,20}?)\s*:\s*(.+)$", re.DOTALL)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def strip_chrome(root: Tag, ctx: Context) -> None:
+    total = max(1, words(text_of(root)))
+    for tag in list(root.find_all(True)):
+        if tag.decomposed or tag.parent is None:
+            continue
+        name = tag.name.lower()
+        if name in DROP or name in _CHROME_TAGS:
+            chrome = True
+        else:
+            ident = " ".join([str(tag.get("id") or ""), *classes(tag)])
+            chrome = str(tag.get("role") or "") in _CHROME_ROLES or bool(ident.strip() and
+                                                                         _CHROME_NAME.search(ident))
+        if chrome and words(text_of(tag)) < total * 0.5:
+            tag.decompose()
+    for c in root.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+
+
+def main_block(root: Tag) -> Tag:
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+
+    def credit(tag: Tag | None, amount: float) -> None:
+        if tag is not None:
+            scores[id(tag)] = scores.get(id(tag), 0.0) + amount
+            tags[id(tag)] = tag
+
+    for s in root.find_all(string=True):
+        if not isinstance(s, NavigableString) or isinstance(s, Comment):
+            continue
+        n = len(s.strip())
+        if n < 2 or s.find_parent("a") is not None:
+            continue
+        holder = s.parent
+        while holder is not None and holder.name not in _PARA_TAGS | _CONTAINERS:
+            holder = holder.parent
+        if holder is None:
+            continue
+        if holder.name in _PARA_TAGS:
+            box = holder.parent
+            while box is not None and box.name not in _CONTAINERS:
+                box = box.parent
+        else:
+            box = holder
+        credit(box, n)
+        credit(box.parent if box is not None else None, n / 2)
+    if not scores:
+        return root
+    best, best_score = root, -1.0
+    for key, score in scores.items():
+        tag = tags[key]
+        text = len(text_of(tag)) or 1
+        linked = sum(len(text_of(a)) for a in tag.find_all("a"))
+        score *= max(0.0, 1 - linked / text)
+        if score > best_score:
+            best, best_score = tag, score
+    return best
+
+
+def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+    root = soup.body or soup
+    total = words(text_of(root))
+    strip_chrome(root, ctx)
+    main = main_block(root)
+    title = _heading_title(root, main) or _title_from_page(page_title(soup))
+    author_meta = soup.find("meta", attrs={"name": "author"})
+    blocks = tidy(blocks_of(main, ctx))
+    kept = words(text_of(main))
+    if total and kept < total:
+        ctx.info("chrome-dropped", f"kept the main text block: {kept:,} of {total:,} words on "
+                                   "the page; the rest was menus, links and comments")
+    meta, summary, front, blocks = header_fields(blocks)
+    if not meta.get("title"):
+        meta["title"] = title or "Untitled"
+    if author_meta is not None and not meta.get("authors") and author_meta.get("content"):
+        meta["authors"] = (str(author_meta["content"]).strip(),)
+    if not meta.get("language"):
+        lang = language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
+        if lang:
+            meta["language"] = lang
+    url = source_url(soup, raw)
+    if url:
+        meta["source"] = url
+    blocks = _drop_title_lines(blocks, str(meta["title"]))
+    chapters = [Chapter(None, finish_blocks(blocks))]
+    return Story(meta=StoryMeta(**meta), chapters=story_chapters(chapters, ctx.name),  # type: ignore[arg-type]
+                 summary=summary, front_notes=front, path=ctx.name)
+
+
+def header_fields(blocks: list[Block]) -> tuple[dict[str, object], tuple[Block, ...],
+                                                tuple[Note, ...], list[Block]]:
+    """Leading `Label: value` paragraphs -> metadata, summary and notes (as in text files)."""
+    meta: dict[str, object] = {}
+    extra: list[tuple[str, str]] = []
+    summary: list[Block] = []
+    front: list[Note] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if not isinstance(b, Paragraph):
+            break
+        lines = inline_text(b.inlines).split("\n")
+        parsed = [_LABEL.match(line) for line in lines]
+        if not all(m and m.group(1).strip().lower() in {**_FIELDS, **_NOTES} for m in parsed):
+            break
+        for m in parsed:
+            assert m is not None
+            label, value = m.group(1).strip(), m.group(2).strip()
+            key = label.lower()
+            if key in _FIELDS:
+                name = _FIELDS[key]
+                if name in ("title", "rating", "status", "series"):
+                    meta[name] = value
+                elif name == "language":
+                    meta["language"] = language_code(value)
+                else:
+                    meta[name] = split_list(value.replace(" & ", ", ")) if name == "authors" \
+                        else split_list(value)
+            elif _NOTES[key] == "summary":
+                summary.append(Paragraph((Text(value),)))
+            else:
+                front.append(Note(_NOTES[key], (Paragraph((Text(value),)),),  # type: ignore[arg-type]
+                                  label=label))
+        i += 1
+    if extra:
+        meta["extra"] = tuple(extra)
+    return meta, tuple(summary), tuple(front), blocks[i:]
+
+
+def _heading_title(root: Tag, main: Tag) -> str | None:
+    for h in root.find_all(("h1", "h2")):
+        text = text_of(h)
+        if text and len(text) < 150:
+            return text
+    return None
+
+
+def _title_from_page(title: str | None) -> str | None:
+    if not title:
+        return None
+    return re.split(r"\s+[-|:\u2013\u2014]\s+", title)[0].strip() or None
+
+
+def _drop_title_lines(blocks: list[Block], title: str) -> list[Block]:
+    """The page's own heading repeated at the top of the text: the book has a card for it."""
+    out = list(blocks)
+    while out and isinstance(out[0], Paragraph):
+        text = inline_text(out[0].inlines).strip().lower()
+        if text and (text == title.lower() or text.startswith(title.lower() + " by ")):
+            out.pop(0)
+        else:
+            break
+    return out
