@@ -23,6 +23,10 @@ from ficbook.xhtml import NavEntry, Rendition
 
 CSS_NAME = "styles/book.css"
 
+# zlib level for the book's entries. Measured on a 10 MB anthology (bench/): level 9
+# takes 0.64 s for 4.33 MB, level 4 0.19 s for 4.55 MB (5% larger), level 1 0.12 s for 5.0 MB.
+DEFLATE_LEVEL = 4
+
 
 def stylesheet(book: Book) -> bytes:
     css = files("ficbook").joinpath("book.css").read_text("utf-8")
@@ -102,7 +106,9 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     raw = io.BytesIO()
     mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
                              tzinfo=timezone.utc)
-    epub.write_epub(raw, eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
+    # ebooklib's zip is only a carrier for rezip: stored (level 0), not compressed twice.
+    epub.write_epub(raw, eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True},
+                              "compresslevel": 0})
     return rezip(raw.getvalue(), mtime)
 
 
@@ -148,7 +154,7 @@ def rezip(data: bytes, when: datetime) -> bytes:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name), compresslevel=9 if name != "mimetype" else None)
+            dst.writestr(info, src.read(name), compresslevel=DEFLATE_LEVEL if name != "mimetype" else None)
     return out.getvalue()
 
 
