@@ -61,30 +61,47 @@ def assemble(recipe: Recipe, stories: list[Story]) -> Book:
 
 
 def book_meta(recipe: Recipe, stories: list[Story]) -> BookMeta:
+    """The anthology's metadata: the recipe's where it speaks, else gathered from stories."""
     authors: list[str] = []
     for s in stories:
         for a in s.meta.authors:
             if a not in authors:
                 authors.append(a)
-    subjects: list[str] = list(recipe.subjects)
-    for s in stories:
-        for tag in (*s.meta.fandoms, *s.meta.pairings):
-            if tag not in subjects:
-                subjects.append(tag)
+    # The recipe's subjects first, then each story's fandoms, pairings and tags, each once
+    # ("Buffy: The Vampire Slayer" and "Buffy the Vampire Slayer" are one subject).
+    subjects = _union([list(recipe.subjects),
+                       *([*s.meta.fandoms, *s.meta.pairings, *s.meta.tags] for s in stories)])
     return BookMeta(
         title=recipe.title,
         identifier=recipe.uuid,
         language=recipe.language,
         subtitle=recipe.subtitle,
         editor=recipe.editor,
-        description=recipe.description or _describe(stories),
+        description=recipe.description or describe(stories),
         date=build_date(recipe).isoformat(),
         series=recipe.series.name if recipe.series else None,
         series_index=recipe.series.index if recipe.series else None,
         subjects=tuple(subjects),
         authors=tuple(authors),
-        rating=_highest_rating([s.meta.rating for s in stories if s.meta.rating]),
+        rating=highest_rating([s.meta.rating for s in stories if s.meta.rating]),
+        warnings=tuple(_union([list(s.meta.warnings) for s in stories])),
     )
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _union(groups: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for group in groups:
+        for item in group:
+            k = _key(item)
+            if k and k not in seen:
+                seen.add(k)
+                out.append(item.strip())
+    return out
 
 
 def build_date(recipe: Recipe) -> date:
@@ -100,13 +117,19 @@ def build_date(recipe: Recipe) -> date:
     return date(2000, 1, 1)
 
 
-def _describe(stories: list[Story]) -> str:
+def describe(stories: list[Story]) -> str:
+    """"Title by Author; Title by Author." — what a library shows before the book is opened."""
     def by(s: Story) -> str:
-        return f"{s.meta.title} by {' & '.join(s.meta.authors)}" if s.meta.authors else s.meta.title
+        return f"{s.meta.title} by {_names(s.meta.authors)}" if s.meta.authors else s.meta.title
     return "; ".join(by(s) for s in stories) + "."
 
 
-def _highest_rating(ratings: list[str]) -> str | None:
+def _names(names: tuple[str, ...]) -> str:
+    return " & ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " & " + names[-1]
+
+
+def highest_rating(ratings: list[str]) -> str | None:
+    """The strictest rating on one scale (K < K+ < T < M < MA, G < PG … < NC-17, AO3's)."""
     known = [r for r in ratings if r.strip().lower() in _RATING_RANK]
     if not known:
         return ratings[0] if ratings else None

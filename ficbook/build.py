@@ -68,7 +68,7 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     refuse_overwriting_inputs(output, recipe)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
-    diagnostics = tuple(d for r in results for d in r.diagnostics)
+    diagnostics = tuple(d for r in results for d in r.diagnostics) + rendition.diagnostics
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
     return BuildResult(recipe_path, output, len(book.stories),
                        sum(s.story.words for s in book.stories), len(data), diagnostics,

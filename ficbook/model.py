@@ -234,6 +234,7 @@ class BookMeta:
     subjects: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()  # every story author, in order of first appearance
     rating: str | None = None
+    warnings: tuple[str, ...] = ()  # the union of the stories' warnings
 
 
 NotesPlacement = Literal["inline", "story-end", "appendix", "drop"]
@@ -296,5 +297,6 @@ DEFAULT_LABELS = {
     "notes": "Notes",
     "credits": "Credits",
     "back-to-text": "Back to the text",
+    "chapter": "Chapter",
     "unknown-author": "Anonymous",
 }

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 import zipfile
 from datetime import datetime, time, timezone
 from importlib.resources import files
 from pathlib import Path
+from typing import Callable
 
 from ebooklib import epub
 
@@ -109,7 +111,19 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     # ebooklib's zip is only a carrier for rezip: stored (level 0), not compressed twice.
     epub.write_epub(raw, eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True},
                               "compresslevel": 0})
-    return rezip(raw.getvalue(), mtime)
+    return rezip(raw.getvalue(), mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)})
+
+
+def nav_depth(entries: tuple[NavEntry, ...]) -> int:
+    return max((1 + nav_depth(e.children) for e in entries), default=0)
+
+
+def _ncx_depth(ncx: bytes, nav: tuple[NavEntry, ...]) -> bytes:
+    # ebooklib always writes depth 0; readers that trust it flatten nested parts.
+    fixed, n = re.subn(rb'(<meta content=")\d+(" name="dtb:depth"\s*/>)',
+                       rb"\g<1>" + str(nav_depth(nav)).encode() + rb"\g<2>", ncx, count=1)
+    assert n == 1, "dtb:depth not found in the NCX"
+    return fixed
 
 
 def _accessibility(eb: epub.EpubBook) -> None:
@@ -140,8 +154,13 @@ def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
     return out
 
 
-def rezip(data: bytes, when: datetime) -> bytes:
-    """Re-pack with `mimetype` first and stored, entries in a fixed order, fixed times."""
+def rezip(data: bytes, when: datetime,
+          fix: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """Re-pack with `mimetype` first and stored, entries in a fixed order, fixed times.
+
+    `fix` maps a file name (the last path segment) to a function that rewrites its bytes.
+    """
+    fix = fix or {}
     src = zipfile.ZipFile(io.BytesIO(data))
     names = src.namelist()
     order = ["mimetype", "META-INF/container.xml"]
@@ -154,7 +173,10 @@ def rezip(data: bytes, when: datetime) -> bytes:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name), compresslevel=DEFLATE_LEVEL if name != "mimetype" else None)
+            content = src.read(name)
+            if name.rsplit("/", 1)[-1] in fix:
+                content = fix[name.rsplit("/", 1)[-1]](content)
+            dst.writestr(info, content, compresslevel=DEFLATE_LEVEL if name != "mimetype" else None)
     return out.getvalue()
 
 
