@@ -1,12 +1,18 @@
-"""The converter: a story file's bytes in, a `Story` and diagnostics out. Pure: no I/O."""
+"""The converter: a story file's bytes in, a `Story` and diagnostics out. Pure: no I/O.
+
+An ordered list of small named rules (`RULE_NAMES`), each switchable from the recipe.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ficbook.convert.registry import DEFAULTS, RULE_NAMES, RULES
 from ficbook.errors import Diagnostic
 from ficbook.model import Story
 from ficbook.sources import Source
+
+__all__ = ["RULES", "RULE_NAMES", "ConvertOptions", "ConvertResult", "convert"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,9 @@ class ConvertOptions:
     notes_before: str | None = None
     language: str | None = None
 
-    def enabled(self, rule: str, default: bool = True) -> bool:
+    def enabled(self, rule: str, default: bool | None = None) -> bool:
+        if default is None:
+            default = DEFAULTS.get(rule, True)
         return dict(self.rules).get(rule, default)
 
 
@@ -29,6 +37,13 @@ class ConvertResult:
 
 
 def convert(source: Source, options: ConvertOptions = ConvertOptions()) -> ConvertResult:
+    # Markup dispatch (issue 5): saved pages and EPUBs go to ficbook.readers, decided by
+    # the bytes, not the extension; text stays on the text path below.
+    from ficbook.readers import is_markup, read_markup
+
+    if is_markup(source):
+        return read_markup(source, options)
+    # End of markup dispatch.
     from ficbook.convert.text import convert_text
 
     return convert_text(source, options)

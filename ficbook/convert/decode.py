@@ -1,9 +1,12 @@
-"""Bytes to text: BOM, strict UTF-8, the recipe's encoding, then a cp1252 fallback."""
+"""Bytes to clean text: BOM, strict UTF-8, UTF-16 without a BOM, the recipe's `encoding:`,
+then charset-normalizer limited to the code pages fan fiction comes in; ftfy for mojibake
+(quotes never uncurled); NFC; one kind of line end; nothing XML forbids."""
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from ficbook.errors import Diagnostic, StoryError
 
@@ -14,36 +17,142 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Signatures of files that are plainly not text, whatever their name says.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"PK\x03\x04", "a ZIP archive (an EPUB or DOCX?)"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"), (b"\xd0\xcf\x11\xe0", "an old Word document"),
+    (b"{\\rtf", "an RTF document"), (b"RIFF", "a RIFF media file"), (b"7z\xbc\xaf", "a 7z archive"),
+    (b"Rar!", "a RAR archive"), (b"\x7fELF", "a program"), (b"MZ", "a Windows program"),
+)
+# Code pages fan fiction turns up in when it is not UTF-8 (latin-1 is read as cp1252:
+# real latin-1 files hold cp1252 quotes in the 0x80-0x9F range).
+LIKELY_CODEPAGES = ["cp1252", "cp1251", "cp1250", "iso8859_15", "mac_roman", "cp1253",
+                    "cp1254", "cp1257", "koi8_r", "iso8859_2", "iso8859_7"]
+_LATIN1 = {"latin-1", "latin1", "latin_1", "iso-8859-1", "iso8859-1", "iso8859_1", "l1"}
 
-# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, C1 controls, surrogates, FFFE/FFFF).
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, C1 controls, surrogates, FFFE/FFFF),
+# plus invisible joiners many readers have no glyph for.
+_XML_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u2060\ufeff]")
+_LINE_ENDS = re.compile("\r\n|\r|\x85|\u2028|\u2029|\x0b|\x0c")
 
 
-def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str, list[Diagnostic]]:
+def strip_forbidden(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def decode(data: bytes, name: str, encoding: str | None = None,
+           mojibake: bool = True) -> tuple[str, str, list[Diagnostic]]:
     """Return (text, encoding used, diagnostics); raise StoryError when it is not text."""
     diags: list[Diagnostic] = []
-    text: str | None = None
-    used = ""
+    text, used = _decode(data, name, encoding, diags)
+    text = _LINE_ENDS.sub("\n", text)
+    if mojibake:
+        text = _fix_mojibake(text, name, diags)
+    text = unicodedata.normalize("NFC", text)
+    text = strip_forbidden(text)
+    if not text.strip():
+        raise StoryError("story file has no text", file=name)
+    return text, used, diags
+
+
+def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic]) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            text, used = data[len(bom):].decode(codec, errors="replace"), codec
-            break
-    if text is None and encoding:
+            text = data[len(bom):].decode(codec, errors="replace")
+            diags.append(Diagnostic("info", "encoding", f"{codec} (byte order mark)", name))
+            return text, codec
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise StoryError(f"not a text file: this is {what}", file=name)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
         try:
-            text, used = data.decode(encoding), encoding
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            diags.append(Diagnostic("info", "encoding", f"{utf16} (no byte order mark)", name))
+            return text, utf16
+    if b"\x00" in data[:65536]:
+        raise StoryError("not a text file (binary data)", file=name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        diags.append(Diagnostic("info", "encoding", "utf-8", name))
+        return text, "utf-8"
+    if encoding:
+        codec = "cp1252" if encoding.lower() in _LATIN1 else encoding
+        try:
+            text = data.decode(codec)
         except LookupError:
             raise StoryError(f"unknown encoding {encoding!r} (recipe `encoding:`)", file=name) from None
         except UnicodeDecodeError as exc:
             raise StoryError(f"not valid {encoding} at byte {exc.start} (recipe `encoding:`)",
                              file=name) from None
-    if text is None:
-        if b"\x00" in data[:4096]:
-            raise StoryError("not a text file (binary data)", file=name)
-        try:
-            text, used = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, used = data.decode("cp1252", errors="replace"), "cp1252"
-            diags.append(Diagnostic("info", "encoding", "not UTF-8; read as cp1252", name))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
-    text = _XML_FORBIDDEN.sub("", text)
-    return text, used, diags
+        diags.append(Diagnostic("info", "encoding", f"{codec} (recipe `encoding:`)", name))
+        return text, codec
+    codec = _guess(data)
+    text = data.decode(codec, errors="replace")
+    diags.append(Diagnostic("info", "encoding",
+                            f"not UTF-8; read as {codec} (set `encoding:` in the recipe if wrong)",
+                            name))
+    return text, codec
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM shows NUL in every other byte (for Latin-script text)."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _guess(data: bytes) -> str:
+    try:
+        from charset_normalizer import from_bytes
+
+        results = list(from_bytes(data, cp_isolation=LIKELY_CODEPAGES))
+    except Exception:  # noqa: BLE001 - a detector failure falls back to cp1252
+        results = []
+    if not results:
+        return "cp1252"
+    best = results[0]
+    # Latin code pages often tie on short English text; cp1252 is by far the likeliest.
+    for r in results:
+        if _name(r.encoding) == "cp1252" and r.chaos <= best.chaos + 0.1:
+            return "cp1252"
+    codec = _name(best.encoding)
+    return "cp1252" if codec in ("iso8859-1", "latin-1", "ascii") else codec
+
+
+def _name(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+
+
+def _fix_mojibake(text: str, name: str, diags: list[Diagnostic]) -> str:
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        uncurl_quotes=False, unescape_html=False, fix_character_width=False,
+        fix_latin_ligatures=False, fix_line_breaks=False, normalization=None,
+        remove_control_chars=False, explain=False)
+    fixed = ftfy.fix_text(text, config)
+    if fixed != text:
+        changed = sum(a != b for a, b in zip(text.splitlines(), fixed.splitlines()))
+        diags.append(Diagnostic("info", "mojibake",
+                                f"repaired mojibake on {changed or 'some'} lines (ftfy)", name))
+    return fixed

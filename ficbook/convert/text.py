@@ -1,7 +1,4 @@
-"""A first plain-text reader: header block, blank-line paragraphs, glyph scene breaks.
-
-The converter issue replaces this with the full list of named rules.
-"""
+"""The plain-text reader: decode, paragraphs, chapters, then the shared block rules."""
 
 from __future__ import annotations
 
@@ -9,118 +6,60 @@ import re
 from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
+from ficbook.convert.context import Context
 from ficbook.convert.decode import decode
-from ficbook.errors import Diagnostic, StoryError
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta, Text
+from ficbook.convert.pipeline import apply_block_rules
+from ficbook.convert.rules.chapters import find_headings
+from ficbook.convert.rules.inline import parse_text
+from ficbook.convert.rules.paragraphs import RawPara, split_paragraphs
+from ficbook.errors import StoryError
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta
 from ficbook.sources import Source
-
-_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z' /]{0,24}?)\s*:\s*(.*)$")
-_SCENE = re.compile(r"^\s*([*~#=_+\-])(\s*\1){2,}\s*$")
-
-# header label (lower case) -> StoryMeta field or set-apart kind
-_FIELDS = {
-    "title": "title", "author": "authors", "by": "authors", "rating": "rating",
-    "category": "fandoms", "fandom": "fandoms", "pairing": "pairings", "pairings": "pairings",
-    "relationship": "pairings", "ship": "pairings", "characters": "characters",
-    "warnings": "warnings", "warning": "warnings", "genre": "genres", "status": "status",
-    "series": "series",
-}
-_NOTES = {
-    "summary": "summary", "disclaimer": "disclaimer", "feedback": "feedback",
-    "a/n": "author-note", "an": "author-note", "author's note": "author-note",
-    "story notes": "author-note", "notes": "author-note", "dedication": "dedication",
-}
 
 
 def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
-    text, _, diags = decode(source.data, source.name, options.encoding)
-    paragraphs = _paragraphs(text)
-    if not paragraphs:
-        raise StoryError("story has no text", file=source.name)
+    ctx = Context(options, source.name)
+    text, _, diags = decode(source.data, source.name, options.encoding,
+                            mojibake=options.enabled("mojibake"))
+    ctx.diagnostics.extend(diags)
+    paras, _ = split_paragraphs(text, ctx)
+    if not paras:
+        raise StoryError("story has no text (only archive lines)", file=source.name)
+    story = Story(meta=StoryMeta(title=title_from_path(source.path), language=options.language),
+                  chapters=tuple(_chapters(paras, ctx)), path=source.name)
+    story = apply_block_rules(story, ctx)
+    if not any(not isinstance(b, (Note, SceneBreak)) for c in story.chapters for b in c.blocks):
+        raise StoryError("no story text left once the header and notes are set apart "
+                         "(see `ficbook inspect`)", file=source.name)
+    return ConvertResult(story, tuple(ctx.diagnostics))
 
-    meta: dict[str, object] = {}
-    summary: list[Block] = []
-    front: list[Note] = []
-    extra: list[tuple[str, str]] = []
-    i = 0
-    while i < len(paragraphs):
-        line_no, para = paragraphs[i]
-        fields = _header_fields(para)
-        if not fields:
-            break
-        for label, value in fields:
-            key = label.lower()
-            block = Paragraph((Text(value),), line=line_no)
-            if key in _FIELDS:
-                name = _FIELDS[key]
-                if name in ("title", "rating", "status", "series"):
-                    meta[name] = value
-                else:
-                    meta[name] = tuple(v.strip() for v in re.split(r",|;| & | and ", value) if v.strip())
-            elif _NOTES.get(key) == "summary":
-                summary.append(block)
-            elif key in _NOTES:
-                front.append(Note(_NOTES[key], (block,), label=label, line=line_no))
-            else:
-                extra.append((label, value))
-        i += 1
 
+def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
+    headings = find_headings([(p.line, p.text) for p in paras], ctx) if ctx.enabled("chapters") else {}
+    tags = ctx.enabled("html_tags")
+    chapters: list[Chapter] = []
+    title: str | None = None
+    start: int | None = None
     blocks: list[Block] = []
-    for line_no, para in paragraphs[i:]:
-        if _SCENE.match(para):
-            if blocks and not isinstance(blocks[-1], SceneBreak):
-                blocks.append(SceneBreak(line=line_no))
+    for i, p in enumerate(paras):
+        if i in headings:
+            if blocks or chapters or title is not None:
+                chapters.append(Chapter(title, tuple(blocks), start))
+            title, start, blocks = headings[i], p.line, []
             continue
-        blocks.append(Paragraph((Text(" ".join(para.split("\n"))),), line=line_no))
-    while blocks and isinstance(blocks[-1], SceneBreak):
-        blocks.pop()
-    if not blocks:
-        raise StoryError("story has a header but no text", file=source.name)
-
-    title = str(meta.pop("title", "") or _title_from_path(source.path))
-    story = Story(
-        meta=StoryMeta(title=title, extra=tuple(extra), **meta),  # type: ignore[arg-type]
-        chapters=(Chapter(title=None, blocks=tuple(blocks), line=blocks[0].line),),
-        summary=tuple(summary),
-        front_notes=tuple(front),
-        path=source.name,
-    )
-    return ConvertResult(story, tuple(diags))
+        if p.brk:
+            blocks.append(SceneBreak(line=p.line - 1))
+        blocks.append(Paragraph(parse_text(p.text, tags), line=p.line))
+        if start is None:
+            start = p.line
+    chapters.append(Chapter(title, tuple(blocks), start))
+    # text before the first heading that is not just a header becomes its own chapter;
+    # the header rule empties it when it is only labels, and tidying drops it then
+    return chapters
 
 
-def _paragraphs(text: str) -> list[tuple[int, str]]:
-    """Blank-line separated paragraphs with the line each starts on."""
-    out: list[tuple[int, str]] = []
-    current: list[str] = []
-    start = 0
-    for n, line in enumerate(text.split("\n"), 1):
-        if line.strip(" \t\u00a0"):
-            if not current:
-                start = n
-            current.append(line.strip())
-        elif current:
-            out.append((start, "\n".join(current)))
-            current = []
-    if current:
-        out.append((start, "\n".join(current)))
-    return out
-
-
-def _header_fields(para: str) -> list[tuple[str, str]]:
-    """The label: value lines of a header paragraph, or [] if it is story text."""
-    fields: list[tuple[str, str]] = []
-    for line in para.split("\n"):
-        m = _LABEL.match(line)
-        if m and (m.group(1).lower() in _FIELDS or m.group(1).lower() in _NOTES):
-            fields.append((m.group(1), m.group(2).strip()))
-        elif fields:
-            label, value = fields[-1]
-            fields[-1] = (label, f"{value} {line.strip()}")
-        else:
-            return []
-    return fields
-
-
-def _title_from_path(path: Path) -> str:
-    stem = re.sub(r"^\d+[_-]|[_-][0-9a-f]{8,}$", "", path.stem)
-    return stem.replace("_", " ").replace("-", " ").strip().title() or path.stem
+def title_from_path(path: Path) -> str:
+    """A fallback title from a file name: "03_the-long-road_1a2b3c4d" -> "The Long Road"."""
+    stem = re.sub(r"^\d+[_-]", "", path.stem)
+    stem = re.sub(r"(?:^|[_-])[0-9a-f]{8,}$", "", stem)
+    return stem.replace("_", " ").replace("-", " ").strip().title() or "Untitled"

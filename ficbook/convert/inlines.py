@@ -1,0 +1,131 @@
+"""Small helpers over inline trees shared by the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ficbook.model import Inline, LineBreak, Paragraph, Styled, Text, inline_text
+
+
+def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]]) -> tuple[Inline, ...]:
+    """Replace every Text node (at any depth) by what `fn` makes of its text."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.extend(fn(node.text))
+        elif isinstance(node, Styled):
+            out.append(Styled(node.kind, map_text(node.children, fn)))
+        else:
+            out.append(node)
+    return tidy(tuple(out))
+
+
+def tidy(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Merge neighbouring Text nodes; drop empty Text and empty Styled nodes."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            if not node.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text)
+                continue
+        elif isinstance(node, Styled):
+            children = tidy(node.children)
+            if not children:
+                continue
+            node = Styled(node.kind, children)
+        out.append(node)
+    return tuple(out)
+
+
+def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Trim white space at both ends of a paragraph (and line breaks there)."""
+    items = list(tidy(inlines))
+    while items and isinstance(items[0], LineBreak):
+        items.pop(0)
+    while items and isinstance(items[-1], LineBreak):
+        items.pop()
+    if items and isinstance(items[0], Text):
+        items[0] = Text(items[0].text.lstrip())
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(items[-1].text.rstrip())
+    return tidy(tuple(items))
+
+
+def para_text(p: Paragraph) -> str:
+    return inline_text(p.inlines)
+
+
+def is_empty(p: Paragraph) -> bool:
+    return not inline_text(p.inlines).strip() and not any(
+        not isinstance(n, (Text, Styled, LineBreak)) for n in p.inlines)
+
+
+def drop_prefix(p: Paragraph, n: int) -> Paragraph:
+    """The paragraph without its first `n` characters of text (a label), trimmed."""
+    out: list[Inline] = []
+    remaining = n
+    for node in p.inlines:
+        if remaining <= 0:
+            out.append(node)
+            continue
+        if isinstance(node, Text):
+            if len(node.text) <= remaining:
+                remaining -= len(node.text)
+                continue
+            out.append(Text(node.text[remaining:]))
+            remaining = 0
+        elif isinstance(node, Styled):
+            size = len(inline_text(node.children))
+            if size <= remaining:
+                remaining -= size
+                continue
+            inner = drop_prefix(Paragraph(node.children), remaining)
+            out.append(Styled(node.kind, inner.inlines))
+            remaining = 0
+        elif isinstance(node, LineBreak):
+            remaining -= 1
+        else:
+            out.append(node)
+    return dataclasses.replace(p, inlines=strip_inlines(tuple(out)))
+
+
+def drop_suffix(p: Paragraph, n: int) -> Paragraph:
+    """The paragraph without its last `n` characters of text (a closing bracket)."""
+    if n <= 0:
+        return p
+    items = list(p.inlines)
+    while n > 0 and items:
+        last = items[-1]
+        if isinstance(last, Text):
+            if len(last.text) <= n:
+                n -= len(last.text)
+                items.pop()
+            else:
+                items[-1] = Text(last.text[:-n])
+                n = 0
+        else:
+            break
+    return dataclasses.replace(p, inlines=strip_inlines(tuple(items)))
+
+
+def split_lines(p: Paragraph) -> list[tuple[Inline, ...]]:
+    """A paragraph's lines (split at LineBreak)."""
+    lines: list[list[Inline]] = [[]]
+    for node in p.inlines:
+        if isinstance(node, LineBreak):
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return [tuple(line) for line in lines]
+
+
+def join_lines(lines: list[tuple[Inline, ...]]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for i, line in enumerate(lines):
+        if i:
+            out.append(LineBreak())
+        out.extend(line)
+    return strip_inlines(tuple(out))

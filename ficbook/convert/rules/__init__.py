@@ -1,0 +1,1 @@
+"""The converter's rules, one small module each."""

@@ -1,0 +1,63 @@
+"""Chapter headings in plain text: `Chapter 1`, `Chapter One: Title`, `CHAPTER I.`,
+`Part 2`, `Prologue`, `Epilogue`, `Interlude`, a bare roman numeral on its own line, and
+AO3's copied `Chapter Text`. A heading is a paragraph of one short line; a sentence that
+begins "Chapter" is not one."""
+
+from __future__ import annotations
+
+import re
+
+from ficbook.convert.context import Context, quote
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|"
+    "six|seven|eight|nine))?|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|"
+    "seventh|eighth|ninth|tenth|last|final")
+_ROMAN = r"(?=[ivxlc])(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_HEADING = re.compile(
+    rf"(?P<word>chapter|chap\.|ch\.|part|book)\s+(?P<num>\d{{1,4}}|{_ROMAN}|{_NUMBER_WORDS})\b"
+    rf"(?P<rest>\s*(?:[:.\-–—]\s*.*|\(.*\))?)",
+    re.IGNORECASE)
+_SPECIAL = re.compile(r"(?P<word>prologue|epilogue|interlude|afterword|foreword|coda)"
+                      r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)", re.IGNORECASE)
+_BARE_ROMAN = re.compile(r"[IVXLC]{1,7}\.?")
+_AO3_TEXT = re.compile(r"chapter text", re.IGNORECASE)
+
+
+def heading(text: str) -> str | None:
+    """The heading's title when `text` (one paragraph) is a chapter heading."""
+    s = " ".join(text.split())
+    if not s or "\n" in text.strip() or len(s) > 90:
+        return None
+    m = _HEADING.fullmatch(s) or _SPECIAL.fullmatch(s)
+    if not m:
+        return None
+    rest = m.group("rest").strip()
+    body = rest.lstrip(":.-–— ").strip()
+    if body and body.endswith((".", ",", ";")) and len(body.split()) > 3:
+        return None  # "Chapter 1. It was dark." reads like a sentence
+    if rest.startswith(".") and body and body[0].islower():
+        return None
+    return s.rstrip(".") if not body else s
+
+
+def find_headings(texts: list[tuple[int, str]], ctx: Context) -> dict[int, str | None]:
+    """Index -> chapter title for the paragraphs that start a chapter (None: untitled)."""
+    found: dict[int, str | None] = {}
+    bare = [i for i, (_, t) in enumerate(texts) if _BARE_ROMAN.fullmatch(t.strip())]
+    # bare numerals count only as a sequence that starts at I
+    if len(bare) >= 2 and texts[bare[0]][1].strip().rstrip(".") == "I":
+        for i in bare:
+            found[i] = texts[i][1].strip().rstrip(".")
+    for i, (_, t) in enumerate(texts):
+        title = heading(t)
+        if title is not None:
+            found[i] = title
+        elif _AO3_TEXT.fullmatch(t.strip()):
+            found[i] = None
+    for i, title in sorted(found.items()):
+        line, text = texts[i]
+        what = "AO3 chapter marker" if title is None else "chapter heading"
+        ctx.report("info", "chapter", f"{what} {quote(text)}", line)
+    return found

@@ -1,0 +1,93 @@
+"""Epigraphs: a short quotation followed by an attribution line (`--Name`, `— Name`,
+`~Name`) at the start or end of a story or chapter."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import drop_prefix, para_text
+from ficbook.model import Block, Epigraph, Paragraph, SceneBreak, Story, count_words
+
+_ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
+_MAX_QUOTE_PARAS = 6
+_MAX_QUOTE_WORDS = 150
+
+
+def attribution(p: Block) -> int | None:
+    """Characters before the name when `p` is an attribution line, else None."""
+    if not isinstance(p, Paragraph):
+        return None
+    text = para_text(p)
+    if "\n" in text.strip():
+        return None
+    m = _ATTRIBUTION.match(text)
+    if not m:
+        return None
+    who = m.group("who").rstrip()
+    first = who[0]
+    if not (first.isupper() or first.isdigit() or first in "\"“'‘*_"):
+        return None  # "--and then he left" is dialogue, not a name
+    if who.endswith(("?", "!", "--", "—")) or len(who.split()) > 24:
+        return None
+    return m.start("who")
+
+
+def find(story: Story, ctx: Context) -> Story:
+    chapters = []
+    for ch in story.chapters:
+        blocks = _at_end(list(ch.blocks), ctx)
+        blocks = _at_start(blocks, ctx)
+        chapters.append(dataclasses.replace(ch, blocks=tuple(blocks)))
+    return dataclasses.replace(story, chapters=tuple(chapters))
+
+
+def _quote_ok(paras: list[Block]) -> bool:
+    return (0 < len(paras) <= _MAX_QUOTE_PARAS
+            and all(isinstance(p, Paragraph) and attribution(p) is None for p in paras)
+            and sum(count_words(p) for p in paras) <= _MAX_QUOTE_WORDS)
+
+
+def _make(paras: list[Block], attr: Paragraph, cut: int, ctx: Context) -> Epigraph:
+    who = drop_prefix(attr, cut).inlines
+    ctx.report("info", "epigraph", f"epigraph attributed {quote(para_text(attr))}", attr.line)
+    first = paras[0]
+    return Epigraph(tuple(p for p in paras if isinstance(p, Paragraph)), who,
+                    line=getattr(first, "line", None))
+
+
+def _at_end(blocks: list[Block], ctx: Context) -> list[Block]:
+    if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None:
+        return blocks
+    # the quotation: paragraphs back to the nearest scene break; without one, a single paragraph
+    k = len(blocks) - 1
+    while k > 0 and isinstance(blocks[k - 1], Paragraph) and len(blocks) - 1 - k < _MAX_QUOTE_PARAS:
+        k -= 1
+    if k > 0 and isinstance(blocks[k - 1], SceneBreak):
+        start, brk = k, k - 1
+    else:
+        start, brk = len(blocks) - 2, None
+    quote_paras = blocks[start:-1]
+    before = blocks[:brk if brk is not None else start]
+    if not _quote_ok(quote_paras) or not any(isinstance(b, Paragraph) for b in before):
+        return blocks
+    return [*before, _make(quote_paras, blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+
+
+def _at_start(blocks: list[Block], ctx: Context) -> list[Block]:
+    for idx in range(1, min(len(blocks), _MAX_QUOTE_PARAS + 1)):
+        if not isinstance(blocks[idx - 1], Paragraph):
+            return blocks
+        cut = attribution(blocks[idx])
+        if cut is None:
+            continue
+        quote_paras, after = blocks[:idx], blocks[idx + 1:]
+        if after and isinstance(after[0], SceneBreak):
+            after = after[1:]
+        elif idx > 1:
+            return blocks  # without a marker after it, only a one-paragraph quotation
+        if not _quote_ok(quote_paras) or not any(isinstance(b, Paragraph) for b in after):
+            return blocks
+        return [_make(quote_paras, blocks[idx], cut, ctx), *after]  # type: ignore[arg-type]
+    return blocks

@@ -1,0 +1,229 @@
+"""Header fields: the `Label: value` block at the top of a story (and labels repeated at
+chapter tops) go to the card, the summary and set-apart notes; unknown labels are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import drop_prefix, join_lines, para_text, split_lines, strip_inlines
+from ficbook.model import Block, Chapter, Inline, Note, NoteKind, Paragraph, Story, inline_text
+
+# label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"
+LABELS: dict[str, str] = {
+    "title": "title", "story title": "title", "name": "title",
+    "author": "authors", "authors": "authors", "by": "authors", "written by": "authors",
+    "writer": "authors", "pen name": "authors",
+    "category": "fandoms", "categories": "fandoms", "fandom": "fandoms", "fandoms": "fandoms",
+    "rating": "rating", "rated": "rating",
+    "pairing": "pairings", "pairings": "pairings", "relationship": "pairings",
+    "relationships": "pairings", "ship": "pairings", "ships": "pairings",
+    "characters": "characters", "character": "characters",
+    "warnings": "warnings", "warning": "warnings", "archive warnings": "warnings",
+    "archive warning": "warnings", "content warnings": "warnings",
+    "genre": "genres", "genres": "genres",
+    "tags": "tags", "additional tags": "tags", "freeform": "tags",
+    "status": "status", "series": "series",
+    "published": "published", "posted": "published",
+    "word count": "words", "words": "words", "wordcount": "words",
+    "summary": "summary", "description": "summary", "blurb": "summary",
+    "disclaimer": "note:disclaimer", "disclaimers": "note:disclaimer",
+    "feedback": "note:feedback",
+    "dedication": "note:dedication", "dedicated to": "note:dedication",
+    "story notes": "note:author-note", "notes": "note:author-note", "note": "note:author-note",
+    "a/n": "note:author-note", "an": "note:author-note", "a.n.": "note:author-note",
+    "a/ns": "note:author-note", "author's note": "note:author-note",
+    "author's notes": "note:author-note", "authors note": "note:author-note",
+    "authors notes": "note:author-note", "author note": "note:author-note",
+    "authors' note": "note:author-note", "n/a": "note:author-note",
+    "spoilers": "extra", "spoiler": "extra", "beta": "extra", "beta reader": "extra",
+    "betas": "extra", "beta'd by": "extra", "timeline": "extra", "setting": "extra",
+    "prompt": "extra", "challenge": "extra", "updated": "extra", "completed": "extra",
+    "language": "extra", "crossover": "extra", "universe": "extra", "length": "extra",
+    "chapters": "extra", "season": "extra", "feedback to": "extra", "archive": "extra",
+    "email": "extra", "e-mail": "extra", "website": "extra", "url": "extra",
+}
+_LIST_FIELDS = {"authors", "fandoms", "pairings", "characters", "warnings", "genres", "tags"}
+_SPLIT = {
+    "authors": r",|;|&| and ",
+    "fandoms": r",|;",
+    "pairings": r",|;",
+    "characters": r",|;|&| and ",
+    "warnings": r",|;",
+    "genres": r",|;|/",
+    "tags": r",|;",
+}
+
+LABEL_RE = re.compile(r"^\s*([A-Za-z][A-Za-z'’./ ]{0,24}?)\s*[:：]\s*(.*)$", re.DOTALL)
+_UNKNOWN_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,2}$")
+_BY_LINE = re.compile(r"^\s*by\s+(\S.{0,60})$", re.IGNORECASE)
+
+
+def label_kind(label: str) -> str | None:
+    key = " ".join(label.lower().replace("’", "'").split())
+    return LABELS.get(key)
+
+
+def _field(text: str) -> tuple[str, str, str | None] | None:
+    """(label, value, kind) when the line starts with a label; kind None when unknown."""
+    m = LABEL_RE.match(text)
+    if not m:
+        return None
+    label, value = m.group(1).strip(), m.group(2)
+    kind = label_kind(label)
+    if kind is None and not _UNKNOWN_LABEL.match(label):
+        return None
+    return label, value, kind
+
+
+def read_header(story: Story, ctx: Context) -> Story:
+    if not story.chapters:
+        return story
+    first, rest = story.chapters[0], story.chapters[1:]
+    reader = _HeaderReader(story, ctx)
+    blocks = reader.read(first.blocks)
+    chapters = [dataclasses.replace(first, blocks=blocks)]
+    for ch in rest:
+        chapters.append(_chapter_top(ch, reader, ctx))
+    return reader.finish(tuple(chapters))
+
+
+class _HeaderReader:
+    def __init__(self, story: Story, ctx: Context):
+        self.story = story
+        self.ctx = ctx
+        self.meta: dict[str, object] = {}
+        self.extra: list[tuple[str, str]] = list(story.meta.extra)
+        self.summary: list[Block] = list(story.summary)
+        self.front: list[Note] = list(story.front_notes)
+
+    def read(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        """Consume label paragraphs at the top; return the blocks after them."""
+        i = 0
+        in_header = False
+        pending: tuple[str, str, str | None, int | None] | None = None  # a label with no value yet
+        while i < len(blocks):
+            b = blocks[i]
+            if not isinstance(b, Paragraph):
+                if in_header and pending is None and type(b).__name__ == "SceneBreak":
+                    i += 1
+                    continue
+                break
+            lines = split_lines(b)
+            first_text = inline_text(lines[0]).strip()
+            if pending is not None:
+                # "Summary:" alone on its line: the next paragraph is its value.
+                self.store(pending[0], pending[2], b.inlines, pending[3])
+                pending = None
+                i += 1
+                continue
+            f = _field(first_text)
+            if f is None:
+                if in_header and "title" in self.meta and "authors" not in self.meta \
+                        and len(lines) == 1 and (m := _BY_LINE.match(first_text)):
+                    self.store("By", "authors", (_t(m.group(1)),), b.line, raw=first_text)
+                    i += 1
+                    continue
+                break
+            label, value, kind = f
+            if kind is None and not in_header:
+                break
+            if kind is not None and kind.startswith("note:") and not in_header and i > 0:
+                break
+            in_header = True
+            # Group the paragraph's lines into fields: a label line starts a field,
+            # other lines continue the previous one.
+            groups: list[tuple[str, str | None, list[tuple[Inline, ...]], int | None]] = []
+            for n, line in enumerate(lines):
+                text = inline_text(line).strip()
+                lf = _field(text)
+                if lf is not None and (lf[2] is not None or groups):
+                    cut = len(inline_text(line)) - len(lf[1])
+                    value_inl = drop_prefix(Paragraph(line), cut).inlines
+                    groups.append((lf[0], lf[2], [value_inl],
+                                   None if b.line is None else b.line + n))
+                elif groups:
+                    groups[-1][2].append(line)
+            for g_label, g_kind, g_lines, g_line in groups:
+                value_inl = join_lines(g_lines)
+                if not inline_text(value_inl).strip():
+                    if g_kind in ("summary",) or (g_kind or "").startswith("note:"):
+                        pending = (g_label, "", g_kind, g_line)
+                        continue
+                    self.ctx.report("info", "header-field", f"empty header field {g_label}:", g_line)
+                    continue
+                self.store(g_label, g_kind, value_inl, g_line)
+            i += 1
+        return blocks[i:]
+
+    def store(self, label: str, kind: str | None, value: tuple[Inline, ...], line: int | None,
+              raw: str | None = None) -> None:
+        text = " ".join(inline_text(value).split())
+        shown = raw or f"{label}: {text}"
+        ctx = self.ctx
+        if kind == "summary":
+            self.summary.append(Paragraph(value, line=line))
+            ctx.report("info", "summary", f"summary set apart: {quote(shown)}", line)
+        elif kind is not None and kind.startswith("note:"):
+            note_kind: NoteKind = kind[5:]  # type: ignore[assignment]
+            self.front.append(Note(note_kind, (Paragraph(value, line=line),), label=label, line=line))
+            ctx.report("info", note_kind, f"{note_kind} set apart: {quote(shown)}", line)
+        elif kind is None or kind == "extra":
+            self.extra.append((label, text))
+            ctx.report("info", "header-field", f"kept on the card: {quote(shown)}", line)
+        elif kind == "words":
+            ctx.report("info", "header-field",
+                       f"the book counts words itself; dropped {quote(shown)}", line)
+        elif kind in _LIST_FIELDS:
+            values = tuple(v.strip() for v in re.split(_SPLIT[kind], text) if v.strip())
+            self.meta[kind] = tuple(self.meta.get(kind, ())) + values  # type: ignore[operator]
+            ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
+        else:
+            self.meta[kind] = text
+            ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
+
+    def finish(self, chapters: tuple[Chapter, ...]) -> Story:
+        meta = dataclasses.replace(self.story.meta, **self.meta, extra=tuple(self.extra))
+        return dataclasses.replace(self.story, meta=meta, chapters=chapters,
+                                   summary=tuple(self.summary), front_notes=tuple(self.front))
+
+
+def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
+    """Labels repeated at a chapter's top: its summary; fields already on the card."""
+    blocks = list(ch.blocks)
+    summary = list(ch.summary)
+    while blocks and isinstance(blocks[0], Paragraph):
+        p = blocks[0]
+        f = _field(para_text(p).strip())
+        if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
+            break
+        label, value, kind = f
+        rest = drop_prefix(p, len(para_text(p)) - len(value))
+        text = " ".join(value.split())
+        if kind == "summary":
+            summary.append(dataclasses.replace(rest, inlines=strip_inlines(rest.inlines)))
+            ctx.report("info", "summary", f"chapter summary set apart: {quote(text)}", p.line)
+        elif kind == "title":
+            break  # a chapter's own title line: story text decides
+        else:
+            known = reader.story.meta
+            current = reader.meta.get(kind, getattr(known, kind, None))
+            current_text = ", ".join(current) if isinstance(current, tuple) else (current or "")
+            if " ".join(current_text.lower().split()) != text.lower():
+                reader.extra.append((label, text))
+                ctx.report("info", "header-field", f"kept on the card: {quote(label + ': ' + text)}",
+                           p.line)
+            else:
+                ctx.report("info", "header-field",
+                           f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
+                           p.line)
+        blocks.pop(0)
+    return dataclasses.replace(ch, blocks=tuple(blocks), summary=tuple(summary))
+
+
+def _t(text: str) -> Inline:
+    from ficbook.model import Text
+
+    return Text(text)

@@ -1,0 +1,152 @@
+"""Inline markup: literal HTML tags and entities in plain text, tags archives stripped to
+letters (`i Touch/i`), and `*word*` / `_word_` emphasis. Everything else stays text (the
+renderer escapes `<3`, `a<b`, `&`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+
+from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import map_text, tidy
+from ficbook.model import (
+    Block, BlockQuote, Epigraph, Inline, LineBreak, Note, Paragraph, Story, Styled, Text,
+)
+
+_TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
+             "u": "u", "s": "s", "strike": "s", "del": "s", "sub": "sub", "sup": "sup"}
+_TAG = re.compile(r"<(/?)(i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def parse_text(text: str, tags: bool = True) -> tuple[Inline, ...]:
+    """Plain text (with "\\n" for line breaks) to inlines, honouring literal tags."""
+    if not tags:
+        return _lines(text)
+    root: list[Inline] = []
+    stack: list[tuple[str, list[Inline]]] = []
+    pos = 0
+
+    def emit(nodes: tuple[Inline, ...]) -> None:
+        (stack[-1][1] if stack else root).extend(nodes)
+
+    for m in _TAG.finditer(text):
+        emit(_lines(_entities(text[pos:m.start()])))
+        pos = m.end()
+        if m.group(2) is None:  # <br>
+            emit((LineBreak(),))
+            continue
+        kind = _TAG_KIND[m.group(2).lower()]
+        if not m.group(1):
+            stack.append((kind, []))
+        elif any(k == kind for k, _ in stack):
+            while stack:
+                k, children = stack.pop()
+                emit((Styled(k, tuple(children)),))  # type: ignore[arg-type]
+                if k == kind:
+                    break
+        else:
+            emit((Text(m.group(0)),))  # a stray closing tag stays as written
+    emit(_lines(_entities(text[pos:])))
+    while stack:  # unclosed: style to the end of the paragraph
+        k, children = stack.pop()
+        emit((Styled(k, tuple(children)),))  # type: ignore[arg-type]
+    return tidy(tuple(root))
+
+
+def _entities(text: str) -> str:
+    return _ENTITY.sub(lambda m: _safe(html.unescape(m.group(0))), text)
+
+
+def _safe(ch: str) -> str:
+    from ficbook.convert.decode import strip_forbidden
+
+    return strip_forbidden(ch)
+
+
+def _lines(text: str) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            out.append(LineBreak())
+        if part:
+            out.append(Text(part))
+    return tuple(out)
+
+
+# ------------------------------------------------------------ block rules
+
+
+def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
+    """Apply `fn` to every paragraph: story text, notes, summaries, epigraphs."""
+
+    def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(block(b) for b in bs)
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Paragraph):
+            return fn(b)
+        if isinstance(b, (Note, BlockQuote)):
+            return dataclasses.replace(b, blocks=blocks(b.blocks))
+        if isinstance(b, Epigraph):
+            return dataclasses.replace(b, blocks=blocks(b.blocks),
+                                       attribution=fn(Paragraph(b.attribution)).inlines)
+        return b
+
+    chapters = tuple(dataclasses.replace(c, blocks=blocks(c.blocks), summary=blocks(c.summary))
+                     for c in story.chapters)
+    return dataclasses.replace(
+        story, chapters=chapters, summary=blocks(story.summary),
+        front_notes=tuple(block(n) for n in story.front_notes),  # type: ignore[misc]
+        end_notes=tuple(block(n) for n in story.end_notes))  # type: ignore[misc]
+
+
+# `i Touch/i`: the letters of a tag left when an archive stripped the angle brackets.
+_STRIPPED = re.compile(
+    r"(?<![\w/'’<])(?P<tag>i|b|u|em|strong) (?P<body>(?=[^\s/])[^\n/]{1,300}?(?<=\S))/(?P=tag)(?![\w/])")
+_STRIPPED_KIND = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u": "u"}
+
+
+def repair_stripped(story: Story, ctx: Context) -> Story:
+    def fix(p: Paragraph) -> Paragraph:
+        def split(text: str) -> tuple[Inline, ...]:
+            out: list[Inline] = []
+            pos = 0
+            for m in _STRIPPED.finditer(text):
+                out.append(Text(text[pos:m.start()]))
+                out.append(Styled(_STRIPPED_KIND[m.group("tag")], (Text(m.group("body")),)))  # type: ignore[arg-type]
+                ctx.report("info", "stripped-tag",
+                           f"repaired stripped tag {quote(m.group(0))}", p.line)
+                pos = m.end()
+            out.append(Text(text[pos:]))
+            return tuple(out)
+
+        return dataclasses.replace(p, inlines=map_text(p.inlines, split))
+
+    return map_story(story, fix)
+
+
+# *word*, _word_, **word**: markers must hug the words; a lone * or 5 * 3 stays text.
+_EMPH = re.compile(
+    r"(?<![\w*])(?P<m>\*\*|\*|_)(?=[^\s*_])(?P<body>[^\n*_]{1,400}?)(?<=[^\s*_])(?P=m)(?![\w*])")
+
+
+def emphasis(story: Story, ctx: Context) -> Story:
+    def fix(p: Paragraph) -> Paragraph:
+        def split(text: str) -> tuple[Inline, ...]:
+            out: list[Inline] = []
+            pos = 0
+            for m in _EMPH.finditer(text):
+                body = m.group("body")
+                out.append(Text(text[pos:m.start()]))
+                kind = "strong" if m.group("m") == "**" else "em"
+                out.append(Styled(kind, (Text(body),)))  # type: ignore[arg-type]
+                ctx.report("info", "emphasis", f"emphasis {quote(m.group(0))}", p.line)
+                pos = m.end()
+            out.append(Text(text[pos:]))
+            return tuple(out)
+
+        return dataclasses.replace(p, inlines=map_text(p.inlines, split))
+
+    return map_story(story, fix)

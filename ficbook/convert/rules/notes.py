@@ -1,0 +1,223 @@
+"""Author's notes anywhere: labelled notes, trailing notes sections, the recipe's overrides,
+and a conservative heuristic for an unlabelled note at the very end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, count_words
+
+# A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
+# "Author's Notes -", "N/A:". Case matters for the short forms so that "An" (a word) is text.
+_LABEL = re.compile(
+    r"^\s*(?P<open>[(\[]\s*)?"
+    r"(?P<label>(?i:a/n|a\.n\.|author'?s'?\s+notes?|authors?\s+notes?|story\s+notes|"
+    r"chapter\s+notes|end\s+notes|notes?)|AN|N/A|A/N)"
+    r"(?P<sep>\s*[:：]\s*|\s+[-–—]+\s+|\s*[-–—]\s+)",
+)
+_CLOSE = {"(": ")", "[": "]"}
+# Most words a trailing notes section may have when it runs to the end of a chapter.
+_MAX_TRAILING_WORDS = 400
+
+
+def note_label(p: Paragraph) -> tuple[str, int, int] | None:
+    """(label, characters to drop at the start, at the end) when the paragraph is a note."""
+    text = para_text(p)
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    label = m.group("label")
+    if label.lower() in ("note", "notes") and not m.group("sep").strip().startswith((":", "：")):
+        return None  # "Note - " reads like text; "Note:" is a label
+    tail = 0
+    if m.group("open"):
+        close = _CLOSE[m.group("open").strip()]
+        if text.rstrip().endswith(close):
+            tail = len(text) - len(text.rstrip()) + 1
+    return label, m.end(), tail
+
+
+def _as_note(blocks: list[Block], label: str | None, ctx: Context, why: str,
+             severity: str = "info") -> Note:
+    first = next((b for b in blocks if isinstance(b, Paragraph)), None)
+    line = first.line if first else None
+    words = sum(count_words(b) for b in blocks)
+    shown = quote(para_text(first)) if first else ""
+    ctx.report(severity, "author-note", f"author's note set apart ({why}, {words} words): {shown}",
+               line)  # type: ignore[arg-type]
+    return Note("author-note", tuple(b for b in blocks if not isinstance(b, SceneBreak)),
+                label=label, line=line)
+
+
+def _strip_label(p: Paragraph, found: tuple[str, int, int]) -> Paragraph:
+    _, head, tail = found
+    return drop_suffix(drop_prefix(p, head), tail)
+
+
+def set_apart(story: Story, ctx: Context) -> Story:
+    """Block rule `author_notes`: labelled notes become Note blocks where they stand."""
+    chapters = [_chapter_notes(ch, ctx) for ch in story.chapters]
+    return lift(dataclasses.replace(story, chapters=tuple(chapters)))
+
+
+def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
+    blocks = list(ch.blocks)
+    out: list[Block] = []
+    i = 0
+    seen_text = False
+    while i < len(blocks):
+        b = blocks[i]
+        found = note_label(b) if isinstance(b, Paragraph) else None
+        if found is None:
+            out.append(b)
+            if isinstance(b, Paragraph):
+                seen_text = True
+            i += 1
+            continue
+        label = found[0]
+        rest = blocks[i + 1:]
+        first = _strip_label(b, found)
+        body: list[Block] = [first] if para_text(first).strip() else []
+        if seen_text and _is_trailing(rest):
+            out.append(_as_note(body + rest, label, ctx, "runs to the end of the chapter"))
+            i = len(blocks)
+            continue
+        if not seen_text:
+            # A leading note set off from the story by a marker (a scene break) takes
+            # everything up to that marker.
+            upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
+            if upto is not None and all(isinstance(r, Paragraph) and not note_label(r)
+                                        for r in rest[:upto]) \
+                    and sum(count_words(r) for r in rest[:upto]) <= 150 \
+                    and any(isinstance(r, Paragraph) for r in rest[upto:]):
+                out.append(_as_note(body + rest[:upto], label, ctx, "set off by a scene break"))
+                i += 1 + upto
+                continue
+        out.append(_as_note(body, label, ctx, "labelled"))
+        i += 1
+    return dataclasses.replace(ch, blocks=tuple(out))
+
+
+def _is_trailing(rest: list[Block]) -> bool:
+    if any(not isinstance(r, Paragraph) for r in rest):
+        return False
+    return sum(count_words(r) for r in rest) <= _MAX_TRAILING_WORDS
+
+
+def lift(story: Story, ctx: Context | None = None) -> Story:
+    """Notes at the top of the first chapter and the end of the last go to the story's
+    front and end notes when the story is one untitled chapter (nothing else is there)."""
+    if len(story.chapters) != 1 or story.chapters[0].title:
+        return story
+    ch = story.chapters[0]
+    blocks = list(ch.blocks)
+    front, end = list(story.front_notes), list(story.end_notes)
+    while blocks and isinstance(blocks[0], (Note, SceneBreak)) and _has_text(blocks):
+        b = blocks.pop(0)
+        if isinstance(b, Note):
+            front.append(b)
+    tail: list[Note] = []
+    while blocks and isinstance(blocks[-1], (Note, SceneBreak)) and _has_text(blocks):
+        b = blocks.pop()
+        if isinstance(b, Note):
+            tail.insert(0, b)
+    return dataclasses.replace(story, chapters=(dataclasses.replace(ch, blocks=tuple(blocks)),),
+                               front_notes=tuple(front), end_notes=tuple(tail + end))
+
+
+def _has_text(blocks: list[Block]) -> bool:
+    return any(not isinstance(b, (Note, SceneBreak)) for b in blocks)
+
+
+# ------------------------------------------------------------ recipe overrides
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", text.lower().replace("’", "'")).split())
+
+
+def overrides(story: Story, ctx: Context) -> Story:
+    """`notes_after: "first words"`: the note after the story starts there; `notes_before:
+    "first words"`: the story starts there, and what comes before it is a note."""
+    opts = ctx.options
+    if opts.notes_after:
+        story = _split(story, ctx, opts.notes_after, after=True)
+    if opts.notes_before:
+        story = _split(story, ctx, opts.notes_before, after=False)
+    return story
+
+
+def _split(story: Story, ctx: Context, words: str, after: bool) -> Story:
+    key = _norm(words)
+    order = range(len(story.chapters) - 1, -1, -1) if after else range(len(story.chapters))
+    for c in order:
+        ch = story.chapters[c]
+        for k, b in enumerate(ch.blocks):
+            if isinstance(b, Paragraph) and key and _norm(para_text(b)).startswith(key):
+                head, tail = list(ch.blocks[:k]), list(ch.blocks[k:])
+                if after:
+                    note = _as_note(tail, None, ctx, "recipe notes_after")
+                    chapters = (*story.chapters[:c], dataclasses.replace(ch, blocks=tuple(head)),
+                                *story.chapters[c + 1:])
+                    return dataclasses.replace(story, chapters=tuple(chapters),
+                                               end_notes=(note, *story.end_notes))
+                note = _as_note(head, None, ctx, "recipe notes_before")
+                chapters = (*story.chapters[:c], dataclasses.replace(ch, blocks=tuple(tail)),
+                            *story.chapters[c + 1:])
+                return dataclasses.replace(story, chapters=tuple(chapters),
+                                           front_notes=(*story.front_notes, note))
+    name = "notes_after" if after else "notes_before"
+    ctx.report("warning", "notes-override", f"recipe {name}: no paragraph starts with {quote(words)}")
+    return story
+
+
+# ------------------------------------------------------------ unlabelled trailing notes
+
+_STRONG = re.compile(
+    r"\b(?:reviews?|reviewing|reviewers?|review(?:ed)?\b.{0,20}\b(?:chapter|story|fic)|"
+    r"updates?|updating|next chapter|last chapter|this (?:fic|story|chapter|one-?shot|ficlet)|"
+    r"my (?:beta|readers|reviewers|muse)|beta(?:-?ing|'?d)?|thanks? (?:you )?(?:for|to) "
+    r"(?:reading|reviewing|all|everyone)|hope you (?:all )?(?:enjoyed|liked)|fics?|ficlet|"
+    r"one-?shot|hiatus|writing mode|writer'?s block|sequel|feedback|disclaimer|r ?& ?r|"
+    r"holidays?|happy new year|merry christmas|happy holidays|author'?s note|readers|"
+    r"(?:i'?ll|i will) (?:try to )?(?:post|update|write)|posted|posting|to be continued|tbc)\b",
+    re.IGNORECASE)
+_WEAK = re.compile(r"(?::-?[)D(P]|;-?\)|\bx[dD]\b|<3|\blol\b|\bbelated\b|\bsorry for the "
+                   r"(?:wait|delay)\b|\blet me know\b|\banything you'?d like\b|\bplease\b)",
+                   re.IGNORECASE)
+
+
+def _score(text: str) -> int:
+    strong = {m.group(0).lower() for m in _STRONG.finditer(text)}
+    weak = {m.group(0).lower() for m in _WEAK.finditer(text)}
+    return 2 * len(strong) + len(weak)
+
+
+def trailing_heuristic(story: Story, ctx: Context) -> Story:
+    """Block rule `trailing_notes`: at most three last paragraphs that read as the author
+    talking (updates, reviews, holidays, emoticons) — reported as a warning."""
+    if story.end_notes or not story.chapters:
+        return story
+    ch = story.chapters[-1]
+    blocks = list(ch.blocks)
+    k = len(blocks)
+    while k > 0 and len(blocks) - k < 3:
+        b = blocks[k - 1]
+        if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
+            break
+        k -= 1
+    story_text = [b for b in blocks[:k] if isinstance(b, Paragraph)]
+    if k == len(blocks) or not story_text:
+        return story
+    note = _as_note(blocks[k:], None, ctx,
+                    "unlabelled, reads as the author talking; a recipe `notes_after:` or "
+                    "`rules: {trailing_notes: false}` settles it", severity="warning")
+    chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=tuple(blocks[:k])))
+    if len(story.chapters) == 1 and not ch.title:
+        return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
+    chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
+    return dataclasses.replace(story, chapters=chapters)

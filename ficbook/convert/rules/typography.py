@@ -1,0 +1,116 @@
+"""Typography for fiction: curly quotes (nested, after dashes and ellipses), apostrophes in
+'90s, 'em, 'tis, rock 'n' roll, students'; -- and spaced hyphens to em dashes keeping the
+author's spacing (or closing it: `close_dashes`); ... and . . . to …. Curly input is left
+alone; no U+2060 word joiner is ever written."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ficbook.convert.context import Context
+from ficbook.convert.rules.inline import map_story
+from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
+
+# Words that begin with an elided letter: the apostrophe is ’, not an opening ‘.
+_ELISIONS = {
+    "em", "tis", "twas", "twere", "twill", "til", "till", "cause", "cos", "cuz", "bout",
+    "round", "n", "ere", "ello", "im", "er", "is", "alf", "ave", "ow", "ome", "orrible",
+    "nother", "fore", "gainst", "kay", "nuff", "sup", "scuse", "specially", "course", "ead",
+    "eart", "ouse", "usband", "ang", "ad", "appen", "ands", "ey", "ang", "ell", "elp", "uh",
+}
+_ELISION = re.compile(r"([A-Za-z]+)(?![A-Za-z])")
+_YEARS = re.compile(r"\d\d(?:s\b|(?!\d))")
+_OPENERS = set(" \t\n([{<“‘\"'—–-/")
+_DASHES = set("—–-")
+
+
+def smarten(text: str, prev: str) -> str:
+    """One run of text; `prev` is the character before it (across inline boundaries)."""
+    text = re.sub(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)", _ellipsis, text)
+    text = re.sub(r"(?<!-)-{2,3}(?!-)", "—", text)
+    # a spaced hyphen between words (or after punctuation) is a dash
+    text = re.sub(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])", " — ", text)
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        before = out[-1] if out else prev
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if ch == '"':
+            out.append(_double(before, after))
+        elif ch == "'":
+            out.append(_single(before, text[i + 1:]))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _ellipsis(m: re.Match[str]) -> str:
+    return " …" if m.group(0).startswith(" ") else "…"
+
+
+def _double(before: str, after: str) -> str:
+    if not before or before in _OPENERS:
+        if before in _DASHES and (not after or after.isspace() or after in ".,;:!?"):
+            return "”"
+        return "“" if after and not after.isspace() else "”"
+    return "”"
+
+
+def _single(before: str, rest: str) -> str:
+    after = rest[:1]
+    if before and (before.isalnum() or before in "’”.,!?…"):
+        return "’"  # don't, students', it's
+    if after.isdigit() and _YEARS.match(rest):
+        return "’"  # '90s
+    m = _ELISION.match(rest)
+    if m and m.group(1).lower() in _ELISIONS:
+        # 'n' in rock 'n' roll, 'em, 'tis… unless it is plainly a quoted word: 'em'
+        word = m.group(1)
+        closes = rest[len(word):len(word) + 1] == "'"
+        if not closes or word.lower() == "n":
+            return "’"
+    if not before or before in _OPENERS:
+        return "‘" if after and not after.isspace() else "’"
+    return "’"
+
+
+def close_dashes(text: str) -> str:
+    return re.sub(r"\s*—\s*", "—", text)
+
+
+def apply(story: Story, ctx: Context) -> Story:
+    closing = ctx.enabled("close_dashes")
+    changed = 0
+
+    def fix(p: Paragraph) -> Paragraph:
+        nonlocal changed
+        prev = ""
+
+        def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+            nonlocal prev, changed
+            out: list[Inline] = []
+            for node in inlines:
+                if isinstance(node, Text):
+                    new = smarten(node.text, prev)
+                    if closing:
+                        new = close_dashes(new)
+                    new = new.replace("\u2060", "")
+                    changed += new != node.text
+                    out.append(Text(new))
+                    prev = new[-1:] or prev
+                elif isinstance(node, Styled):
+                    out.append(Styled(node.kind, walk(node.children)))
+                elif isinstance(node, LineBreak):
+                    out.append(node)
+                    prev = "\n"
+                else:
+                    out.append(node)
+            return tuple(out)
+
+        return dataclasses.replace(p, inlines=walk(p.inlines))
+
+    story = map_story(story, fix)
+    if changed:
+        ctx.report("info", "typography", f"typography: curly quotes, dashes and ellipses in {changed} "
+                   "runs of text")
+    return story
