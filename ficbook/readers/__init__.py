@@ -72,8 +72,6 @@ def read_page(text: str, ctx) -> Story:  # noqa: ANN001 - html_blocks.Context
 def apply_block_rules(story: Story, options: ConvertOptions,
                       name: str) -> tuple[Story, list[Diagnostic]]:
     """The converter's plain-text rules (chrome lines, notes, stripped tags, typography)."""
-    try:  # TEMPORARY: until the converter's pipeline.py lands (issue 3)
-        from ficbook.convert.pipeline import run_block_rules
-    except ImportError:
-        return story, []
+    from ficbook.convert.pipeline import run_block_rules
+
     return run_block_rules(story, options, name)

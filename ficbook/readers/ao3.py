@@ -155,15 +155,14 @@ def _preface_notes(meta_div: Tag, ctx: Context) -> tuple[tuple[Block, ...], tupl
 
 
 def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
-    root = soup.find(id="chapters")
-    if not isinstance(root, Tag):
-        root = soup.body or soup
-    groups = [c for c in root.find_all("div", recursive=False)
-              if {"meta", "group"} <= set(classes(c))]
+    # An EPUB split into files repeats the `#chapters` wrapper in each: read them all.
+    roots = soup.find_all(id="chapters") or [soup.body or soup]
+    children = [c for r in roots for c in r.children if isinstance(c, Tag)]
+    groups = [c for c in children if c.name == "div" and {"meta", "group"} <= set(classes(c))]
     if not groups:
-        texts = [c for c in root.find_all("div", recursive=False) if "userstuff" in classes(c)]
+        texts = [c for c in children if c.name == "div" and "userstuff" in classes(c)]
         blocks: list[Block] = []
-        for t in texts or [root]:
+        for t in texts or roots:
             blocks.extend(_text(t, ctx))
         return [Chapter(None, finish_blocks(tidy(blocks)))]
     chapters: list[Chapter] = []
@@ -171,9 +170,7 @@ def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
     summary: tuple[Block, ...] = ()
     blocks = []
     started = False
-    for child in root.children:
-        if not isinstance(child, Tag):
-            continue
+    for child in children:
         cls = set(classes(child))
         if {"meta", "group"} <= cls:
             if started:

@@ -107,7 +107,7 @@ def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     if isinstance(select, Tag):
         chosen = select.find("option", selected=True)
         if chosen is not None and len(select.find_all("option")) > 1:
-            chapter_title = re.sub(r"^\d+\.\s*", "", text_of(chosen)) or None
+            chapter_title = re.sub(r"^\d+\.\s*", "", chosen.get_text(" ", strip=True)) or None
     story = soup.find(id="story")
     assert isinstance(story, Tag)
     if len(text_of(story).split()) < 20:  # a skin that wraps the text elsewhere

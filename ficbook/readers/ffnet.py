@@ -61,7 +61,7 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
         options = select.find_all("option")
         chosen = select.find("option", selected=True) or (options[0] if options else None)
         if chosen is not None and len(options) > 1:
-            chapter_title = re.sub(r"^\d+\.\s*", "", text_of(chosen)) or None
+            chapter_title = re.sub(r"^\d+\.\s*", "", chosen.get_text(" ", strip=True)) or None
     storytext = soup.find(id="storytext")
     assert isinstance(storytext, Tag)
     blocks = tidy(blocks_of(storytext, ctx))
