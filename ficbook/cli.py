@@ -161,7 +161,8 @@ def _epubcheck(outcomes: list) -> list:
 
 
 # Commands that live in their own modules (one line each; keep this block together).
-# (none yet)
+from ficbook import cli_inspect  # noqa: E402
+app.command("inspect")(cli_inspect.inspect)
 
 
 def main() -> None:

@@ -61,7 +61,10 @@ def normalise(story: Story, ctx: Context) -> Story:
         _trim(out)
         out.reverse()
         if out or ch.summary or ch.title:
-            chapters.append(dataclasses.replace(ch, blocks=tuple(out)))
+            line = ch.line
+            if ch.title is None and out:  # an untitled chapter starts where its text does
+                line = getattr(out[0], "line", None) or line
+            chapters.append(dataclasses.replace(ch, blocks=tuple(out), line=line))
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]
     return dataclasses.replace(story, chapters=tuple(chapters))

@@ -31,6 +31,9 @@ def smarten(text: str, prev: str) -> str:
     text = re.sub(r"(?<!-)-{2,3}(?!-)", "—", text)
     # a spaced hyphen between words (or after punctuation) is a dash
     text = re.sub(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])", " — ", text)
+    # "Hellmouth- you": a hyphen hung on a word before a space is a dash too, except the
+    # suspended hyphen of "pre- and post-war"
+    text = re.sub(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)", "— ", text)
     out: list[str] = []
     for i, ch in enumerate(text):
         before = out[-1] if out else prev
