@@ -26,7 +26,7 @@ from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers import ao3
 from ficbook.readers.common import classes, finish_blocks, language_code, split_list, story_chapters
-from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html_blocks import Context, blocks_of, parse, text_of, tidy
 from ficbook.readers.images import to_resource
 
 MAX_ENTRIES = 10_000
@@ -144,7 +144,7 @@ def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN00
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-            docs.append((path, BeautifulSoup(data, "lxml")))
+            docs.append((path, parse(data.decode("utf-8", errors="replace"))))
 
     if any(ao3.is_ao3(soup) for _, soup in docs):
         story, more = _read_ao3_epub(docs, source.name, loader_for)
@@ -420,7 +420,7 @@ def _fff_notes(div: Tag, ctx: Context) -> list[tuple[str, tuple[Block, ...]]]:
 def _read_ao3_epub(docs: list[tuple[str, BeautifulSoup]], name: str,
                    loader_for) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN001
     """AO3's EPUB is its HTML download split into files: join the bodies, read it as AO3."""
-    joined = BeautifulSoup("<html><body></body></html>", "lxml")
+    joined = parse("<html><body></body></html>")
     assert joined.body is not None
     diags: list[Diagnostic] = []
     for path, soup in docs:

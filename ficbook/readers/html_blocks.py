@@ -82,7 +82,9 @@ class Context:
 
 
 def parse(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    # html.parser, not lxml: lxml's HTML repair moves `<i><p>…</p></i>` to `<i></i><p>…`,
+    # losing the italics of every paragraph an old page wraps in one tag.
+    return BeautifulSoup(html, "html.parser")
 
 
 # ------------------------------------------------------------------ styles

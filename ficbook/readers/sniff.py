@@ -33,7 +33,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
         return "html"
     lower = name.lower()
     tags = len(_BLOCK_TAGS.findall(data[:65536]))
-    if lower.endswith((".htm", ".html", ".xhtml", ".mht")) and tags:
+    if lower.endswith((".htm", ".html", ".xhtml")) and re.search(rb"<[A-Za-z!/]", data[:65536]):
         return "html"
     # A text file with markup in every paragraph is a page whose head was cut off.
     if tags >= 8 and head.startswith(b"<"):
