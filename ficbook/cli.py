@@ -163,6 +163,8 @@ def _epubcheck(outcomes: list) -> list:
 # Commands that live in their own modules (one line each; keep this block together).
 from ficbook import cli_inspect  # noqa: E402
 app.command("inspect")(cli_inspect.inspect)
+from ficbook import cli_sideload  # noqa: E402
+app.command("sideload")(cli_sideload.sideload)
 
 
 def main() -> None:
