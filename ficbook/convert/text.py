@@ -43,6 +43,8 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
     blocks: list[Block] = []
     for i, p in enumerate(paras):
         if i in headings:
+            if headings[i] is None and title is not None and not blocks:
+                continue  # AO3's "Chapter Text" under the chapter's own heading
             if blocks or chapters or title is not None:
                 chapters.append(Chapter(title, tuple(blocks), start))
             title, start, blocks = headings[i], p.line, []

@@ -22,6 +22,14 @@ def attribution(p: Block) -> int | None:
     text = para_text(p)
     if "\n" in text.strip():
         return None
+    return _cut(text)
+
+
+def is_attribution_text(text: str) -> bool:
+    return _cut(text) is not None
+
+
+def _cut(text: str) -> int | None:
     m = _ATTRIBUTION.match(text)
     if not m:
         return None

@@ -97,7 +97,7 @@ class _HeaderReader:
         self.meta: dict[str, object] = {}
         self.extra: list[tuple[str, str]] = list(story.meta.extra)
         self.summary: list[Block] = list(story.summary)
-        self.front: list[Note] = list(story.front_notes)
+        self.placed: list[Block] = []  # set-apart notes, in the author's order, kept at the top
 
     def read(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         """Consume label paragraphs at the top; return the blocks after them."""
@@ -144,6 +144,9 @@ class _HeaderReader:
                     value_inl = drop_prefix(Paragraph(line), cut).inlines
                     groups.append((lf[0], lf[2], [value_inl],
                                    None if b.line is None else b.line + n))
+                elif groups and groups[-1][1] == "title" and (bm := _BY_LINE.match(text)):
+                    groups.append(("By", "authors", [(_t(bm.group(1)),)],
+                                   None if b.line is None else b.line + n))
                 elif groups:
                     groups[-1][2].append(line)
             for g_label, g_kind, g_lines, g_line in groups:
@@ -156,7 +159,7 @@ class _HeaderReader:
                     continue
                 self.store(g_label, g_kind, value_inl, g_line)
             i += 1
-        return blocks[i:]
+        return (*self.placed, *blocks[i:])
 
     def store(self, label: str, kind: str | None, value: tuple[Inline, ...], line: int | None,
               raw: str | None = None) -> None:
@@ -168,7 +171,7 @@ class _HeaderReader:
             ctx.report("info", "summary", f"summary set apart: {quote(shown)}", line)
         elif kind is not None and kind.startswith("note:"):
             note_kind: NoteKind = kind[5:]  # type: ignore[assignment]
-            self.front.append(Note(note_kind, (Paragraph(value, line=line),), label=label, line=line))
+            self.placed.append(Note(note_kind, (Paragraph(value, line=line),), label=label, line=line))
             ctx.report("info", note_kind, f"{note_kind} set apart: {quote(shown)}", line)
         elif kind is None or kind == "extra":
             self.extra.append((label, text))
@@ -187,7 +190,7 @@ class _HeaderReader:
     def finish(self, chapters: tuple[Chapter, ...]) -> Story:
         meta = dataclasses.replace(self.story.meta, **self.meta, extra=tuple(self.extra))
         return dataclasses.replace(self.story, meta=meta, chapters=chapters,
-                                   summary=tuple(self.summary), front_notes=tuple(self.front))
+                                   summary=tuple(self.summary))
 
 
 def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:

@@ -61,7 +61,7 @@ def _strip_label(p: Paragraph, found: tuple[str, int, int]) -> Paragraph:
 def set_apart(story: Story, ctx: Context) -> Story:
     """Block rule `author_notes`: labelled notes become Note blocks where they stand."""
     chapters = [_chapter_notes(ch, ctx) for ch in story.chapters]
-    return lift(dataclasses.replace(story, chapters=tuple(chapters)))
+    return lift(dataclasses.replace(story, chapters=tuple(chapters)), ctx)
 
 
 def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
@@ -72,61 +72,92 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
     while i < len(blocks):
         b = blocks[i]
         found = note_label(b) if isinstance(b, Paragraph) else None
+        if isinstance(b, Note) and b.kind == "author-note" and not seen_text:
+            # a note the header rule set apart: it may go on up to a marker
+            extra = _up_to_marker(blocks[i + 1:])
+            out.append(dataclasses.replace(b, blocks=(*b.blocks, *extra)) if extra else b)
+            i += 1 + len(extra)
+            continue
         if found is None:
             out.append(b)
             if isinstance(b, Paragraph):
                 seen_text = True
             i += 1
             continue
-        label = found[0]
+        label, _, tail = found
         rest = blocks[i + 1:]
         first = _strip_label(b, found)
         body: list[Block] = [first] if para_text(first).strip() else []
-        if seen_text and _is_trailing(rest):
-            out.append(_as_note(body + rest, label, ctx, "runs to the end of the chapter"))
+        if tail:  # "(A/N: …)" closes itself
+            out.append(_as_note(body, label, ctx, "labelled"))
+            i += 1
+            continue
+        after_marker = bool(out) and isinstance(out[-1], SceneBreak)
+        if seen_text and rest and _is_trailing(rest, after_marker):
+            why = "after a scene break, runs to the end" if after_marker else "runs to the end"
+            out.append(_as_note(body + rest, label, ctx, why))
             i = len(blocks)
             continue
-        if not seen_text:
-            # A leading note set off from the story by a marker (a scene break) takes
-            # everything up to that marker.
-            upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
-            if upto is not None and all(isinstance(r, Paragraph) and not note_label(r)
-                                        for r in rest[:upto]) \
-                    and sum(count_words(r) for r in rest[:upto]) <= 150 \
-                    and any(isinstance(r, Paragraph) for r in rest[upto:]):
-                out.append(_as_note(body + rest[:upto], label, ctx, "set off by a scene break"))
-                i += 1 + upto
-                continue
-        out.append(_as_note(body, label, ctx, "labelled"))
-        i += 1
+        extra = _up_to_marker(rest) if not seen_text else []
+        why = "labelled, up to the scene break after it" if extra else "labelled"
+        out.append(_as_note(body + extra, label, ctx, why))
+        i += 1 + len(extra)
     return dataclasses.replace(ch, blocks=tuple(out))
 
 
-def _is_trailing(rest: list[Block]) -> bool:
-    if any(not isinstance(r, Paragraph) for r in rest):
+def _up_to_marker(rest: list[Block]) -> list[Block]:
+    """Paragraphs after a leading note, up to a scene break, when they read as the author
+    talking (and real story text follows the break)."""
+    upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
+    if not upto:
+        return []
+    paras = rest[:upto]
+    if all(isinstance(r, Paragraph) and not note_label(r) and _score(para_text(r)) >= 2
+           for r in paras) and sum(count_words(r) for r in paras) <= 150 \
+            and any(isinstance(r, Paragraph) for r in rest[upto:]):
+        return paras
+    return []
+
+
+def _is_trailing(rest: list[Block], after_marker: bool) -> bool:
+    """Does a labelled note at this point run to the end of the chapter?"""
+    if any(not isinstance(r, Paragraph) or note_label(r) for r in rest):
         return False
-    return sum(count_words(r) for r in rest) <= _MAX_TRAILING_WORDS
+    if after_marker and sum(count_words(r) for r in rest) <= _MAX_TRAILING_WORDS:
+        return True
+    return all(_score(para_text(r)) >= 2 for r in rest) and len(rest) <= 4
 
 
 def lift(story: Story, ctx: Context | None = None) -> Story:
-    """Notes at the top of the first chapter and the end of the last go to the story's
-    front and end notes when the story is one untitled chapter (nothing else is there)."""
-    if len(story.chapters) != 1 or story.chapters[0].title:
+    """Notes before the text of an untitled first chapter (the header area) go to the
+    story's front notes; notes after the text of a one-chapter story to its end notes."""
+    if not story.chapters:
         return story
-    ch = story.chapters[0]
-    blocks = list(ch.blocks)
+    chapters = list(story.chapters)
     front, end = list(story.front_notes), list(story.end_notes)
-    while blocks and isinstance(blocks[0], (Note, SceneBreak)) and _has_text(blocks):
-        b = blocks.pop(0)
-        if isinstance(b, Note):
-            front.append(b)
-    tail: list[Note] = []
-    while blocks and isinstance(blocks[-1], (Note, SceneBreak)) and _has_text(blocks):
-        b = blocks.pop()
-        if isinstance(b, Note):
-            tail.insert(0, b)
-    return dataclasses.replace(story, chapters=(dataclasses.replace(ch, blocks=tuple(blocks)),),
-                               front_notes=tuple(front), end_notes=tuple(tail + end))
+    first = chapters[0]
+    if not first.title:
+        blocks = list(first.blocks)
+        if len(chapters) > 1 or _has_text(blocks):
+            while blocks and isinstance(blocks[0], (Note, SceneBreak)):
+                b = blocks.pop(0)
+                if isinstance(b, Note):
+                    front.append(b)
+        if blocks or len(chapters) == 1 or first.summary:
+            chapters[0] = dataclasses.replace(first, blocks=tuple(blocks))
+        else:
+            chapters.pop(0)
+    if len(chapters) == 1 and not chapters[0].title:
+        blocks = list(chapters[0].blocks)
+        tail: list[Note] = []
+        while blocks and isinstance(blocks[-1], (Note, SceneBreak)) and _has_text(blocks):
+            b = blocks.pop()
+            if isinstance(b, Note):
+                tail.insert(0, b)
+        chapters[0] = dataclasses.replace(chapters[0], blocks=tuple(blocks))
+        end = tail + end
+    return dataclasses.replace(story, chapters=tuple(chapters), front_notes=tuple(front),
+                               end_notes=tuple(end))
 
 
 def _has_text(blocks: list[Block]) -> bool:
@@ -198,8 +229,10 @@ def _score(text: str) -> int:
 
 
 def trailing_heuristic(story: Story, ctx: Context) -> Story:
-    """Block rule `trailing_notes`: at most three last paragraphs that read as the author
-    talking (updates, reviews, holidays, emoticons) — reported as a warning."""
+    """Block rule `trailing_notes`: unlabelled notes — at most three last paragraphs, or the
+    paragraphs before a first scene break, that read as the author talking (updates,
+    reviews, holidays, emoticons). Reported as warnings."""
+    story = _leading_unlabelled(story, ctx)
     if story.end_notes or not story.chapters:
         return story
     ch = story.chapters[-1]
@@ -221,3 +254,23 @@ def trailing_heuristic(story: Story, ctx: Context) -> Story:
         return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
     return dataclasses.replace(story, chapters=chapters)
+
+
+def _leading_unlabelled(story: Story, ctx: Context) -> Story:
+    if story.front_notes or not story.chapters or story.chapters[0].title:
+        return story
+    ch = story.chapters[0]
+    blocks = list(ch.blocks)
+    upto = next((k for k, b in enumerate(blocks[:4]) if isinstance(b, SceneBreak)), None)
+    if not upto:
+        return story
+    paras = blocks[:upto]
+    if not all(isinstance(p, Paragraph) and count_words(p) <= 120 and _score(para_text(p)) >= 3
+               for p in paras) or sum(_score(para_text(p)) for p in paras) < 4 \
+            or not any(isinstance(b, Paragraph) for b in blocks[upto:]):
+        return story
+    note = _as_note(paras, None, ctx, "unlabelled, before the first scene break, reads as the "
+                    "author talking; a recipe `notes_before:` or `rules: {trailing_notes: false}` "
+                    "settles it", severity="warning")
+    chapters = (dataclasses.replace(ch, blocks=tuple(blocks[upto + 1:])), *story.chapters[1:])
+    return dataclasses.replace(story, chapters=chapters, front_notes=(note,))

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ficbook.convert.context import Context
+from ficbook.convert.rules.epigraphs import is_attribution_text
 from ficbook.convert.rules.chrome import is_chrome, report as report_chrome
 from ficbook.convert.rules.header import LABEL_RE, label_kind
 from ficbook.convert.rules.scenes import is_glyph_line
@@ -73,15 +74,17 @@ def _layout(lines: list[tuple[int, str, int]]) -> Layout:
     width = lengths[int(0.9 * (len(lengths) - 1))]
     near = sum(1 for n in lengths if n >= 0.75 * width) / len(lengths)
     longest = lengths[-1]
+    # hard-wrapped lines mostly end mid-sentence; one-paragraph-per-line text does not
+    unended = sum(1 for _, t, _ in lines if not t.rstrip().endswith(_SENTENCE_END)) / len(lines)
     wrapped = (len(lines) >= 6 and 45 <= width <= 100 and near >= 0.3 and zero >= 0.3
-               and longest <= width * 1.25 + 5)
+               and longest <= width * 1.25 + 5 and unended >= 0.3)
     nonzero = Counter(g for g in gaps if g > 0)
     if wrapped:
         indented = sum(1 for _, t, _ in lines if re.match(r"\s{2,}\S", t)) >= 0.05 * len(lines)
         if nonzero and sum(nonzero.values()) >= 0.05 * len(lines):
             return Layout("wrapped", nonzero.most_common(1)[0][0], width)
         return Layout("wrapped-indented" if indented else "wrapped", 0, width)
-    if zero >= 0.6:
+    if zero >= 0.8 or (zero >= 0.6 and len(lines) >= 12):
         return Layout("one-per-line", 0, 0)
     return Layout("blank-line", nonzero.most_common(1)[0][0] if nonzero else 1, 0)
 
@@ -101,8 +104,10 @@ def _starts_new(prev: str, cur: str, gap: int, layout: Layout) -> bool:
     s = cur.strip()
     if is_glyph_line(prev) or is_glyph_line(cur):
         return True
-    if (m := LABEL_RE.match(s)) and label_kind(m.group(1)) is not None:
+    if _is_label(s):
         return True
+    if is_attribution_text(s) and len(prev.strip()) < 200:
+        return True  # "— Name" under a quotation: its own paragraph, for the epigraph rule
     if layout.style == "one-per-line":
         return True
     ended = prev.rstrip().endswith(_SENTENCE_END)
@@ -115,12 +120,24 @@ def _starts_new(prev: str, cur: str, gap: int, layout: Layout) -> bool:
     return False
 
 
+def _is_label(text: str) -> bool:
+    m = LABEL_RE.match(text.strip())
+    return bool(m) and label_kind(m.group(1)) is not None
+
+
 def _group(lines: list[tuple[int, str, int]], layout: Layout, unwrap: bool) -> list[RawPara]:
     paras: list[RawPara] = []
     cur: list[str] = []
     start = gap = 0
+    header_zone = True  # the label block at the top: its values may run over lines
     for n, text, g in lines:
-        new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout)
+        labelled = _is_label(text)
+        if cur and g == 0 and header_zone and _is_label(cur[0]) and not labelled:
+            new = False
+        else:
+            new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout)
+        if new and cur and not _is_label(cur[0]):
+            header_zone = False
         if new:
             if cur:
                 paras.append(RawPara(start, _join(cur, layout, unwrap), gap))
