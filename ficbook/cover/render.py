@@ -8,6 +8,7 @@ are exposed for tests and the `ficbook cover` sheet.
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from ficbook.cover.colour import (
     relative_luminance,
     scrim_alpha,
     title_digest,
+    to_hex,
 )
 from ficbook.cover.fonts import FontSpec, find_fallback, font, missing_chars
 from ficbook.cover.layout import Fit, clean, count_line, credit_lines, fit_text, series_line, wrap
@@ -39,6 +41,7 @@ WIDTH, HEIGHT = 1600, 2560
 MAX_BYTES = 1_000_000
 TITLE_FLOOR = 150  # px: the title's smallest size unless a single word cannot fit
 BLOCK_GAP = 60  # px kept between blocks when a long title claims more room
+_FEATHER = 60  # px: softness of the shade laid over a picture under text
 
 
 @dataclass(frozen=True)
@@ -247,9 +250,17 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
     style = style or load_style(options.style)
     strings = _strings(text)
     upper = {it.role: it.upper for b in style.blocks for it in b.items if isinstance(it, TextItem)}
+    raw_title = strings["title"]
     strings = {k: (v.upper() if upper.get(k) else v) for k, v in strings.items()}
-    colours = pick_palette(style, strings["title"], options)
+    colours = pick_palette(style, raw_title, options)
     fonts = _Fonts(style)
+    readable = _readable_panel(colours.background)
+    if readable != colours.background:  # a mid-tone ground: no text colour reaches 7:1 on it
+        fonts.diagnostics.append(Diagnostic(
+            "warning", "cover-colour-adjusted",
+            f"cover background {to_hex(colours.background)} is too mid-toned for 7:1 text; "
+            f"using {to_hex(readable)}"))
+        colours = replace(colours, background=readable)
     mx, my = round(style.margin * WIDTH), round(style.margin * HEIGHT)
     col_x0, col_x1 = mx, WIDTH - mx
     width = col_x1 - col_x0
@@ -294,7 +305,7 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
     block = style.blocks[title_block]
     items = present(block)
     title_item = style.title_item
-    title_path = fonts.resolve("title", title_item.font, strings["title"])
+    title_path = fonts.resolve("title", title_item.font, raw_title)
     others = size_items([it for it in items if not (isinstance(it, TextItem) and it.role == "title")])
     title_mx = mx
     pad = block.panel.padding if block.panel else 0
@@ -316,16 +327,19 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
         order = stack_of(_Sized(item), extra)
         fixed = sum(e.height for e in extra) + sum(e.item.gap for e in order[1:])
         room = reg[1] - reg[0] - fixed
-        return fit_text(strings["title"], lambda s: _measure(title_path, s, item.tracking),
+        title = raw_title.upper() if item.upper else raw_title
+        return fit_text(title, lambda s: _measure(title_path, s, item.tracking),
                         lambda s, n: _block_height(title_path, s, item, n), WIDTH - 2 * x_margin, room,
                         min(floor, item.size), item.size, allow_split=allow_split)
 
     # Escalation for long titles: the block's own region; all the free height; then
     # tighter leading without ornaments and the minimum 8% margins; only then smaller
     # than the floor (and, for a word wider than the cover, split words).
-    tight = replace(title_item, line_height=min(title_item.line_height, 1.0))
+    # Capitals are ~15% wider and hard to read in a long title: the tight setting drops them.
+    tight = replace(title_item, line_height=min(title_item.line_height, 1.0), upper=False)
     texts_only = [s for s in others if isinstance(s.item, TextItem)]
-    mx8, my8 = round(MIN_MARGIN * WIDTH), round(MIN_MARGIN * HEIGHT)
+    # Minimum margins, less what accents and side bearings may overshoot the metrics by.
+    mx8, my8 = round(MIN_MARGIN * WIDTH) + 8, round(MIN_MARGIN * HEIGHT) + round(0.25 * TITLE_FLOOR)
     attempts = [(region, title_item, others, TITLE_FLOOR, mx, False),
                 (between(my), title_item, others, TITLE_FLOOR, mx, False),
                 (between(my8), tight, texts_only, TITLE_FLOOR, mx8, False),
@@ -337,8 +351,8 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
         if fit:
             break
     if fit is None:  # nothing fits: the smallest size, words split, running long
-        lines = wrap(strings["title"], _measure(title_path, 48, 0), WIDTH - 2 * title_mx, allow_split=True)
-        fit = Fit(48, tuple(lines or [strings["title"]]))
+        lines = wrap(raw_title, _measure(title_path, 48, 0), WIDTH - 2 * title_mx, allow_split=True)
+        fit = Fit(48, tuple(lines or [raw_title]))
     if fit.size < TITLE_FLOOR:
         fonts.diagnostics.append(Diagnostic(
             "warning", "cover-title-small",
@@ -405,10 +419,19 @@ def _place_text(s: _Sized, top: int, backdrop: RGB, colours: Colours, align: str
     boxes = []
     for line, base in zip(s.lines, baselines):
         lx = _line_x(line, f, tracking, align, x0, x1)
-        l, t, r, b = f.getbbox(line, anchor="ls")
-        extra = tracking * (len(_clusters(line)) - 1)
-        boxes.append((lx + l, base + t, round(lx + r + extra), base + b))
-    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        if not tracking:
+            l, t, r, b = f.getbbox(line, anchor="ls")
+            boxes.append((lx + l, base + t, lx + r, base + b))
+            continue
+        prefix = ""
+        for n, cluster in enumerate(_clusters(line)):
+            cx = lx + f.getlength(prefix) + n * tracking
+            l, t, r, b = f.getbbox(cluster, anchor="ls")
+            boxes.append((cx + l, base + t, cx + r, base + b))
+            prefix += cluster
+    # One pixel of slack each side: glyphs start at fractional positions.
+    box = (math.floor(min(b[0] for b in boxes)) - 1, math.floor(min(b[1] for b in boxes)) - 1,
+           math.ceil(max(b[2] for b in boxes)) + 1, math.ceil(max(b[3] for b in boxes)) + 1)
     return PlacedText(item.role, s.lines, s.path, s.size, tracking, colour, backdrop, align,  # type: ignore[arg-type]
                       x0, x1, baselines, box)
 
@@ -496,9 +519,10 @@ def _scrimmed(background: Image.Image, layout: CoverLayout) -> Image.Image:
         needs.append((round(scrim_alpha(t.colour, scrim, extreme) * 255), box))  # type: ignore[arg-type]
     soft = Image.new("L", background.size, 0)
     draw = ImageDraw.Draw(soft)
+    # Bands reach 3σ past the text, so the blur has faded in fully before the text starts.
     for alpha, (_, y0, _, y1) in sorted(needs):  # strongest last, so overlaps keep the max
-        draw.rectangle((0, y0 - 110, WIDTH, y1 + 110), fill=round(alpha * 0.9))
-    mask = soft.filter(ImageFilter.GaussianBlur(70))
+        draw.rectangle((0, y0 - 3 * _FEATHER, WIDTH, y1 + 3 * _FEATHER), fill=alpha)
+    mask = soft.filter(ImageFilter.GaussianBlur(_FEATHER))
     hard = Image.new("L", background.size, 0)
     draw = ImageDraw.Draw(hard)
     for alpha, box in sorted(needs):
