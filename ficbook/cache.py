@@ -61,12 +61,19 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# Digests already taken in this process, by (path, size, mtime_ns): the cover fonts are
+# shared by every book of a batch and need hashing once, not once per book.
+_seen: dict[tuple[str, int, int], str] = {}
+
+
 def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = None) -> Stamp:
     """Stat before reading: a change in between then shows as a moved mtime next time."""
     st = st or os.stat(path)
-    if data is None:
-        data = Path(path).read_bytes()
-    return Stamp(str(path), st.st_size, st.st_mtime_ns, digest(data))
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    known = _seen.get(key)
+    if known is None or data is not None:
+        known = _seen[key] = digest(data if data is not None else Path(path).read_bytes())
+    return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 
 def unchanged(recorded: list[Any]) -> bool:

@@ -1,0 +1,196 @@
+"""ficbook's benchmark: a synthetic library, per-stage timings, MB/s, peak memory,
+--jobs 1 vs 2, a no-change rebuild, and pandoc on the same stories when installed.
+
+    .venv/bin/python bench/run.py            # the full run (about a minute, plus pandoc)
+    .venv/bin/python bench/run.py --quick    # a tenth of the sizes, to try the script
+
+Figures only: nothing here fails for being slow (see bench/README.md for the targets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+PY = sys.executable
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {
+    "anthology_s": 1.5, "anthology_mbps": 7.0, "pandoc_ratio": 15.0, "peak_mb": 300,
+    "library_s_per_core": 15.0, "doubling": (1.8, 2.2), "jobs_speedup": 1.8, "nochange_s": 1.0,
+}
+
+
+def one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def timed(cmd: list[str], pin: bool = False, **kw) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit code) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, preexec_fn=one_core if pin else None, **kw)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def ficbook(*args: str, pin: bool = False) -> tuple[float, float]:
+    wall, rss, code = timed([PY, "-m", "ficbook", "build", "--quiet", *args], pin=pin,
+                            cwd=ROOT, stdout=subprocess.DEVNULL)
+    if code != 0:
+        raise SystemExit(f"ficbook build {' '.join(args)} exited {code}")
+    return wall, rss
+
+
+def child_build(recipe: str, out: str, trace: bool) -> None:
+    """In a fresh process: one book, stage by stage; prints JSON."""
+    one_core()
+    import tracemalloc
+
+    from ficbook.batch import Job, build_one
+    from ficbook.cache import StoryMemo
+
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    outcome = build_one(Path(recipe), Job(out_dir=Path(out)), "bench", StoryMemo(), lambda s: None)
+    wall = time.perf_counter() - start
+    if outcome.status != "built":
+        raise SystemExit(f"{recipe}: {outcome.error}")
+    result = {"wall": wall, "stages": dict(outcome.stages),
+              "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if trace:
+        result["traced_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+    print(json.dumps(result))
+
+
+def in_process(recipe: Path, out: Path, trace: bool = False) -> dict:
+    text = subprocess.run([PY, __file__, "--child", str(recipe), str(out)] + (["--trace"] if trace else []),
+                          check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def best(runs: list[dict]) -> dict:
+    return min(runs, key=lambda r: r["wall"])
+
+
+def mb(paths: list[Path]) -> float:
+    return sum(p.stat().st_size for p in paths) / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ficbook-bench")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-pandoc", action="store_true")
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child_build(*args.child, args.trace)
+
+    scale = 10 if args.quick else 1
+    work = args.work
+    print(f"ficbook bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}")
+
+    # ---------------------------------------------------------------- the library
+    t = time.perf_counter()
+    a_stories = synth.make_stories(work / "one" / "stories", 200 // scale * (1 if scale == 1 else 1), 55_000 // scale * (1 if scale == 1 else 1))
+    a_stories = a_stories[: 200 // scale] if scale > 1 else a_stories
+    full = synth.write_recipe(work / "one" / "recipes" / "anthology.yaml", "Two Hundred Stories", a_stories)
+    half = synth.write_recipe(work / "one" / "recipes" / "half.yaml", "One Hundred Stories",
+                              a_stories[: len(a_stories) // 2])
+    lib_stories = synth.make_stories(work / "shelf" / "stories", 2000 // scale, 55_000, start=10_000)
+    per = len(lib_stories) // 100
+    for i in range(100):
+        synth.write_recipe(work / "shelf" / "recipes" / f"r{i:03d}.yaml", f"Shelf {i}",
+                           lib_stories[i * per:(i + 1) * per])
+    a_mb, h_mb, lib_mb = mb(a_stories), mb(a_stories[: len(a_stories) // 2]), mb(lib_stories)
+    print(f"library made in {time.perf_counter() - t:.1f} s: anthology {len(a_stories)} stories "
+          f"{a_mb:.1f} MB; shelf {len(lib_stories)} stories {lib_mb:.1f} MB in 100 recipes\n")
+    out = work / "out"
+
+    # ---------------------------------------------------------------- one anthology, one core
+    runs = [in_process(full, out) for _ in range(args.repeat)]
+    r = best(runs)
+    print(f"anthology ({a_mb:.1f} MB, {len(a_stories)} stories), in process, one core, best of {args.repeat}:")
+    for stage, secs in r["stages"].items():
+        print(f"  {stage:<9} {secs:7.3f} s  {100 * secs / r['wall']:4.0f}%")
+    print(f"  {'total':<9} {r['wall']:7.3f} s  = {a_mb / r['wall']:.1f} MB/s; peak RSS {r['rss_mb']:.0f} MB")
+    traced = in_process(full, out, trace=True)
+    print(f"  tracemalloc peak (Python objects): {traced['traced_mb']:.0f} MB")
+    cli = [ficbook(str(full), "-o", str(out), "--force", "--jobs", "1", pin=True) for _ in range(args.repeat)]
+    cli_wall, cli_rss = min(cli)
+    print(f"  `ficbook build --jobs 1` end to end (interpreter start included): {cli_wall:.2f} s "
+          f"= {a_mb / cli_wall:.1f} MB/s, peak RSS {max(c[1] for c in cli):.0f} MB")
+
+    halves = best([in_process(half, out) for _ in range(args.repeat)])
+    doubling = r["wall"] / halves["wall"]
+    print(f"  half the input ({h_mb:.1f} MB): {halves['wall']:.3f} s; doubling costs x{doubling:.2f} "
+          f"(x{(a_mb / h_mb):.2f} the bytes)\n")
+
+    # ---------------------------------------------------------------- the shelf
+    recipes = str(work / "shelf" / "recipes")
+    lib_out = str(work / "shelf-out")
+    j1 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "1") for _ in range(max(1, args.repeat - 1)))
+    j2 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "2") for _ in range(max(1, args.repeat - 1)))
+    nochange = min(ficbook(recipes, "-o", lib_out) for _ in range(args.repeat))
+    print(f"shelf ({lib_mb:.1f} MB, {len(lib_stories)} stories, 100 recipes):")
+    print(f"  --jobs 1: {j1[0]:6.2f} s = {lib_mb / j1[0]:.1f} MB/s, peak RSS {j1[1]:.0f} MB")
+    print(f"  --jobs 2: {j2[0]:6.2f} s = {lib_mb / j2[0]:.1f} MB/s, x{j1[0] / j2[0]:.2f} faster")
+    print(f"  no-change rebuild: {nochange[0]:.2f} s\n")
+
+    # ---------------------------------------------------------------- pandoc
+    pandoc = shutil.which("pandoc")
+    ratio = None
+    if pandoc and not args.no_pandoc:
+        md = work / "pandoc"
+        md.mkdir(parents=True, exist_ok=True)
+        files = []
+        for p in a_stories:
+            target = md / (p.stem + ".md")
+            if not target.exists():
+                target.write_text(f"# {p.stem}\n\n" + p.read_text("utf-8"), "utf-8")
+            files.append(str(target))
+        wall, rss, code = timed([pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"),
+                                 "--metadata", "title=Two Hundred Stories", *files], pin=True)
+        ratio = wall / cli_wall
+        print(f"pandoc {subprocess.run([pandoc, '--version'], capture_output=True, text=True).stdout.split()[1]}"
+              f" on the same {len(a_stories)} stories (markdown in, one EPUB, one core): {wall:.2f} s, "
+              f"peak RSS {rss:.0f} MB, exit {code}; ficbook is x{ratio:.1f} faster\n")
+    else:
+        print("pandoc: not installed (apt-get install pandoc), no ratio\n")
+
+    # ---------------------------------------------------------------- against the targets
+    T = TARGETS
+    rows = [
+        ("anthology, one core, end to end", f"{cli_wall:.2f} s", f"< {T['anthology_s']} s", cli_wall < T["anthology_s"]),
+        ("throughput, end to end", f"{a_mb / cli_wall:.1f} MB/s", f">= {T['anthology_mbps']} MB/s", a_mb / cli_wall >= T["anthology_mbps"]),
+        ("peak memory (RSS)", f"{max(c[1] for c in cli):.0f} MB", f"< {T['peak_mb']} MB", max(c[1] for c in cli) < T["peak_mb"]),
+        ("doubling the input", f"x{doubling:.2f}", "x1.8-x2.2", T["doubling"][0] <= doubling <= T["doubling"][1]),
+        ("shelf, per core", f"{j1[0]:.2f} s", f"< {T['library_s_per_core']} s", j1[0] < T["library_s_per_core"]),
+        ("--jobs 2 vs --jobs 1", f"x{j1[0] / j2[0]:.2f}", f">= x{T['jobs_speedup']}", j1[0] / j2[0] >= T["jobs_speedup"]),
+        ("no-change rebuild, 100 recipes", f"{nochange[0]:.2f} s", f"< {T['nochange_s']} s", nochange[0] < T["nochange_s"]),
+    ]
+    if ratio is not None:
+        rows.append(("faster than pandoc", f"x{ratio:.1f}", f">= x{T['pandoc_ratio']}", ratio >= T["pandoc_ratio"]))
+    print("targets" + (" (--quick: sizes are a tenth, figures are not comparable)" if args.quick else ""))
+    for name, got, want, ok in rows:
+        print(f"  {name:<34} {got:>10}  {want:<12} {'met' if ok else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

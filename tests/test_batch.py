@@ -1,0 +1,173 @@
+"""Batch builds: parallel equals serial byte for byte, failures stay contained, Ctrl-C
+leaves no partial book."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ficbook import batch
+from ficbook.build import BuildOptions, build
+from ficbook.errors import ExitCode
+# No EPUBCheck here: the parallel books equal build()'s byte for byte, and test_samples
+# checks build()'s books.
+from tests.conftest import ROOT
+
+
+def make_shelf(root: Path) -> Path:
+    """A copy of the sample recipes, stories and covers: tests never touch the repo."""
+    for name in ("recipes", "stories", "covers"):
+        shutil.copytree(ROOT / name, root / name)
+    for p in (root / "stories").iterdir():
+        p.chmod(0o644)
+    return root
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_shelf(tmp_path_factory.mktemp("shelf"))
+
+
+@pytest.fixture(scope="module")
+def both(shelf: Path) -> tuple[list[Path], list[Path]]:
+    """The sample recipes built one by one with build(), and as a batch with --jobs 2."""
+    recipes = sorted((shelf / "recipes").glob("*.yaml"))
+    serial = [build(r, BuildOptions(out_dir=shelf / "serial")).output for r in recipes]
+    outcomes = batch.run(recipes, batch.Job(out_dir=shelf / "parallel", jobs=2, force=True))
+    assert [o.status for o in outcomes] == ["built"] * len(recipes), [o.error for o in outcomes]
+    return serial, [o.output for o in outcomes]
+
+
+def test_parallel_equals_serial_byte_for_byte(both):
+    serial, parallel = both
+    assert [p.name for p in serial] == [p.name for p in parallel]
+    for a, b in zip(serial, parallel):
+        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between serial and parallel"
+
+
+def test_outcomes_carry_the_figures_and_stages(shelf: Path):
+    recipe = shelf / "recipes" / "spuffy.yaml"
+    seen: list[tuple[Path, str]] = []
+
+    class Spy:
+        def stage(self, r: Path, stage: str) -> None:
+            seen.append((r, stage))
+
+        def finished(self, outcome) -> None:
+            pass
+
+    [o] = batch.run([recipe], batch.Job(out_dir=shelf / "figures", force=True), Spy())
+    assert (o.status, o.stories) == ("built", 2)
+    assert o.words > 3000 and o.size == o.output.stat().st_size
+    from ficbook.build import STAGES
+    assert [s for _, s in seen] == list(STAGES)
+    assert [name for name, _ in o.stages] == list(STAGES)
+    assert abs(sum(t for _, t in o.stages) - o.seconds) < 0.05
+
+
+def test_a_broken_recipe_and_a_broken_story_do_not_stop_the_others(tmp_path: Path):
+    shelf = make_shelf(tmp_path)
+    (shelf / "recipes" / "bad.yaml").write_text(
+        "title: Bad\nsubtitle: x\ntitle: Again\nstories:\n  - path: ../stories/a.txt\n", "utf-8")
+    (shelf / "recipes" / "gone.yaml").write_text(
+        "title: Gone\nstories:\n  - path: ../stories/nowhere.txt\n", "utf-8")
+    recipes, missing = batch.expand([shelf / "recipes"])
+    assert not missing and len(recipes) == 5
+    outcomes = batch.run(recipes, batch.Job(out_dir=shelf / "out", jobs=2))
+    by = {o.recipe.stem: o for o in outcomes}
+    assert {k: o.status for k, o in by.items()} == {
+        "bad": "failed", "bangel": "built", "everything": "built", "gone": "failed", "spuffy": "built"}
+    assert by["bad"].exit_code == ExitCode.RECIPE
+    assert "bad.yaml:3:" in by["bad"].error  # the file and the line
+    assert by["gone"].exit_code == ExitCode.STORY and "nowhere.txt" in by["gone"].error
+    for name in ("bangel", "everything", "spuffy"):
+        assert zipfile.ZipFile(shelf / "out" / f"{name}.epub").testzip() is None
+    assert not (shelf / "out" / "bad.epub").exists()
+    assert batch.exit_code(outcomes) == ExitCode.FAILED  # two kinds of failure
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path: Path):
+    shelf = make_shelf(tmp_path)
+    (shelf / "recipes" / "a-bad.yaml").write_text("title: [\n", "utf-8")
+    recipes, _ = batch.expand([shelf / "recipes"])
+    outcomes = batch.run(recipes, batch.Job(out_dir=shelf / "out", jobs=1, fail_fast=True))
+    assert [o.status for o in outcomes] == ["failed", "cancelled", "cancelled", "cancelled"]
+    assert batch.exit_code(outcomes) == ExitCode.RECIPE
+    assert not list(shelf.glob("out/*.epub"))
+
+
+def test_two_recipes_writing_the_same_book_is_an_error(tmp_path: Path):
+    shelf = make_shelf(tmp_path)
+    (shelf / "more").mkdir()
+    shutil.copy(shelf / "recipes" / "spuffy.yaml", shelf / "more" / "spuffy.yaml")
+    text = (shelf / "more" / "spuffy.yaml").read_text("utf-8").replace("../stories", "../stories")
+    (shelf / "more" / "spuffy.yaml").write_text(text, "utf-8")
+    outcomes = batch.run([shelf / "recipes" / "spuffy.yaml", shelf / "more" / "spuffy.yaml"],
+                         batch.Job(out_dir=shelf / "out"))
+    assert [o.status for o in outcomes] == ["built", "failed"]
+    assert "writes the same book as" in outcomes[1].error
+
+
+def test_expand_files_folders_and_globs(tmp_path: Path):
+    shelf = make_shelf(tmp_path)
+    (shelf / "recipes" / "extra.yml").write_text("title: X\nstories:\n  - path: ../stories/a.txt\n")
+    paths, missing = batch.expand([shelf / "recipes" / "spuffy.yaml", shelf / "recipes",
+                                   str(shelf / "recipes" / "b*.yaml"), str(shelf / "none" / "*.yaml")])
+    assert [p.name for p in paths] == ["spuffy.yaml", "bangel.yaml", "everything.yaml", "extra.yml"]
+    assert len(missing) == 1 and "no recipe matches" in missing[0].error
+    assert missing[0].exit_code == ExitCode.RECIPE
+
+
+# ---------------------------------------------------------------------- Ctrl-C
+
+
+def big_shelf(root: Path, books: int = 4, copies: int = 40) -> Path:
+    """Recipes slow enough to interrupt: each story is a sample repeated `copies` times."""
+    (root / "stories").mkdir(parents=True)
+    (root / "recipes").mkdir()
+    samples = sorted((ROOT / "stories").glob("*.txt"))
+    for b in range(books):
+        lines = [f"title: Big {b}", "stories:"]
+        for i, sample in enumerate(samples[:3]):
+            body = sample.read_text("utf-8").strip()
+            story = root / "stories" / f"big{b}-{i}.txt"
+            story.write_text("\n\n* * *\n\n".join([body] * copies) + "\n", "utf-8")
+            lines.append(f"  - path: ../stories/{story.name}")
+        (root / "recipes" / f"big{b}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_and_leaves_no_partial_book(tmp_path: Path, jobs: str):
+    shelf = big_shelf(tmp_path)
+    out = shelf / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "ficbook", "build", str(shelf / "recipes"),
+                             "-o", str(out), "--jobs", jobs],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    # Interrupt as soon as the first book is written: the others are mid-build.
+    deadline = time.monotonic() + 60
+    first = ""
+    while time.monotonic() < deadline:
+        first = proc.stderr.readline()
+        if " built " in first or not first:
+            break
+    assert " built " in first, first
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERRUPTED, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    leftovers = [p.name for p in out.rglob("*") if p.name.endswith(".part")]
+    assert leftovers == []
+    books = list(out.glob("*.epub"))
+    assert 1 <= len(books) < 4
+    for book in books:  # every book there is whole
+        assert zipfile.ZipFile(book).testzip() is None

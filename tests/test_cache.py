@@ -1,0 +1,148 @@
+"""Incremental builds: only the books whose recipe, stories, cover style, fonts or
+ficbook changed are rebuilt; a shared story is converted once per process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ficbook import batch, cache
+from ficbook.build import BuildOptions, build
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def shelf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of recipes/, stories/ and covers/ (FICBOOK_COVERS points at the copy)."""
+    for name in ("recipes", "stories", "covers"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for p in (tmp_path / "stories").iterdir():
+        p.chmod(0o644)
+    # spuffy gets a cover style of its own, so a style edit can touch one book only.
+    shutil.copy(tmp_path / "covers" / "classic.yaml", tmp_path / "covers" / "mine.yaml")
+    spuffy = tmp_path / "recipes" / "spuffy.yaml"
+    spuffy.write_text(spuffy.read_text("utf-8").replace("style: classic", "style: mine"), "utf-8")
+    monkeypatch.setenv("FICBOOK_COVERS", str(tmp_path / "covers"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+def run(shelf: Path, **job) -> dict[str, str]:
+    recipes = sorted((shelf / "recipes").glob("*.yaml"))
+    outcomes = batch.run(recipes, batch.Job(out_dir=shelf / "out", **job))
+    assert all(o.status != "failed" for o in outcomes), [o.error for o in outcomes]
+    return {o.recipe.stem: o.status for o in outcomes}
+
+
+ALL_BUILT = {"bangel": "built", "everything": "built", "spuffy": "built"}
+NONE_BUILT = {"bangel": "unchanged", "everything": "unchanged", "spuffy": "unchanged"}
+
+
+def test_second_run_builds_nothing_and_keeps_the_figures(shelf: Path):
+    first = batch.run([shelf / "recipes" / "everything.yaml"], batch.Job(out_dir=shelf / "out"))
+    again = batch.run([shelf / "recipes" / "everything.yaml"], batch.Job(out_dir=shelf / "out"))
+    assert (first[0].status, again[0].status) == ("built", "unchanged")
+    assert (again[0].stories, again[0].words, again[0].size, again[0].output) == \
+        (first[0].stories, first[0].words, first[0].size, first[0].output)
+
+
+def test_a_changed_story_rebuilds_only_its_books(shelf: Path):
+    assert run(shelf) == ALL_BUILT
+    assert run(shelf) == NONE_BUILT
+    story = shelf / "stories" / "002_f0742a020cd08a60.txt"  # in bangel and everything
+    story.write_text(story.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert run(shelf) == {"bangel": "built", "everything": "built", "spuffy": "unchanged"}
+    assert run(shelf) == NONE_BUILT
+
+
+def test_touch_alone_rebuilds_nothing(shelf: Path):
+    """Content decides, not timestamps: a touched file is hashed and found the same."""
+    run(shelf)
+    story = shelf / "stories" / "001_d39001a75b639f10.txt"
+    st = story.stat()
+    os.utime(story, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert run(shelf) == NONE_BUILT
+
+
+def test_a_changed_cover_style_rebuilds_only_the_books_using_it(shelf: Path):
+    run(shelf)
+    style = shelf / "covers" / "mine.yaml"
+    style.write_text(style.read_text("utf-8") + "\n# a change\n", "utf-8")
+    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "spuffy": "built"}
+
+
+def test_a_changed_font_rebuilds_books_with_generated_covers(shelf: Path):
+    run(shelf)
+    font = next((shelf / "covers" / "fonts").glob("*.ttf"))
+    font.write_bytes(font.read_bytes() + b"\0")
+    assert run(shelf) == ALL_BUILT
+
+
+def test_recipe_edit_deleted_book_force_and_environment(shelf: Path, monkeypatch):
+    run(shelf)
+    recipe = shelf / "recipes" / "bangel.yaml"
+    recipe.write_text(recipe.read_text("utf-8").replace("Wine Into Blood", "Wine"), "utf-8")
+    assert run(shelf)["bangel"] == "built"
+    (shelf / "out" / "spuffy.epub").unlink()
+    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "spuffy": "built"}
+    assert run(shelf, force=True) == ALL_BUILT
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # changes every book's bytes
+    assert run(shelf) == ALL_BUILT
+
+
+def test_a_replaced_book_is_rebuilt(shelf: Path):
+    run(shelf)
+    book = shelf / "out" / "everything.epub"
+    book.write_bytes(b"not my book")
+    assert run(shelf)["everything"] == "built"
+    assert book.read_bytes()[:2] == b"PK"
+
+
+def test_a_failed_build_keeps_the_old_book_and_retries(shelf: Path):
+    run(shelf)
+    story = shelf / "stories" / "004_1a435b0c9c30b316.txt"  # in bangel and everything
+    kept = story.read_bytes()
+    story.write_bytes(b"   \n")  # empty: a story error
+    outcomes = batch.run([shelf / "recipes" / "bangel.yaml"], batch.Job(out_dir=shelf / "out"))
+    assert outcomes[0].status == "failed"
+    assert (shelf / "out" / "bangel.epub").exists()
+    story.write_bytes(kept)
+    assert run(shelf) == NONE_BUILT  # back as it was: the old book is the right one
+
+
+def test_tool_key_follows_options_and_is_stable():
+    assert cache.tool_key() == cache.tool_key()
+    assert cache.tool_key(kepub=True) != cache.tool_key()
+
+
+def test_a_story_shared_by_recipes_is_converted_once(shelf: Path):
+    memo = cache.StoryMemo()
+    opts = BuildOptions(out_dir=shelf / "memo")
+    build(shelf / "recipes" / "spuffy.yaml", opts, memo=memo)  # stories 001, 003
+    build(shelf / "recipes" / "everything.yaml", opts, memo=memo)  # 001, 003 again, and 3 more
+    assert (memo.misses, memo.hits) == (5, 2)
+    # the memo changes nothing in the book
+    alone = build(shelf / "recipes" / "everything.yaml", BuildOptions(out_dir=shelf / "alone"))
+    assert alone.output.read_bytes() == (shelf / "memo" / "everything.epub").read_bytes()
+
+
+def test_memo_keys_on_content_not_just_path(shelf: Path):
+    memo = cache.StoryMemo()
+    opts = BuildOptions(out_dir=shelf / "memo")
+    build(shelf / "recipes" / "spuffy.yaml", opts, memo=memo)
+    story = shelf / "stories" / "001_d39001a75b639f10.txt"
+    story.write_text(story.read_text("utf-8").replace("Small feet.", "Tiny feet."), "utf-8")
+    build(shelf / "recipes" / "spuffy.yaml", opts, memo=memo)
+    assert (memo.misses, memo.hits) == (3, 1)
+
+
+def test_memo_is_bounded():
+    memo = cache.StoryMemo(max_source_bytes=20_000)
+    stories = sorted((ROOT / "stories").glob("*.txt"))
+    from ficbook.convert import ConvertOptions
+    for p in stories:
+        memo.convert(p, p.name, ConvertOptions())
+    assert memo._bytes <= 20_000 and len(memo._kept) < len(stories)
