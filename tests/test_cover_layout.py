@@ -22,6 +22,7 @@ from ficbook.cover.colour import (
 )
 from ficbook.cover.layout import (
     balanced_wrap,
+    caps,
     clean,
     count_line,
     credit_lines,
@@ -73,6 +74,16 @@ def test_count_line():
     assert count_line(0) is None
     assert count_line(1) == "1 story"
     assert count_line(12) == "12 stories"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ελένη Άνοιξη", "ΕΛΕΝΗ ΑΝΟΙΞΗ"),  # Greek capitals drop the tonos
+    ("Zoë Brontë — Café", "ZOË BRONTË — CAFÉ"),  # Latin keeps its accents
+    ("Ёлки", "ЁЛКИ"),
+    ("Straße", "STRASSE"),
+])
+def test_caps(text, expected):
+    assert caps(text) == expected
 
 
 def test_clean_normalises_and_joins_lines():

@@ -141,7 +141,14 @@ def test_hard_titles(style, case):
         assert layout.text("credit").lines[-1].casefold().endswith("and 2 more")
     words = " ".join(title.lines).split()
     expected = HARD_TITLES[case].title
-    assert " ".join(words).casefold() == " ".join(expected.split()).casefold()
+    assert _plain(" ".join(words)) == _plain(" ".join(expected.split()))
+
+
+def _plain(text: str) -> str:
+    """Case and accents aside (Greek capitals drop their tonos)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
 
 
 def test_every_palette_keeps_the_contrast_rule():

@@ -63,6 +63,23 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+_GREEK_ACCENTS = {"\u0301", "\u0300", "\u0342", "\u0313", "\u0314", "\u0345"}
+
+
+def caps(text: str) -> str:
+    """Upper case as typesetters do it: Greek capitals lose their accents (ΆΝΟΙΞΗ → ΑΝΟΙΞΗ)."""
+    out: list[str] = []
+    base_is_greek = False
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if base_is_greek and char in _GREEK_ACCENTS:
+                continue
+        else:
+            base_is_greek = "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out).upper())
+
+
 # ---------------------------------------------------------------- line breaking
 
 

@@ -32,7 +32,7 @@ from ficbook.cover.colour import (
     to_hex,
 )
 from ficbook.cover.fonts import FontSpec, find_fallback, font, missing_chars
-from ficbook.cover.layout import Fit, clean, count_line, credit_lines, fit_text, series_line, wrap
+from ficbook.cover.layout import Fit, caps, clean, count_line, credit_lines, fit_text, series_line, wrap
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.style import MIN_MARGIN, Block, OrnamentItem, Palette, Style, TextItem, load_style
 from ficbook.errors import Diagnostic, RecipeError
@@ -251,7 +251,7 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
     strings = _strings(text)
     upper = {it.role: it.upper for b in style.blocks for it in b.items if isinstance(it, TextItem)}
     raw_title = strings["title"]
-    strings = {k: (v.upper() if upper.get(k) else v) for k, v in strings.items()}
+    strings = {k: (caps(v) if upper.get(k) else v) for k, v in strings.items()}
     colours = pick_palette(style, raw_title, options)
     fonts = _Fonts(style)
     readable = _readable_panel(colours.background)
@@ -327,7 +327,7 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
         order = stack_of(_Sized(item), extra)
         fixed = sum(e.height for e in extra) + sum(e.item.gap for e in order[1:])
         room = reg[1] - reg[0] - fixed
-        title = raw_title.upper() if item.upper else raw_title
+        title = caps(raw_title) if item.upper else raw_title
         return fit_text(title, lambda s: _measure(title_path, s, item.tracking),
                         lambda s, n: _block_height(title_path, s, item, n), WIDTH - 2 * x_margin, room,
                         min(floor, item.size), item.size, allow_split=allow_split)
