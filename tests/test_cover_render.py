@@ -163,7 +163,10 @@ def test_recipe_colours_are_used_or_made_readable():
     assert layout.colours.background == (0x20, 0x30, 0x40)
     assert layout.text("title").colour == (0xF0, 0xE0, 0xC0)
     # Grey text on grey: kept readable, never below the rule.
-    _check(HARD_TITLES["accents"], CoverOptions(background="#777777", foreground="#888888", accent="#7a7a7a"))
+    _, layout = _check(HARD_TITLES["accents"], CoverOptions(background="#777777", foreground="#888888",
+                                                             accent="#7a7a7a"))
+    codes = [d.code for d in layout.diagnostics]
+    assert codes.count("cover-colour-adjusted") == 3  # the ground, the text and the accent
 
 
 def test_palette_follows_the_title_and_stays_put():

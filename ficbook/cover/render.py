@@ -391,7 +391,21 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
                 x0, x1 = (title_mx, WIDTH - title_mx) if is_title else (col_x0, col_x1)
                 texts.append(_place_text(s, y, backdrop, colours, style.align, x0, x1, blk.panel is not None))
             y += s.height
+    for role in ("foreground", "accent"):
+        asked = getattr(options, role)
+        changed = sorted({to_hex(t.colour) for t in texts if asked and t.colour != parse_hex(asked)
+                          and t.backdrop == colours.background
+                          and _role_colour(_item_colour(style, t.role), colours) == parse_hex(asked)})
+        if changed:
+            fonts.diagnostics.append(Diagnostic(
+                "info", "cover-colour-adjusted",
+                f"cover.{role} {asked} is too close to the background for 7:1 text; "
+                f"used {', '.join(changed)}"))
     return CoverLayout(style, colours, tuple(texts), tuple(orns), tuple(panels), tuple(fonts.diagnostics))
+
+
+def _item_colour(style: Style, role: str) -> str:
+    return next(it.colour for b in style.blocks for it in b.items if isinstance(it, TextItem) and it.role == role)
 
 
 def _align_top(block: Block, height: int, my: int) -> int:
