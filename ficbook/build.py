@@ -9,7 +9,7 @@ from pathlib import Path
 from ficbook.assemble import assemble
 from ficbook.cache import StoryMemo, output_path
 from ficbook.convert import ConvertOptions, ConvertResult, convert
-from ficbook.cover.render import CoverText, render_cover
+from ficbook.cover.render import CoverText, render_cover_with_diagnostics
 from ficbook.errors import Diagnostic, OutputError
 from ficbook.model import Book
 from ficbook.package import package, write_atomic
@@ -58,7 +58,7 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("assemble")
     book = assemble(recipe, [r.story for r in results])
     on_stage("cover")
-    cover = make_cover(book, recipe)
+    cover, cover_diagnostics = make_cover(book, recipe)
     on_stage("render")
     rendition = render(book, cover[2])
     on_stage("package")
@@ -68,7 +68,8 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     refuse_overwriting_inputs(output, recipe)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
-    diagnostics = tuple(d for r in results for d in r.diagnostics) + rendition.diagnostics
+    diagnostics = (tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
+                   + rendition.diagnostics)
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
     return BuildResult(recipe_path, output, len(book.stories),
                        sum(s.story.words for s in book.stories), len(data), diagnostics,
@@ -116,13 +117,15 @@ def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
                           language=entry.language)
 
 
-def make_cover(book: Book, recipe: Recipe) -> tuple[bytes, str, str]:
+def make_cover(book: Book, recipe: Recipe) -> tuple[tuple[bytes, str, str], tuple[Diagnostic, ...]]:
     m = book.meta
     text = CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
                      series=m.series, series_index=m.series_index,
                      story_count=len(book.stories))
-    data, media_type = render_cover(text, recipe.cover)
-    return data, media_type, "cover.jpg" if media_type == "image/jpeg" else "cover.png"
+    data, media_type, diagnostics = render_cover_with_diagnostics(text, recipe.cover,
+                                                                  base_dir=recipe.base_dir)
+    name = "cover.jpg" if media_type == "image/jpeg" else "cover.png"
+    return (data, media_type, name), tuple(diagnostics)
 
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:

@@ -165,6 +165,8 @@ from ficbook import cli_inspect  # noqa: E402
 app.command("inspect")(cli_inspect.inspect)
 from ficbook import cli_sideload  # noqa: E402
 app.command("sideload")(cli_sideload.sideload)
+from ficbook import cli_cover  # noqa: E402
+app.command("cover")(cli_cover.cover)
 
 
 def main() -> None:
