@@ -9,6 +9,7 @@ import pytest
 
 from ficbook.assemble import assemble
 from ficbook.build import BuildOptions, build
+from ficbook.kepub import kepubify
 from ficbook.model import Chapter, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.package import package
 from ficbook.xhtml import MAX_DOC_BYTES, render
@@ -34,7 +35,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("devices")
     paths = [build(p, BuildOptions(out_dir=out, kepub=True)).output for p in SAMPLE_RECIPES]
     paths += [out / f"{p.stem}.kepub.epub" for p in SAMPLE_RECIPES]
-    paths.append(build_rich(out, "appendix", "credits")[0])
+    rich = build_rich(out, "appendix", "credits")[0]
+    paths.append(rich)
+    kepub = out / "rich.kepub.epub"  # images, noterefs and the appendix, Kobo-marked
+    kepub.write_bytes(kepubify(rich.read_bytes()))
+    paths.append(kepub)
     recipe = rich_recipe().model_copy(update={"stories": rich_recipe().stories[:1]})
     book = assemble(recipe, [huge_story()])
     huge = out / "huge.epub"
