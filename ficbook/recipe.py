@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import uuid
 from pathlib import Path
@@ -141,7 +142,8 @@ class Recipe(_Model):
         return list(self.stories)
 
     def story_path(self, entry: StoryEntry) -> Path:
-        return (self.base_dir / entry.path).resolve()
+        # realpath, not Path.resolve(): a symlink loop must reach the reader's clear error.
+        return Path(os.path.realpath(self.base_dir / entry.path))
 
     @property
     def uuid(self) -> str:
