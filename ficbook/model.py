@@ -298,5 +298,5 @@ DEFAULT_LABELS = {
     "credits": "Credits",
     "back-to-text": "Back to the text",
     "chapter": "Chapter",
-    "unknown-author": "Anonymous",
+    "unknown-author": "Author unknown",
 }
