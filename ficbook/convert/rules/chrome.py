@@ -31,7 +31,7 @@ def is_chrome(line: str) -> bool:
 
 
 def report(ctx: Context, line_text: str, line: int | None) -> None:
-    ctx.report("info", "chrome-dropped", f"dropped archive line {quote(line_text)}", line)
+    ctx.report("info", "chrome-dropped", f"dropped archive line {quote(line_text, 200)}", line)
 
 
 def drop_paragraphs(story: Story, ctx: Context) -> Story:

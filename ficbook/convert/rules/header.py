@@ -9,7 +9,11 @@ import re
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, join_lines, para_text, split_lines, strip_inlines
-from ficbook.model import Block, Chapter, Inline, Note, NoteKind, Paragraph, Story, inline_text
+from ficbook.convert.rules.notes import note_label
+from ficbook.convert.rules.scenes import is_glyph_line
+from ficbook.model import (
+    Block, Chapter, Inline, Note, NoteKind, Paragraph, SceneBreak, Story, inline_text,
+)
 
 # label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"
 LABELS: dict[str, str] = {
@@ -81,12 +85,20 @@ def _field(text: str) -> tuple[str, str, str | None] | None:
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
         return story
-    first, rest = story.chapters[0], story.chapters[1:]
     reader = _HeaderReader(story, ctx)
-    blocks = reader.read(first.blocks)
-    chapters = [dataclasses.replace(first, blocks=blocks)]
-    for ch in rest:
-        chapters.append(_chapter_top(ch, reader, ctx))
+    chapters: list[Chapter] = []
+    reading = True
+    for ch in story.chapters:
+        if reading:
+            reader.placed = []
+            blocks = reader.read(ch.blocks)
+            chapters.append(dataclasses.replace(ch, blocks=blocks))
+            # a chapter that held only the header (and notes): the header may go on
+            # under the next chapter's heading
+            reading = all(isinstance(b, (Note, SceneBreak)) or b in reader.placed
+                          for b in blocks)
+        else:
+            chapters.append(_chapter_top(ch, reader, ctx))
     return reader.finish(tuple(chapters))
 
 
@@ -106,10 +118,13 @@ class _HeaderReader:
         pending: tuple[str, str, str | None, int | None] | None = None  # a label with no value yet
         while i < len(blocks):
             b = blocks[i]
+            if isinstance(b, (Note, SceneBreak)) or (
+                    isinstance(b, Paragraph) and pending is None
+                    and (note_label(b) is not None or is_glyph_line(para_text(b)))):
+                self.placed.append(b)  # a note above or inside the header: keep its place
+                i += 1
+                continue
             if not isinstance(b, Paragraph):
-                if in_header and pending is None and type(b).__name__ == "SceneBreak":
-                    i += 1
-                    continue
                 break
             lines = split_lines(b)
             first_text = inline_text(lines[0]).strip()
@@ -129,8 +144,6 @@ class _HeaderReader:
                 break
             label, value, kind = f
             if kind is None and not in_header:
-                break
-            if kind is not None and kind.startswith("note:") and not in_header and i > 0:
                 break
             in_header = True
             # Group the paragraph's lines into fields: a label line starts a field,
@@ -183,6 +196,9 @@ class _HeaderReader:
             values = tuple(v.strip() for v in re.split(_SPLIT[kind], text) if v.strip())
             self.meta[kind] = tuple(self.meta.get(kind, ())) + values  # type: ignore[operator]
             ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
+        elif kind in self.meta and self.meta[kind] != text:
+            self.extra.append((label, text))  # a second, different Title: stays on the card
+            ctx.report("info", "header-field", f"kept on the card: {quote(shown)}", line)
         else:
             self.meta[kind] = text
             ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
@@ -197,6 +213,11 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
     """Labels repeated at a chapter's top: its summary; fields already on the card."""
     blocks = list(ch.blocks)
     summary = list(ch.summary)
+    kept: list[Block] = []
+    while blocks and (isinstance(blocks[0], (Note, SceneBreak)) or (
+            isinstance(blocks[0], Paragraph) and (note_label(blocks[0]) is not None
+                                                  or is_glyph_line(para_text(blocks[0]))))):
+        kept.append(blocks.pop(0))  # notes and breaks above the labels keep their place
     while blocks and isinstance(blocks[0], Paragraph):
         p = blocks[0]
         f = _field(para_text(p).strip())
@@ -223,7 +244,7 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
                            f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
                            p.line)
         blocks.pop(0)
-    return dataclasses.replace(ch, blocks=tuple(blocks), summary=tuple(summary))
+    return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
 
 
 def _t(text: str) -> Inline:

@@ -117,7 +117,8 @@ def repair_stripped(story: Story, ctx: Context) -> Story:
                 out.append(Text(text[pos:m.start()]))
                 out.append(Styled(_STRIPPED_KIND[m.group("tag")], (Text(m.group("body")),)))  # type: ignore[arg-type]
                 ctx.report("info", "stripped-tag",
-                           f"repaired stripped tag {quote(m.group(0))}", p.line)
+                           f"repaired stripped tag {m.group('tag')} … /{m.group('tag')}: "
+                           f"{quote(m.group(0))}", p.line)
                 pos = m.end()
             out.append(Text(text[pos:]))
             return tuple(out)

@@ -125,14 +125,28 @@ def _is_label(text: str) -> bool:
     return bool(m) and label_kind(m.group(1)) is not None
 
 
+# Header values that may run over several lines (a summary, a disclaimer, a note).
+_MULTILINE = {"summary", "warnings", "characters", "tags", "pairings", "fandoms",
+              "note:disclaimer", "note:feedback", "note:dedication", "note:author-note"}
+
+
+def _runs_over(first: str, text: str) -> bool:
+    """Does `text` continue the header field that `first` starts?"""
+    m = LABEL_RE.match(first.strip())
+    if not m or label_kind(m.group(1)) not in _MULTILINE:
+        return False
+    s = text.strip()
+    return not (_is_label(s) or is_glyph_line(s) or s.startswith(_QUOTE_OPEN + ("(", "["))
+                or is_attribution_text(s))
+
+
 def _group(lines: list[tuple[int, str, int]], layout: Layout, unwrap: bool) -> list[RawPara]:
     paras: list[RawPara] = []
     cur: list[str] = []
     start = gap = 0
     header_zone = True  # the label block at the top: its values may run over lines
     for n, text, g in lines:
-        labelled = _is_label(text)
-        if cur and g == 0 and header_zone and _is_label(cur[0]) and not labelled:
+        if cur and g == 0 and header_zone and _runs_over(cur[0], text):
             new = False
         else:
             new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout)
