@@ -36,22 +36,48 @@ def one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
+# CPU seconds of the last child timed: on a shared machine wall time includes waiting
+# for the CPU, so the bench prints both.
+LAST_CPU = 0.0
+
+
 def timed(cmd: list[str], pin: bool = False, **kw) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, exit code) of one child process."""
+    global LAST_CPU
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, preexec_fn=one_core if pin else None, **kw)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    LAST_CPU = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_maxrss / 1024, proc.returncode
 
 
-def ficbook(*args: str, pin: bool = False) -> tuple[float, float]:
+# The code measured: a snapshot of ficbook/ and covers/ taken at the start, so that edits
+# made while the bench runs neither mix versions nor invalidate the no-change cache.
+SNAPSHOT: Path | None = None
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(SNAPSHOT)} if SNAPSHOT else dict(os.environ)
+
+
+def snapshot(work: Path) -> Path:
+    target = work / "code"
+    shutil.rmtree(target, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("ficbook", "covers"):
+        shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    return target
+
+
+def ficbook(*args: str, pin: bool = False) -> tuple[float, float, float]:
+    """(wall, peak RSS MB, CPU seconds) of one `ficbook build --quiet ARGS`."""
     wall, rss, code = timed([PY, "-m", "ficbook", "build", "--quiet", *args], pin=pin,
-                            cwd=ROOT, stdout=subprocess.DEVNULL)
+                            cwd=SNAPSHOT or ROOT, stdout=subprocess.DEVNULL, env=env())
     if code != 0:
         raise SystemExit(f"ficbook build {' '.join(args)} exited {code}")
-    return wall, rss
+    return wall, rss, LAST_CPU
 
 
 def child_build(recipe: str, out: str, trace: bool) -> None:
@@ -62,14 +88,16 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
     from ficbook.batch import Job, build_one
     from ficbook.cache import StoryMemo
 
+    import ficbook.build  # noqa: F401  (imports are in the end-to-end figure, not here)
+
     if trace:
         tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = build_one(Path(recipe), Job(out_dir=Path(out)), "bench", StoryMemo(), lambda s: None)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     if outcome.status != "built":
         raise SystemExit(f"{recipe}: {outcome.error}")
-    result = {"wall": wall, "stages": dict(outcome.stages),
+    result = {"wall": wall, "cpu": cpu, "stages": dict(outcome.stages),
               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if trace:
         result["traced_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -78,7 +106,8 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
 
 def in_process(recipe: Path, out: Path, trace: bool = False) -> dict:
     text = subprocess.run([PY, __file__, "--child", str(recipe), str(out)] + (["--trace"] if trace else []),
-                          check=True, capture_output=True, text=True, cwd=ROOT).stdout
+                          check=True, capture_output=True, text=True, cwd=SNAPSHOT or ROOT,
+                          env=env()).stdout
     return json.loads(text.strip().splitlines()[-1])
 
 
@@ -102,14 +131,17 @@ def main() -> None:
     if args.child:
         return child_build(*args.child, args.trace)
 
+    global SNAPSHOT
     scale = 10 if args.quick else 1
     work = args.work
-    print(f"ficbook bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}")
+    SNAPSHOT = snapshot(work)
+    load = os.getloadavg()[0]
+    print(f"ficbook bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}, "
+          f"load average {load:.1f} at the start" + (" (other work running: figures are noisy)" if load > 0.5 else ""))
 
     # ---------------------------------------------------------------- the library
     t = time.perf_counter()
-    a_stories = synth.make_stories(work / "one" / "stories", 200 // scale * (1 if scale == 1 else 1), 55_000 // scale * (1 if scale == 1 else 1))
-    a_stories = a_stories[: 200 // scale] if scale > 1 else a_stories
+    a_stories = synth.make_stories(work / "one" / "stories", 200 // scale, 55_000)
     full = synth.write_recipe(work / "one" / "recipes" / "anthology.yaml", "Two Hundred Stories", a_stories)
     half = synth.write_recipe(work / "one" / "recipes" / "half.yaml", "One Hundred Stories",
                               a_stories[: len(a_stories) // 2])
@@ -129,13 +161,16 @@ def main() -> None:
     print(f"anthology ({a_mb:.1f} MB, {len(a_stories)} stories), in process, one core, best of {args.repeat}:")
     for stage, secs in r["stages"].items():
         print(f"  {stage:<9} {secs:7.3f} s  {100 * secs / r['wall']:4.0f}%")
-    print(f"  {'total':<9} {r['wall']:7.3f} s  = {a_mb / r['wall']:.1f} MB/s; peak RSS {r['rss_mb']:.0f} MB")
+    print(f"  {'total':<9} {r['wall']:7.3f} s  = {a_mb / r['wall']:.1f} MB/s (CPU {r['cpu']:.3f} s); "
+          f"peak RSS {r['rss_mb']:.0f} MB")
+    rest = sum(t for name, t in r["stages"].items() if name not in ("convert", "cover"))
+    print(f"  all but convert and cover: {rest:.3f} s = {a_mb / rest:.1f} MB/s")
     traced = in_process(full, out, trace=True)
     print(f"  tracemalloc peak (Python objects): {traced['traced_mb']:.0f} MB")
     cli = [ficbook(str(full), "-o", str(out), "--force", "--jobs", "1", pin=True) for _ in range(args.repeat)]
-    cli_wall, cli_rss = min(cli)
+    cli_wall, cli_rss, cli_cpu = min(cli)
     print(f"  `ficbook build --jobs 1` end to end (interpreter start included): {cli_wall:.2f} s "
-          f"= {a_mb / cli_wall:.1f} MB/s, peak RSS {max(c[1] for c in cli):.0f} MB")
+          f"(CPU {cli_cpu:.2f} s) = {a_mb / cli_wall:.1f} MB/s, peak RSS {max(c[1] for c in cli):.0f} MB")
 
     halves = best([in_process(half, out) for _ in range(args.repeat)])
     doubling = r["wall"] / halves["wall"]
@@ -145,13 +180,15 @@ def main() -> None:
     # ---------------------------------------------------------------- the shelf
     recipes = str(work / "shelf" / "recipes")
     lib_out = str(work / "shelf-out")
-    j1 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "1") for _ in range(max(1, args.repeat - 1)))
-    j2 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "2") for _ in range(max(1, args.repeat - 1)))
+    shelf_runs = 1 if not args.quick else args.repeat
+    j1 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "1") for _ in range(shelf_runs))
+    j2 = min(ficbook(recipes, "-o", lib_out, "--force", "--jobs", "2") for _ in range(shelf_runs))
+    ficbook(recipes, "-o", lib_out)  # whatever is not recorded yet
     nochange = min(ficbook(recipes, "-o", lib_out) for _ in range(args.repeat))
     print(f"shelf ({lib_mb:.1f} MB, {len(lib_stories)} stories, 100 recipes):")
-    print(f"  --jobs 1: {j1[0]:6.2f} s = {lib_mb / j1[0]:.1f} MB/s, peak RSS {j1[1]:.0f} MB")
-    print(f"  --jobs 2: {j2[0]:6.2f} s = {lib_mb / j2[0]:.1f} MB/s, x{j1[0] / j2[0]:.2f} faster")
-    print(f"  no-change rebuild: {nochange[0]:.2f} s\n")
+    print(f"  --jobs 1: {j1[0]:6.2f} s (CPU {j1[2]:.2f} s) = {lib_mb / j1[0]:.1f} MB/s, peak RSS {j1[1]:.0f} MB")
+    print(f"  --jobs 2: {j2[0]:6.2f} s (CPU {j2[2]:.2f} s) = {lib_mb / j2[0]:.1f} MB/s, x{j1[0] / j2[0]:.2f} faster")
+    print(f"  no-change rebuild: {nochange[0]:.2f} s (CPU {nochange[2]:.2f} s)\n")
 
     # ---------------------------------------------------------------- pandoc
     pandoc = shutil.which("pandoc")
@@ -168,6 +205,7 @@ def main() -> None:
         wall, rss, code = timed([pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"),
                                  "--metadata", "title=Two Hundred Stories", *files], pin=True)
         ratio = wall / cli_wall
+        print(f"pandoc CPU {LAST_CPU:.2f} s (ficbook {cli_cpu:.2f} s: x{LAST_CPU / cli_cpu:.1f})")
         print(f"pandoc {subprocess.run([pandoc, '--version'], capture_output=True, text=True).stdout.split()[1]}"
               f" on the same {len(a_stories)} stories (markdown in, one EPUB, one core): {wall:.2f} s, "
               f"peak RSS {rss:.0f} MB, exit {code}; ficbook is x{ratio:.1f} faster\n")
@@ -190,6 +228,7 @@ def main() -> None:
     print("targets" + (" (--quick: sizes are a tenth, figures are not comparable)" if args.quick else ""))
     for name, got, want, ok in rows:
         print(f"  {name:<34} {got:>10}  {want:<12} {'met' if ok else 'MISSED'}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ class RichReporter:
                                    TextColumn, TimeElapsedColumn)
 
         self.console = Console(file=stream or sys.stderr)
+        # The per-book bars count stages; the first one counts books.
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(),
                                  console=self.console, transient=True)
@@ -96,13 +97,16 @@ class RichReporter:
         self.progress.start()
 
     def stage(self, recipe: Path, stage: str) -> None:
+        from ficbook.build import STAGES  # already imported: a book is being built
+
+        done = STAGES.index(stage) if stage in STAGES else 0
         with self.lock:
             task = self.tasks.get(recipe)
             label = f"  {recipe.stem} [dim]{stage}[/dim]"
             if task is None:
-                self.tasks[recipe] = self.progress.add_task(label, total=None)
+                self.tasks[recipe] = self.progress.add_task(label, total=len(STAGES), completed=done)
             else:
-                self.progress.update(task, description=label)
+                self.progress.update(task, description=label, completed=done)
 
     def finished(self, outcome: Outcome) -> None:
         with self.lock:
