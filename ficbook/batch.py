@@ -13,6 +13,7 @@ memo costs at most one conversion per extra worker instead.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import multiprocessing as mp
 import os
@@ -180,9 +181,13 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue, job, key))
     futures: dict[Future, Path] = {}
+    # The workers are forked during the first submits: a reporter with a drawing thread
+    # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
+    forking = getattr(reporter, "forking", contextlib.nullcontext)
     try:
-        for recipe in todo:
-            futures[pool.submit(_work, recipe)] = recipe
+        with forking():
+            for recipe in todo:
+                futures[pool.submit(_work, recipe)] = recipe
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)

@@ -208,7 +208,7 @@ class StoryMemo:
     read, for the manifests.
     """
 
-    def __init__(self, max_source_bytes: int = 48 * 1024 * 1024):
+    def __init__(self, max_source_bytes: int = 16 * 1024 * 1024):
         self.max_source_bytes = max_source_bytes
         self.stamps: dict[str, Stamp] = {}
         self._kept: OrderedDict[tuple, tuple[ConvertResult, int]] = OrderedDict()

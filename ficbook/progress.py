@@ -3,9 +3,11 @@ then a summary table or JSON on stdout. Only the CLI creates these."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -116,6 +118,15 @@ class RichReporter:
             self.progress.advance(self.overall)
             for line in problems(outcome):
                 self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    @contextlib.contextmanager
+    def forking(self) -> Iterator[None]:
+        """No drawing thread while worker processes are forked."""
+        self.progress.stop()
+        try:
+            yield
+        finally:
+            self.progress.start()
 
     def close(self) -> None:
         self.progress.stop()
