@@ -75,7 +75,9 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
         else:
             diags.append(Diagnostic("info", "encoding", f"{utf16} (no byte order mark)", name))
             return text, utf16
-    if b"\x00" in data[:65536]:
+    sample = data[:65536]
+    # a stray NUL or two is damage in a text file; many of them mean binary data
+    if sample.count(0) > max(2, 0.01 * len(sample)) or _controls(sample) > max(8, 0.1 * len(sample)):
         raise StoryError("not a text file (binary data)", file=name)
     try:
         text = data.decode("utf-8")
@@ -101,6 +103,11 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
                             f"not UTF-8; read as {codec} (set `encoding:` in the recipe if wrong)",
                             name))
     return text, codec
+
+
+def _controls(sample: bytes) -> int:
+    return sum(sample.count(c) for c in b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"
+               b"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

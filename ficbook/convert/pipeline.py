@@ -25,6 +25,7 @@ BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
     ("author_notes", notes.set_apart),
     (None, scenes.normalise),
     ("trailing_notes", notes.trailing_heuristic),
+    ("header", header.read_header),  # a header under an unlabelled leading note
     (None, scenes.normalise),
     ("epigraphs", epigraphs.find),
     (None, scenes.normalise),

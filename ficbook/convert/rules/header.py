@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context, quote
+from ficbook.convert.context import quote as _quote
 from ficbook.convert.inlines import drop_prefix, join_lines, para_text, split_lines, strip_inlines
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
@@ -49,6 +50,11 @@ LABELS: dict[str, str] = {
     "chapters": "extra", "season": "extra", "feedback to": "extra", "archive": "extra",
     "email": "extra", "e-mail": "extra", "website": "extra", "url": "extra",
 }
+# Fields whose value may run over several lines; under any other, a line without a label
+# ends the header.
+_RUNS_OVER = {"summary", "warnings", "characters", "tags", "pairings", "fandoms", "genres",
+              "extra", "note:disclaimer", "note:feedback", "note:dedication",
+              "note:author-note"}
 _LIST_FIELDS = {"authors", "fandoms", "pairings", "characters", "warnings", "genres", "tags"}
 _SPLIT = {
     "authors": r",|;|&| and ",
@@ -149,10 +155,11 @@ class _HeaderReader:
             # Group the paragraph's lines into fields: a label line starts a field,
             # other lines continue the previous one.
             groups: list[tuple[str, str | None, list[tuple[Inline, ...]], int | None]] = []
+            rest: Paragraph | None = None
             for n, line in enumerate(lines):
                 text = inline_text(line).strip()
                 lf = _field(text)
-                if lf is not None and (lf[2] is not None or groups):
+                if lf is not None and (lf[2] is not None or groups or n == 0):
                     cut = len(inline_text(line)) - len(lf[1])
                     value_inl = drop_prefix(Paragraph(line), cut).inlines
                     groups.append((lf[0], lf[2], [value_inl],
@@ -160,8 +167,13 @@ class _HeaderReader:
                 elif groups and groups[-1][1] == "title" and (bm := _BY_LINE.match(text)):
                     groups.append(("By", "authors", [(_t(bm.group(1)),)],
                                    None if b.line is None else b.line + n))
-                elif groups:
+                elif groups and (groups[-1][1] or "extra") in _RUNS_OVER:
                     groups[-1][2].append(line)
+                elif groups:
+                    # a line under "Title: …" that is no label: the story starts here
+                    rest = Paragraph(join_lines(lines[n:]),
+                                     line=None if b.line is None else b.line + n)
+                    break
             for g_label, g_kind, g_lines, g_line in groups:
                 value_inl = join_lines(g_lines)
                 if not inline_text(value_inl).strip():
@@ -172,12 +184,19 @@ class _HeaderReader:
                     continue
                 self.store(g_label, g_kind, value_inl, g_line)
             i += 1
+            if rest is not None:
+                return (*self.placed, rest, *blocks[i:])
         return (*self.placed, *blocks[i:])
 
     def store(self, label: str, kind: str | None, value: tuple[Inline, ...], line: int | None,
               raw: str | None = None) -> None:
         text = " ".join(inline_text(value).split())
         shown = raw or f"{label}: {text}"
+        ctx = self.ctx
+
+        def quote(t: str) -> str:  # header lines are quoted whole: the log keeps every word
+            return _quote(t, 1000)
+
         ctx = self.ctx
         if kind == "summary":
             self.summary.append(Paragraph(value, line=line))
