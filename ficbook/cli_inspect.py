@@ -101,6 +101,11 @@ def report(result: Any) -> dict[str, Any]:
         "front_notes": [note(n) for n in story.front_notes],
         "end_notes": [note(n) for n in story.end_notes],
         "chapters": chapters,
+        "header": [{"line": d.line, "message": d.message} for d in diags
+                   if d.code in ("header-field", "summary", "disclaimer", "feedback",
+                                 "dedication")],
+        "chapter_headings": [{"line": d.line, "message": d.message} for d in diags
+                             if d.code == "chapter"],
         "chrome_dropped": [{"line": d.line, "message": d.message} for d in diags
                            if d.code == "chrome-dropped"],
         "repairs": [{"code": d.code, "line": d.line, "message": d.message} for d in diags
@@ -163,7 +168,9 @@ def show(data: dict[str, Any]) -> None:
     console.print()
     console.print(t)
 
-    for title, rows, style in (("Archive lines dropped", data["chrome_dropped"], "dim"),
+    for title, rows, style in (("Header fields", data["header"], ""),
+                               ("Chapter headings", data["chapter_headings"], ""),
+                               ("Archive lines dropped", data["chrome_dropped"], "dim"),
                                ("Repairs", data["repairs"], ""),
                                ("Warnings", data["warnings"], "yellow")):
         if not rows:

@@ -103,6 +103,7 @@ def read_header(story: Story, ctx: Context) -> Story:
             # under the next chapter's heading
             reading = all(isinstance(b, (Note, SceneBreak)) or b in reader.placed
                           for b in blocks)
+            reader.first_chapter = False
         else:
             chapters.append(_chapter_top(ch, reader, ctx))
     return reader.finish(tuple(chapters))
@@ -115,6 +116,7 @@ class _HeaderReader:
         self.meta: dict[str, object] = {}
         self.extra: list[tuple[str, str]] = list(story.meta.extra)
         self.summary: list[Block] = list(story.summary)
+        self.first_chapter = True
         self.placed: list[Block] = []  # set-apart notes, in the author's order, kept at the top
 
     def read(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -141,6 +143,13 @@ class _HeaderReader:
                 i += 1
                 continue
             f = _field(first_text)
+            if f is None and not in_header and not self.meta and self.first_chapter:
+                # "Story Title" over "by Author" at the very top, no labels
+                taken = self.title_by_line(blocks, i)
+                if taken:
+                    in_header = True
+                    i += taken
+                    continue
             if f is None:
                 if in_header and "title" in self.meta and "authors" not in self.meta \
                         and len(lines) == 1 and (m := _BY_LINE.match(first_text)):
@@ -187,6 +196,33 @@ class _HeaderReader:
             if rest is not None:
                 return (*self.placed, rest, *blocks[i:])
         return (*self.placed, *blocks[i:])
+
+    def title_by_line(self, blocks: tuple[Block, ...], i: int) -> int:
+        """How many paragraphs a bare title and a `by Name` line take at `i` (0: none)."""
+        b = blocks[i]
+        if any(isinstance(x, Paragraph) and not (x in self.placed) for x in blocks[:i]):
+            return 0
+        lines = [inline_text(line).strip() for line in split_lines(b)]  # type: ignore[arg-type]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if len(lines) == 2:
+            title, by, taken = lines[0], lines[1], 1
+        elif len(lines) == 1 and isinstance(nxt, Paragraph) and "\n" not in para_text(nxt):
+            title, by, taken = lines[0], para_text(nxt).strip(), 2
+        else:
+            return 0
+        m = _BY_LINE.match(by)
+        name = m.group(1).strip() if m else ""
+        if not m or len(name.split()) > 6 or re.search(r"\w{2,}[.!?,;]$", name) \
+                or "," in name and " and " not in name and "&" not in name and len(name) > 40:
+            return 0
+        if len(title) > 80 or title.endswith((".", ",", ";", "!", "?", "\"", "”")) \
+                or not any(x.isupper() for x in title[:1]):
+            return 0
+        if not any(isinstance(x, Paragraph) for x in blocks[i + taken:]):
+            return 0
+        self.store("Title", "title", (_t(title),), b.line, raw=title)
+        self.store("By", "authors", (_t(m.group(1).strip()),), b.line, raw=by)
+        return taken
 
     def store(self, label: str, kind: str | None, value: tuple[Inline, ...], line: int | None,
               raw: str | None = None) -> None:

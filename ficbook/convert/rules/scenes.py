@@ -62,8 +62,9 @@ def normalise(story: Story, ctx: Context) -> Story:
         out.reverse()
         if out or ch.summary or ch.title:
             line = ch.line
-            if ch.title is None and out:  # an untitled chapter starts where its text does
-                line = getattr(out[0], "line", None) or line
+            text = [b for b in out if not isinstance(b, Note)]
+            if ch.title is None and text:  # an untitled chapter starts where its text does
+                line = getattr(text[0], "line", None) or line
             chapters.append(dataclasses.replace(ch, blocks=tuple(out), line=line))
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]

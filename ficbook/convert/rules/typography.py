@@ -23,6 +23,7 @@ _ELISION = re.compile(r"([A-Za-z]+)(?![A-Za-z])")
 _YEARS = re.compile(r"\d\d(?:s\b|(?!\d))")
 _OPENERS = set(" \t\n([{<“‘\"'—–-/")
 _DASHES = set("—–-")
+_STRAIGHT = re.compile("[\"']")
 
 
 def smarten(text: str, prev: str) -> str:
@@ -34,17 +35,17 @@ def smarten(text: str, prev: str) -> str:
     # "Hellmouth- you": a hyphen hung on a word before a space is a dash too, except the
     # suspended hyphen of "pre- and post-war"
     text = re.sub(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)", "— ", text)
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        before = out[-1] if out else prev
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if ch == '"':
-            out.append(_double(before, after))
-        elif ch == "'":
-            out.append(_single(before, text[i + 1:]))
+    if '"' not in text and "'" not in text:
+        return text
+    chars = list(text)
+    for m in _STRAIGHT.finditer(text):
+        i = m.start()
+        before = chars[i - 1] if i else prev
+        if m.group(0) == '"':
+            chars[i] = _double(before, text[i + 1:i + 2])
         else:
-            out.append(ch)
-    return "".join(out)
+            chars[i] = _single(before, text[i + 1:i + 40])
+    return "".join(chars)
 
 
 def _ellipsis(m: re.Match[str]) -> str:
