@@ -74,7 +74,8 @@ def snapshot(work: Path) -> Path:
 def ficbook(*args: str, pin: bool = False) -> tuple[float, float, float]:
     """(wall, peak RSS MB, CPU seconds) of one `ficbook build --quiet ARGS`."""
     wall, rss, code = timed([PY, "-m", "ficbook", "build", "--quiet", *args], pin=pin,
-                            cwd=SNAPSHOT or ROOT, stdout=subprocess.DEVNULL, env=env())
+                            cwd=SNAPSHOT or ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env())  # converter warnings: noise here
     if code != 0:
         raise SystemExit(f"ficbook build {' '.join(args)} exited {code}")
     return wall, rss, LAST_CPU

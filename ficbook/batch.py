@@ -184,9 +184,11 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     # The workers are forked during the first submits: a reporter with a drawing thread
     # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
     forking = getattr(reporter, "forking", contextlib.nullcontext)
+    # Biggest books first: the last one to finish then is a small one, not a long tail.
+    order = sorted(todo, key=lambda r: -cache.weight(r, cache.output_path(r, job.out_dir)))
     try:
         with forking():
-            for recipe in todo:
+            for recipe in order:
                 futures[pool.submit(_work, recipe)] = recipe
         pending = set(futures)
         while pending:

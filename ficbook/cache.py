@@ -192,8 +192,18 @@ def record(result: BuildResult, key: str, known: dict[str, Stamp]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def forget(output: Path) -> None:
-    manifest_path(output).unlink(missing_ok=True)
+def weight(recipe_path: Path, output: Path) -> int:
+    """About how much work the book is: its inputs' bytes at the last build, else a guess
+    from the recipe's size (a longer recipe lists more stories)."""
+    try:
+        data = json.loads(manifest_path(output).read_text("utf-8"))
+        return sum(int(entry[1]) for entry in data["inputs"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    try:
+        return os.stat(recipe_path).st_size * 1000
+    except OSError:
+        return 0
 
 
 # ------------------------------------------------------------------ story memo
