@@ -32,7 +32,8 @@ LABELS: dict[str, str] = {
     "tags": "tags", "additional tags": "tags", "freeform": "tags",
     "status": "status", "series": "series",
     "published": "published", "posted": "published",
-    "word count": "words", "words": "words", "wordcount": "words",
+    "word count": "words", "words": "words", "wordcount": "words", "stats": "words",
+    "hits": "words", "kudos": "words", "bookmarks": "words", "comments": "words",
     "summary": "summary", "description": "summary", "blurb": "summary",
     "disclaimer": "note:disclaimer", "disclaimers": "note:disclaimer",
     "feedback": "note:feedback",
@@ -134,14 +135,20 @@ class _HeaderReader:
                 continue
             if not isinstance(b, Paragraph):
                 break
-            lines = split_lines(b)
+            lines = _split_stats(split_lines(b))
             first_text = inline_text(lines[0]).strip()
             if pending is not None:
-                # "Summary:" alone on its line: the next paragraph is its value.
-                self.store(pending[0], pending[2], b.inlines, pending[3])
+                # "Summary:" alone on its line (AO3: every label): the next paragraph is
+                # its value, unless it is a label itself or too long for a one-line field
+                p_label, _, p_kind, p_line = pending
                 pending = None
-                i += 1
-                continue
+                scalar = (p_kind or "extra") not in _RUNS_OVER
+                if _field(first_text) is None and not (
+                        scalar and (len(lines) > 1 or len(first_text) > 150)):
+                    self.store(p_label, p_kind, b.inlines, p_line)
+                    i += 1
+                    continue
+                self.ctx.report("info", "header-field", f"empty header field {p_label}:", p_line)
             f = _field(first_text)
             if f is None and not in_header and not self.meta and self.first_chapter:
                 # "Story Title" over "by Author" at the very top, no labels
@@ -150,6 +157,18 @@ class _HeaderReader:
                     in_header = True
                     i += taken
                     continue
+            if f is None and in_header and "title" not in self.meta and len(lines) <= 2 \
+                    and all(len(inline_text(x).strip()) <= 80 for x in lines) \
+                    and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph) \
+                    and (nf := _field(para_text(blocks[i + 1]).strip())) and nf[2] is not None:
+                # AO3's copied page: the title and author stand between label blocks
+                texts = [inline_text(x).strip() for x in lines]
+                self.store("Title", "title", (_t(texts[0]),), b.line, raw=texts[0])
+                if len(texts) == 2:
+                    name = re.sub(r"^by\s+", "", texts[1], flags=re.IGNORECASE)
+                    self.store("By", "authors", (_t(name),), b.line, raw=texts[1])
+                i += 1
+                continue
             if f is None:
                 if in_header and "title" in self.meta and "authors" not in self.meta \
                         and len(lines) == 1 and (m := _BY_LINE.match(first_text)):
@@ -176,17 +195,18 @@ class _HeaderReader:
                 elif groups and groups[-1][1] == "title" and (bm := _BY_LINE.match(text)):
                     groups.append(("By", "authors", [(_t(bm.group(1)),)],
                                    None if b.line is None else b.line + n))
-                elif groups and (groups[-1][1] or "extra") in _RUNS_OVER:
+                elif groups and ((groups[-1][1] or "extra") in _RUNS_OVER
+                                 or not inline_text(join_lines(groups[-1][2])).strip()):
                     groups[-1][2].append(line)
                 elif groups:
                     # a line under "Title: …" that is no label: the story starts here
                     rest = Paragraph(join_lines(lines[n:]),
                                      line=None if b.line is None else b.line + n)
                     break
-            for g_label, g_kind, g_lines, g_line in groups:
+            for k, (g_label, g_kind, g_lines, g_line) in enumerate(groups):
                 value_inl = join_lines(g_lines)
                 if not inline_text(value_inl).strip():
-                    if g_kind in ("summary",) or (g_kind or "").startswith("note:"):
+                    if k == len(groups) - 1 and rest is None:
                         pending = (g_label, "", g_kind, g_line)
                         continue
                     self.ctx.report("info", "header-field", f"empty header field {g_label}:", g_line)
@@ -300,6 +320,22 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
                            p.line)
         blocks.pop(0)
     return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
+
+
+# AO3's stats line holds several fields: "Published: 2019-03-01 Words: 1,234 Chapters: 2/2".
+_STATS_SPLIT = re.compile(r"\s+(?=(?:Published|Updated|Completed|Words|Chapters|Comments|Kudos|"
+                          r"Bookmarks|Hits|Status|Language):\s)")
+
+
+def _split_stats(lines: list[tuple[Inline, ...]]) -> list[tuple[Inline, ...]]:
+    out: list[tuple[Inline, ...]] = []
+    for line in lines:
+        text = inline_text(line)
+        if len(line) == 1 and LABEL_RE.match(text) and _STATS_SPLIT.search(text):
+            out.extend((_t(part),) for part in _STATS_SPLIT.split(text.strip()))
+        else:
+            out.append(line)
+    return out
 
 
 def _t(text: str) -> Inline:

@@ -24,9 +24,17 @@ _CLOSE = {"(": ")", "[": "]"}
 _MAX_TRAILING_WORDS = 400
 
 
+# A paragraph that is only a label, as AO3 pages copy: "Notes", "Chapter End Notes".
+_BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/n)\s*[:：]?\s*",
+                   re.IGNORECASE)
+
+
 def note_label(p: Paragraph) -> tuple[str, int, int] | None:
     """(label, characters to drop at the start, at the end) when the paragraph is a note."""
     text = para_text(p)
+    bare = _BARE.fullmatch(text)
+    if bare:
+        return bare.group(1), len(text), 0
     m = _LABEL.match(text)
     if not m:
         return None
@@ -98,6 +106,10 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
             out.append(_as_note(body + rest, label, ctx, why))
             i = len(blocks)
             continue
+        if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0]):
+            # a label on its own line: the note is the paragraph under it
+            body, rest = [rest[0]], rest[1:]
+            i += 1
         extra = _up_to_marker(rest) if not seen_text else []
         why = "labelled, up to the scene break after it" if extra else "labelled"
         out.append(_as_note(body + extra, label, ctx, why))
