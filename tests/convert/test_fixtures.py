@@ -17,14 +17,14 @@ CASES = sorted(FIXTURES.glob("*/*.txt"))
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
 def test_fixture(case: Path, update_golden: bool) -> None:
-    text = case.read_text("utf-8")
+    data = case.read_bytes()  # bytes: some cases are in other encodings
     options: dict = {}
-    if text.startswith("#options:"):
-        first, text = text.split("\n", 1)
-        options = json.loads(first[len("#options:"):])
+    if data.startswith(b"#options:"):
+        first, data = data.split(b"\n", 1)
+        options = json.loads(first[len(b"#options:"):])
         if "rules" in options:
             options["rules"] = tuple(tuple(r) for r in options["rules"])
-    got = dump(run(text, name=case.name, **options))
+    got = dump(run(data, name=case.name, **options))
     expected = case.with_suffix(".out")
     if update_golden:
         expected.write_text(got, "utf-8")

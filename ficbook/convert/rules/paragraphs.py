@@ -73,15 +73,16 @@ def _layout(lines: list[tuple[int, str, int]]) -> Layout:
     lengths = sorted(len(t.strip()) for _, t, _ in lines)
     width = lengths[int(0.9 * (len(lengths) - 1))]
     near = sum(1 for n in lengths if n >= 0.75 * width) / len(lengths)
-    longest = lengths[-1]
+    overlong = sum(1 for n in lengths if n > width * 1.25 + 5) / len(lengths)
     # hard-wrapped lines mostly end mid-sentence; one-paragraph-per-line text does not
     unended = sum(1 for _, t, _ in lines if not t.rstrip().endswith(_SENTENCE_END)) / len(lines)
     wrapped = (len(lines) >= 6 and 45 <= width <= 100 and near >= 0.3 and zero >= 0.3
-               and longest <= width * 1.25 + 5 and unended >= 0.3)
+               and overlong <= 0.05 and unended >= 0.3)
     nonzero = Counter(g for g in gaps if g > 0)
     if wrapped:
-        indented = sum(1 for _, t, _ in lines if re.match(r"\s{2,}\S", t)) >= 0.05 * len(lines)
-        if nonzero and sum(nonzero.values()) >= 0.05 * len(lines):
+        indents = sum(1 for _, t, _ in lines if re.match(r"\s{2,}\S", t))
+        indented = indents >= 0.05 * len(lines) and indents > sum(nonzero.values())
+        if not indented and nonzero and sum(nonzero.values()) >= 0.05 * len(lines):
             return Layout("wrapped", nonzero.most_common(1)[0][0], width)
         return Layout("wrapped-indented" if indented else "wrapped", 0, width)
     if zero >= 0.8 or (zero >= 0.6 and len(lines) >= 12):
