@@ -59,6 +59,11 @@ class StoryEntry(_Model):
     def _lang(cls, v: str | None) -> str | None:
         return _check_language(v) if v is not None else v
 
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, v: dict[str, bool]) -> dict[str, bool]:
+        return _check_rules(v)
+
 
 class Series(_Model):
     name: str = Field(min_length=1)
@@ -97,6 +102,11 @@ class Recipe(_Model):
     @classmethod
     def _lang(cls, v: str) -> str:
         return _check_language(v)
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, v: dict[str, bool]) -> dict[str, bool]:
+        return _check_rules(v)
 
     @field_validator("labels")
     @classmethod
@@ -166,6 +176,18 @@ def _check_labels(v: dict[str, str]) -> dict[str, str]:
     if problems:
         raise ValueError("; ".join(problems) + "; known labels: " + ", ".join(DEFAULT_LABELS))
     return v
+
+
+def _check_rules(rules: dict[str, bool]) -> dict[str, bool]:
+    from ficbook.convert import RULE_NAMES
+
+    for name in rules:
+        if name not in RULE_NAMES:
+            close = difflib.get_close_matches(name, RULE_NAMES, n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise ValueError(f"unknown converter rule {name!r}{hint}; the rules are: "
+                             + ", ".join(RULE_NAMES))
+    return rules
 
 
 def _check_language(v: str) -> str:

@@ -146,3 +146,14 @@ def test_a_story_listed_twice_is_an_error_at_its_second_place():
             "  - title: Q\n    stories:\n      - path: a.txt\n")
     assert problems(text) == [
         "r.yaml:8:9: parts.1.stories.0: story listed twice: a.txt (also story 1, a.txt)"]
+
+
+def test_unknown_converter_rule_names_are_errors():
+    from ficbook.convert import RULE_NAMES
+
+    [_, line] = problems("title: X\nrules: {typografy: false}\nstories:\n  - path: a\n")
+    assert line == ("r.yaml:2:8: rules: unknown converter rule 'typografy' (did you mean "
+                    "`typography`?); the rules are: " + ", ".join(RULE_NAMES))
+    recipe = parse_recipe("title: X\nstories:\n  - path: a\n    rules: {typography: false}\n",
+                          Path("r.yaml"))
+    assert recipe.stories[0].rules == {"typography": False}
