@@ -130,9 +130,12 @@ def test_reading_order(books):
     book = Epub(books["spuffy"])
     assert book.spine == [
         "text/cover.xhtml", "text/title.xhtml", "text/contents.xhtml",
-        "text/s01-card.xhtml", "text/s01-c01.xhtml",
+        "text/s01-card.xhtml", "text/s01-c01.xhtml", "text/s01-notes.xhtml",  # notes: story-end
         "text/s02-card.xhtml", "text/s02-c01.xhtml",
     ]
+    notes = book.xhtml("text/s01-notes.xhtml")
+    assert "As always, please review." in "".join(notes.itertext())
+    assert "As always, please review." not in book.raw("text/s01-c01.xhtml").decode()
     title = book.xhtml("text/title.xhtml").find(".//x:section", NS)
     assert title.get("class") == "book-title" and title.get(EPUB_TYPE) == "titlepage"
     assert "Ashes and Embers" in "".join(title.itertext())
@@ -166,9 +169,18 @@ def test_story_card_markup(books):
     summary = card.find("x:div[@class='summary']", NS)
     assert summary.get("role") == "doc-abstract"
     assert "One last reunion" in "".join(summary.itertext())
-    disclaimer = card.find("x:aside[@class='disclaimer']", NS)
+    # bangel.yaml has `disclaimers: credits`: not on the card, on one credits page.
+    assert card.find("x:aside[@class='disclaimer']", NS) is None
+    credits = book.xhtml("text/credits.xhtml").find(".//x:section[@class='credits']", NS)
+    text = "".join(credits.itertext())
+    assert "Fight For Me" in text and "Singing Violin" in text
+    assert "The Buffyverse and characters therein are not mine." in text
+    # and where a story keeps its disclaimer on the card (everything.yaml, story 3):
+    card = Epub(books["everything"]).xhtml("text/s03-card.xhtml")
+    disclaimer = card.find(".//x:aside[@class='disclaimer']", NS)
     assert disclaimer.get("role") == "note"
     assert disclaimer.find("x:p[@class='note-label']", NS).text == "Disclaimer"
+    assert "Not mine." in "".join(disclaimer.itertext())
 
 
 def test_header_fields_are_not_story_text(books):
@@ -236,8 +248,9 @@ def test_nav_and_ncx_hold_the_same_nested_tree(books):
     titles = [t for t, _ in nav_tree]
     assert titles[:2] == ["The Sunnydale Shelf", "Contents"]
     # parts nest above stories, in recipe order
-    parts = dict(nav_tree[2:])
+    parts = dict(nav_tree[2:-1])
     assert list(parts) == ["Spike and Buffy", "Buffy and Angel", "Everyone Else"]
+    assert nav_tree[-1] == ("Notes", [])  # back matter last (notes: appendix)
     assert [t for t, _ in parts["Buffy and Angel"]] == ["Wine Into Blood", "Fight For Me \u2014 Singing Violin"]
 
 
