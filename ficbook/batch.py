@@ -125,7 +125,7 @@ def _failed_input(path: Path, message: str) -> Outcome:
 def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list[Outcome]:
     """Build every recipe (or skip it, unchanged). Outcomes in the order of `recipes`."""
     reporter = reporter or _NoReporter()
-    key = cache.tool_key(job.kepub, job.azw3)
+    key = cache.tool_key()
     outcomes: dict[Path, Outcome] = {}
     todo: list[Path] = []
     claimed: dict[Path, Path] = {}
@@ -138,7 +138,7 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
                 f"or build them with different --out folders"), exit_code=int(ExitCode.OUTPUT))
             reporter.finished(outcomes[recipe])
             continue
-        recorded = None if job.force else cache.fresh(recipe, output, key)
+        recorded = None if job.force else cache.fresh(recipe, output, key, _device_copies(output, job))
         if recorded is not None:
             outcomes[recipe] = Outcome(recipe, "unchanged", recorded.output, recorded.stories,
                                        recorded.words, recorded.size)
@@ -151,6 +151,12 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
     else:
         _run_pool(todo, job, key, reporter, outcomes, workers)
     return [outcomes[r] for r in recipes]
+
+
+def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:
+    """The paths `build.write_device_outputs` writes for these options."""
+    return ((output.with_name(output.stem + ".kepub.epub"),) if job.kepub else ()) + \
+        ((output.with_suffix(".azw3"),) if job.azw3 else ())
 
 
 def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,

@@ -92,12 +92,14 @@ def unchanged(recorded: list[Any]) -> bool:
 # ------------------------------------------------------------------ tool key
 
 
-def tool_key(kepub: bool = False, azw3: bool = False) -> str:
-    """Everything outside the book's own files that changes its bytes."""
+def tool_key() -> str:
+    """Everything outside the book's own files that changes its bytes. (The Kobo and Kindle
+    copies are outputs: `fresh` asks for the ones wanted, so adding --kepub builds only
+    what is missing, and dropping it rebuilds nothing.)"""
     import ficbook
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}|{ficbook.__version__}|{sys.version}|kepub={kepub}|azw3={azw3}".encode())
+    h.update(f"{FORMAT}|{ficbook.__version__}|{sys.version}".encode())
     for name in ("SOURCE_DATE_EPOCH", "FICBOOK_COVERS"):
         h.update(f"|{name}={os.environ.get(name, '')}".encode())
     h.update(_libraries().encode())
@@ -133,8 +135,9 @@ class Recorded:
     size: int
 
 
-def fresh(recipe_path: Path, output: Path, key: str) -> Recorded | None:
-    """The recorded book when nothing that makes it changed, else None."""
+def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()) -> Recorded | None:
+    """The recorded book when nothing that makes it changed and every output wanted
+    (the book, and `also`: its device copies) was written with it, else None."""
     try:
         data = json.loads(manifest_path(output).read_text("utf-8"))
     except (OSError, ValueError):
@@ -144,10 +147,14 @@ def fresh(recipe_path: Path, output: Path, key: str) -> Recorded | None:
             return None
         if data["recipe"] != str(Path(recipe_path).resolve()):
             return None
+        recorded = set()
         for path, size, mtime_ns in data["outputs"]:
             st = os.stat(path)
             if st.st_size != size or st.st_mtime_ns != mtime_ns:
                 return None
+            recorded.add(path)
+        if any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
+            return None
         if not all(unchanged(s) for s in data["inputs"]):
             return None
         r = data["result"]
