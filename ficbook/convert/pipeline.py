@@ -18,6 +18,7 @@ Rule = Callable[[Story, Context], Story]
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).
 BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
+    (None, scenes.normalise),  # empty paragraphs (a line of &nbsp;) first
     ("chrome", chrome.drop_paragraphs),
     ("header", header.read_header),
     ("scene_breaks", scenes.glyph_breaks),

@@ -35,6 +35,7 @@ FRAGMENTS = [
     "\"Hello,\" she said.", "'Tis the '90s, rock 'n' roll.", "He said -- no . . . wait...",
     "i Touch/i the word", "b bold/b and u under/u", "She was *so* tired.", "_really_",
     "Five * three", "a<b and <3 and & and <i>tag</i> and &amp; and &eacute;",
+    "<center>* * *</center>", "<hr>", "<p align=\"center\">centred</p>", "&nbsp;",
     "Implied S/B and A/N.", "--Elizabeth Barrett Browning", "~Spike", "— Buffy",
     "Sorry for the wait! Next chapter soon, please review :)", "Happy holidays, thanks for reading!",
     "The rain had not stopped for three days, and the crypt smelled of wet stone and old",
@@ -46,7 +47,8 @@ line = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
 documents = st.builds(lambda lines, end: end.join(lines),
                       st.lists(line, min_size=1, max_size=40), st.sampled_from(["\n", "\r\n", "\r"]))
 WORD = re.compile(r"[^\W_]+")
-_TAGS = re.compile(r"</?(?:i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<br\s*/?>", re.IGNORECASE)
+_TAGS = re.compile(r"</?(?:i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<br\s*/?>|"
+                   r"</?(?:center|p|div|span|font|blockquote)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
 
 
 def words(text: str) -> Counter[str]:

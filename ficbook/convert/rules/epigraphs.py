@@ -8,7 +8,7 @@ import re
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, para_text
-from ficbook.model import Block, Epigraph, Paragraph, SceneBreak, Story, count_words
+from ficbook.model import Block, Epigraph, Note, Paragraph, SceneBreak, Story, count_words
 
 _ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
 _MAX_QUOTE_PARAS = 6
@@ -66,24 +66,36 @@ def _make(paras: list[Block], attr: Paragraph, cut: int, ctx: Context) -> Epigra
 
 
 def _at_end(blocks: list[Block], ctx: Context) -> list[Block]:
+    tail = len(blocks)  # set-apart notes below the epigraph keep their place
+    while tail > 0 and isinstance(blocks[tail - 1], Note):
+        tail -= 1
+    return [*_at_bottom(blocks[:tail], ctx), *blocks[tail:]]
+
+
+def _at_bottom(blocks: list[Block], ctx: Context) -> list[Block]:
     if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None:
         return blocks
-    # the quotation: paragraphs back to the nearest scene break; without one, a single paragraph
+    # the quotation: paragraphs back to the nearest scene break; without one, one paragraph
     k = len(blocks) - 1
-    while k > 0 and isinstance(blocks[k - 1], Paragraph) and len(blocks) - 1 - k < _MAX_QUOTE_PARAS:
+    while k > 0 and isinstance(blocks[k - 1], Paragraph) and attribution(blocks[k - 1]) is None \
+            and len(blocks) - 1 - k < _MAX_QUOTE_PARAS:
         k -= 1
-    if k > 0 and isinstance(blocks[k - 1], SceneBreak):
-        start, brk = k, k - 1
-    else:
-        start, brk = len(blocks) - 2, None
-    quote_paras = blocks[start:-1]
-    before = blocks[:brk if brk is not None else start]
-    if not _quote_ok(quote_paras) or not any(isinstance(b, Paragraph) for b in before):
-        return blocks
-    return [*before, _make(quote_paras, blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+    if k > 0 and isinstance(blocks[k - 1], SceneBreak) and _quote_ok(blocks[k:-1]) \
+            and any(isinstance(b, Paragraph) for b in blocks[:k - 1]):
+        return [*blocks[:k - 1], _make(blocks[k:-1], blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+    if _quote_ok(blocks[-2:-1]) and any(isinstance(b, Paragraph) for b in blocks[:-2]):
+        return [*blocks[:-2], _make(blocks[-2:-1], blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+    return blocks
 
 
 def _at_start(blocks: list[Block], ctx: Context) -> list[Block]:
+    lead = 0  # set-apart notes above the epigraph keep their place
+    while lead < len(blocks) and isinstance(blocks[lead], Note):
+        lead += 1
+    return [*blocks[:lead], *_at_top(blocks[lead:], ctx)]
+
+
+def _at_top(blocks: list[Block], ctx: Context) -> list[Block]:
     for idx in range(1, min(len(blocks), _MAX_QUOTE_PARAS + 1)):
         if not isinstance(blocks[idx - 1], Paragraph):
             return blocks

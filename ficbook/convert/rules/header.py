@@ -186,6 +186,8 @@ class _HeaderReader:
             rest: Paragraph | None = None
             for n, line in enumerate(lines):
                 text = inline_text(line).strip()
+                if not text:
+                    continue  # a line of spaces (an &nbsp;) inside the header
                 lf = _field(text)
                 if lf is not None and (lf[2] is not None or groups or n == 0):
                     cut = len(inline_text(line)) - len(lf[1])

@@ -17,6 +17,8 @@ from ficbook.model import (
 _TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
              "u": "u", "s": "s", "strike": "s", "del": "s", "sub": "sub", "sup": "sup"}
 _TAG = re.compile(r"<(/?)(i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<br\s*/?>", re.IGNORECASE)
+# Layout tags a copied page leaves in plain text: they carry no words, so they go.
+_LAYOUT_TAG = re.compile(r"</?(?:center|p|div|span|font|blockquote)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -24,6 +26,7 @@ def parse_text(text: str, tags: bool = True) -> tuple[Inline, ...]:
     """Plain text (with "\\n" for line breaks) to inlines, honouring literal tags."""
     if not tags:
         return _lines(text)
+    text = _LAYOUT_TAG.sub("", text)
     root: list[Inline] = []
     stack: list[tuple[str, list[Inline]]] = []
     pos = 0

@@ -80,12 +80,6 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
     while i < len(blocks):
         b = blocks[i]
         found = note_label(b) if isinstance(b, Paragraph) else None
-        if isinstance(b, Note) and b.kind == "author-note" and not seen_text:
-            # a note the header rule set apart: it may go on up to a marker
-            extra = _up_to_marker(blocks[i + 1:])
-            out.append(dataclasses.replace(b, blocks=(*b.blocks, *extra)) if extra else b)
-            i += 1 + len(extra)
-            continue
         if found is None:
             out.append(b)
             if isinstance(b, Paragraph):

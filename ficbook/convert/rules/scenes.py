@@ -18,7 +18,12 @@ _GLYPHS = re.compile(r"[*#~+•·◊♦§†⁂※❖✦✧°]+|[-_=*~+#•·<>|
 _LETTERS = re.compile(r"[-~=*_.]*(?:[oO0]{3,}|[xX]{3,})[-~=*_.]*")
 
 
+_HR = re.compile(r"<hr\s*/?>", re.IGNORECASE)
+
+
 def is_glyph_line(text: str) -> bool:
+    if _HR.fullmatch(text.strip()):
+        return True  # a literal <hr> left in plain text
     s = "".join(text.split())
     if not s or len(s) > 120:
         return False
