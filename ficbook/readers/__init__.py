@@ -30,6 +30,9 @@ def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
 
     kind = sniff(source.data, source.name)
     if kind == "zip":
+        if not _opens_as_zip(source.data):
+            raise StoryError("not a valid EPUB or zip: the archive is damaged or cut short "
+                             "(save or download it again)", file=source.name)
         raise StoryError("a zip file without an EPUB package (no .opf inside)", file=source.name)
     if kind == "epub":
         from ficbook.readers.epub import read_epub
@@ -41,6 +44,18 @@ def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
         raise StoryError("not an HTML page or an EPUB", file=source.name)
     story, more = apply_block_rules(story, options, source.name)
     return ConvertResult(story, tuple(diags) + tuple(more))
+
+
+def _opens_as_zip(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return True
 
 
 def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diagnostic]]:

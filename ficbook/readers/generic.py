@@ -52,7 +52,9 @@ def words(text: str) -> int:
 def strip_chrome(root: Tag, ctx: Context) -> None:
     total = max(1, words(text_of(root)))
     for tag in list(root.find_all(True)):
-        if tag.decomposed or tag.parent is None:
+        # not `tag.decomposed`: bs4 looks a missing `_decomposed` up as a child tag, a
+        # search of the whole subtree for every tag (minutes on deeply nested pages)
+        if vars(tag).get("_decomposed") or tag.parent is None:
             continue
         name = tag.name.lower()
         if name in DROP or name in _CHROME_TAGS:

@@ -1,0 +1,147 @@
+"""Shared checks for hostile input: one clean error line, or a whole book that lost no word.
+
+Used by the corpus (`test_corpus.py`), the big-file cases and the fuzz regressions, so
+that every case is held to the same outcome rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from tests.bookcheck import Book
+
+# `ficbook: FILE[:LINE[:COL]]: message`: the file is named, the message is not empty.
+ERROR_LINE = re.compile(r"^ficbook: (?P<file>[^:]+)(?::\d+(?::\d+)?)?: (?P<message>\S.*)$")
+
+
+def tokens(text: str) -> Counter[str]:
+    """The words a reader sees: letter/digit runs, plus each pictograph (emoji) on its own.
+
+    Punctuation is left out on purpose: typography turns -- into an em dash and ' into ’.
+    """
+    text = unicodedata.normalize("NFC", text)
+    found = re.findall(r"\w+", text)
+    found += [c for c in text if unicodedata.category(c) == "So"]
+    return Counter(found)
+
+
+def lost_words(story_text: str, book_text: str, dropped: list[str] = ()) -> Counter[str]:
+    """Words of `story_text` (with their counts) missing from the book and the dropped lines."""
+    have = tokens(book_text)
+    for line in dropped:
+        have.update(tokens(line))
+    want = tokens(story_text)
+    return Counter({w: n - have[w] for w, n in want.items() if have[w] < n})
+
+
+def book_text(path: Path) -> str:
+    """All the text of all XHTML documents of a book, read back with zipfile and lxml."""
+    book = Book(path)
+    parts = []
+    for p in book.xhtml_paths:
+        root = book.doc(p)
+        for el in root.iter():
+            # a line break or a block ends a word, as it does on the page
+            if isinstance(el.tag, str) and etree.QName(el).localname in _BREAKS:
+                el.tail = " " + (el.tail or "")
+                el.text = " " + (el.text or "")
+        parts.append("".join(root.itertext()))
+    return "\n".join(parts)
+
+
+_BREAKS = frozenset({"br", "p", "div", "li", "td", "th", "dt", "dd", "blockquote", "section",
+                     "aside", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "hr", "tr",
+                     "header", "footer", "nav", "title"})
+
+
+def hash_tree(folder: Path, skip: Path | None = None) -> dict[str, str]:
+    """sha256 of every regular file under `folder` (symlinks by target name), `skip` left out."""
+    out: dict[str, str] = {}
+    for p in sorted(folder.rglob("*")):
+        if skip is not None and (p == skip or skip in p.parents):
+            continue
+        if p.is_symlink():
+            out[str(p)] = "-> " + str(p.readlink())
+        elif p.is_file():
+            try:
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+            except PermissionError:
+                out[str(p)] = "unreadable"
+    return out
+
+
+def stray_books(folder: Path) -> list[Path]:
+    """Book files or temporary parts left in `folder` (after a failure there must be none)."""
+    if not folder.exists():
+        return []
+    return [p for p in folder.rglob("*") if ".epub" in p.name or p.name.endswith(".part")]
+
+
+@dataclass(frozen=True)
+class ErrorLine:
+    file: str
+    message: str
+
+
+def one_error_line(stderr: str) -> ErrorLine:
+    """Exactly one `ficbook: FILE[:LINE]: message` line; other lines only its indented details."""
+    assert "Traceback" not in stderr, stderr
+    assert "internal error" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    heads = [line for line in lines if line.startswith("ficbook:")]
+    assert len(heads) == 1, stderr
+    assert all(line.startswith("  ") for line in lines if line not in heads), stderr
+    m = ERROR_LINE.match(heads[0])
+    assert m, f"not `ficbook: FILE[:LINE]: message`: {heads[0]!r}"
+    return ErrorLine(m["file"], m["message"])
+
+
+ACTIVE_XPATH = ("//*[local-name()='script' or local-name()='iframe' or local-name()='form' "
+                "or local-name()='object' or local-name()='embed' or local-name()='input' "
+                "or local-name()='frame' or local-name()='button']")
+
+
+def active_content(path: Path) -> list[str]:
+    """Scripts, frames, forms, event handlers, javascript: or remote links left in a book."""
+    found: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not name.endswith((".xhtml", ".html", ".css", ".opf")):
+                continue
+            data = zf.read(name)
+            if name.endswith(".css"):
+                if re.search(rb"@import|url\(\s*['\"]?(?:https?:|//)", data, re.I):
+                    found.append(f"{name}: remote CSS")
+                continue
+            root = etree.parse(io.BytesIO(data)).getroot()
+            for el in root.xpath(ACTIVE_XPATH):
+                found.append(f"{name}: <{etree.QName(el).localname}>")
+            for el in root.iter():
+                if not isinstance(el.tag, str):
+                    continue
+                for attr, value in el.attrib.items():
+                    local = etree.QName(attr).localname.lower()
+                    v = value.strip().lower()
+                    if local.startswith("on"):
+                        found.append(f"{name}: {local}= handler")
+                    if local in ("href", "src", "xlink:href", "poster", "srcset", "data") and (
+                            v.startswith(("javascript:", "http:", "https:", "//", "data:text"))):
+                        # Links out of the book are fine for the reader to follow; sources
+                        # the reading system would fetch are not, and javascript: never.
+                        if local != "href" or v.startswith("javascript:") or el.tag.endswith("link"):
+                            found.append(f"{name}: {local}={value[:60]}")
+    return found
+
+
+def read_all(path: Path) -> list[bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return [zf.read(n) for n in zf.namelist()]

@@ -1,0 +1,163 @@
+"""Hostile input, table-driven: every case ends as a whole, valid book that lost no word,
+or as one `ficbook: FILE[:LINE]: message` line with a non-zero exit code. Never a
+traceback, never a partial book, never a changed input, never a network connection."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ficbook.build import BuildOptions, build
+from ficbook.errors import FicbookError
+from tests.conftest import assert_epubcheck_clean
+from tests.hostile import harness
+from tests.hostile.corpus import CASES, Book, Case, Fails
+
+SMALL = [c for c in CASES if not c.big]
+BOOKS = [c for c in SMALL if isinstance(c.expect, Book)]
+FAILS = [c for c in SMALL if isinstance(c.expect, Fails)]
+
+
+def params(cases: list[Case]) -> list:
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.xfail)]
+                         if c.xfail else []) for c in cases]
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+def _no_connect(self, *args, **kwargs):  # noqa: ANN001
+    raise NetworkUsed(f"network access attempted: {args!r}")
+
+
+def _as_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests may run as root, who reads any file: refuse mode-000 files as a user's
+    process would, so the unreadable-file case means the same everywhere."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        try:
+            mode = self.stat().st_mode
+        except OSError:
+            mode = stat.S_IRUSR
+        if stat.S_ISREG(mode) and not mode & 0o444:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _no_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _no_connect)
+    monkeypatch.setattr(socket, "create_connection", _no_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", _no_connect)
+
+
+@dataclass
+class Built:
+    case: Case
+    output: Path | None = None
+    error: BaseException | None = None
+    dropped: tuple[str, ...] = ()
+    inputs_changed: bool = False
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """Build every book case once (in-process, offline); the tests below judge them."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", _no_connect)
+    mp.setattr(socket, "getaddrinfo", _no_connect)
+    out: dict[str, Built] = {}
+    try:
+        for case in BOOKS:
+            shelf = tmp_path_factory.mktemp(case.id)
+            setup = case.make(shelf)
+            before = harness.hash_tree(shelf)
+            record = Built(case)
+            try:
+                result = build(setup.recipe, BuildOptions(out_dir=shelf / "build"))
+            except (Exception, NetworkUsed) as exc:  # judged per case below
+                record.error = exc
+            else:
+                record.output = result.output
+                record.dropped = tuple(d.message for d in result.diagnostics
+                                       if d.code == "chrome-dropped")
+            record.inputs_changed = harness.hash_tree(shelf, skip=shelf / "build") != before
+            out[case.id] = record
+    finally:
+        mp.undo()
+    return out
+
+
+@pytest.mark.parametrize("case", params(BOOKS))
+def test_builds_a_whole_book(case: Case, books: dict[str, Built]):
+    record = books[case.id]
+    if record.error is not None:
+        raise AssertionError(f"expected a book, got {type(record.error).__name__}: {record.error}")
+    assert not record.inputs_changed
+    assert record.output is not None and record.output.stat().st_size > 0
+    text = harness.book_text(record.output)
+    lost = harness.lost_words(case.expect.words, text, list(record.dropped))
+    assert not lost, f"words lost: {dict(lost)}"
+    for needle in case.expect.absent:
+        assert needle not in text, needle
+    if case.expect.active:
+        assert harness.active_content(record.output) == []
+        raw = b"".join(harness.read_all(record.output))
+        for needle in case.expect.absent:
+            assert needle.encode() not in raw, needle
+
+
+def test_every_book_passes_epubcheck(books: dict[str, Built]):
+    paths = [b.output for b in books.values() if b.output is not None]
+    assert paths
+    assert_epubcheck_clean(paths)
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("case", params(FAILS))
+def test_fails_with_one_clear_line(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    setup = case.make(tmp_path)
+    _as_a_user(monkeypatch)
+    before = harness.hash_tree(tmp_path)
+    out_args = setup.args or ("--out", str(tmp_path / "build"))
+    result = runner.invoke(app(), ["build", str(setup.recipe), "--quiet", "--jobs", "1", *out_args])
+    check_failure(case, setup, result.exit_code, result.stderr, tmp_path)
+    assert harness.hash_tree(tmp_path, skip=tmp_path / "build") == before
+
+
+def check_failure(case: Case, setup, code: int, stderr: str, shelf: Path) -> None:  # noqa: ANN001
+    expect = case.expect
+    assert isinstance(expect, Fails)
+    line = harness.one_error_line(stderr)
+    assert code == expect.code, stderr
+    assert expect.message in stderr, stderr
+    named = {"story": setup.story, "recipe": setup.recipe, "out": setup.out}[expect.file]
+    if named is not None:
+        assert Path(line.file).name == Path(named).name, stderr
+    assert harness.stray_books(shelf / "build") == []
+
+
+def app():  # noqa: ANN201
+    from ficbook.cli import app as cli_app
+
+    return cli_app
+
+
+def test_corpus_covers_the_issue():
+    ids = {c.id for c in CASES}
+    assert len(ids) == len(CASES)
+    assert len(CASES) >= 55
+    assert os.sep  # keep os imported for the subprocess module
