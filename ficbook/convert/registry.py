@@ -1,4 +1,4 @@
-"""The converter's named rules, in the order they run: the names users put in `rules:`.
+"""The converter's named rules: the names users put in a recipe's `rules:` mapping.
 
 Pure data, so that the recipe can validate names without importing the rules.
 """
@@ -28,8 +28,9 @@ RULES: tuple[RuleInfo, ...] = (
                                    "longer than the file's paragraph gap become one scene break"),
     RuleInfo("author_notes", True, "set apart labelled notes (A/N:, Author's note:, Note:…) "
                                    "and a trailing notes section that runs to the end"),
-    RuleInfo("trailing_notes", True, "find an unlabelled author's note at the very end "
-                                     "(updates, reviews, holidays); reported as a warning"),
+    RuleInfo("trailing_notes", True, "find an unlabelled author's note at the very end, or "
+                                     "before the first scene break (updates, reviews, "
+                                     "holidays); reported as a warning"),
     RuleInfo("epigraphs", True, "a quotation with an attribution line (--Name, ~Name) at the "
                                 "start or end of a story or chapter becomes an epigraph"),
     RuleInfo("html_tags", True, "honour literal <i>, <em>, <b>, <strong>, <u> and entities "
