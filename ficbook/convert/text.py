@@ -9,7 +9,7 @@ from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.convert.context import Context
 from ficbook.convert.decode import decode
 from ficbook.convert.pipeline import apply_block_rules
-from ficbook.convert.rules.chapters import find_headings
+from ficbook.convert.rules.chapters import find_headings, heading
 from ficbook.convert.rules.inline import parse_text
 from ficbook.convert.rules.paragraphs import RawPara, split_paragraphs
 from ficbook.errors import StoryError
@@ -34,7 +34,28 @@ def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
     return ConvertResult(story, tuple(ctx.diagnostics))
 
 
+def _split_headings(paras: list[RawPara]) -> list[RawPara]:
+    """A heading with more lines under it and no blank line between: "Chapter 1" over
+    "The Bronze" is one heading; over story text, the text is its own paragraph."""
+    out: list[RawPara] = []
+    for p in paras:
+        first, _, rest = p.text.partition("\n")
+        if rest and heading(first) is not None:
+            second, _, more = rest.partition("\n")
+            if not more and len(second) <= 60 and second[:1].isupper() \
+                    and not second.rstrip().endswith((".", ",", ";", "\"", "”")):
+                out.append(RawPara(p.line, f"{first.rstrip(' .:')}: {second.strip()}", p.gap, p.brk))
+                continue
+            out.append(RawPara(p.line, first, p.gap, p.brk))
+            out.append(RawPara(p.line + 1, rest, 0))
+            continue
+        out.append(p)
+    return out
+
+
 def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
+    if ctx.enabled("chapters"):
+        paras = _split_headings(paras)
     headings = find_headings([(p.line, p.text) for p in paras], ctx) if ctx.enabled("chapters") else {}
     tags = ctx.enabled("html_tags")
     chapters: list[Chapter] = []
