@@ -233,6 +233,18 @@ def load_recipe(path: Path) -> Recipe:
     return parse_recipe(text, path)
 
 
+_DATE_LIKE = re.compile(r"^[^#\n]*?:\s+(\d{4}-\d\d?-\d\d?\S*)\s*$", re.MULTILINE)
+
+
+def _value_mark(text: str) -> dict[str, int]:
+    """Line and column of the first date-like value, the usual culprit; none if not found."""
+    m = _DATE_LIKE.search(text)
+    if m is None:
+        return {}
+    line = text.count("\n", 0, m.start(1)) + 1
+    return {"line": line, "col": m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1}
+
+
 def parse_recipe(text: str, path: Path) -> Recipe:
     name = str(path)
     try:
@@ -250,6 +262,10 @@ def parse_recipe(text: str, path: Path) -> Recipe:
         raise RecipeError(f"invalid YAML: {str(exc).splitlines()[0]}", file=name) from None
     except RecursionError:
         raise RecipeError("invalid YAML: nested too deeply", file=name) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # ruamel builds dates and numbers as it reads: `date: 2024-13-45` fails there
+        raise RecipeError(f"invalid YAML value: {exc} (put values that look like dates "
+                          "or numbers in quotes)", file=name, **_value_mark(text)) from None
     if data is None:
         raise RecipeError("recipe is empty: it needs at least `title:` and `stories:`", file=name)
     if not isinstance(data, CommentedMap):

@@ -420,6 +420,8 @@ RECIPE: list[Case] = [
          Fails(ExitCode.RECIPE, "languge: unknown key (did you mean `language`?)", "recipe")),
     Case("recipe-empty-stories", recipe_case("title: X\nstories: []\n"),
          Fails(ExitCode.RECIPE, "the list is empty", "recipe")),
+    Case("recipe-impossible-date", recipe_case("title: X\ndate: 2024-13-45\nstories:\n" + GOOD_STORY),
+         Fails(ExitCode.RECIPE, "invalid YAML value: month must be in 1..12", "recipe")),
     Case("recipe-empty-file", recipe_case(""), Fails(ExitCode.RECIPE, "recipe is empty", "recipe")),
     Case("recipe-not-utf8", recipe_case("title: Café\nstories:\n".encode("utf-16") + GOOD_STORY.encode()),
          Fails(ExitCode.RECIPE, "not UTF-8", "recipe")),
