@@ -97,12 +97,47 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
                              file=name) from None
         diags.append(Diagnostic("info", "encoding", f"{codec} (recipe `encoding:`)", name))
         return text, codec
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        text, codec, bad = mixed
+        diags.append(Diagnostic("info", "encoding",
+                                f"utf-8, with {bad} line{'s' if bad != 1 else ''} in {codec}", name))
+        return text, f"utf-8+{codec}"
     codec = _guess(data)
     text = data.decode(codec, errors="replace")
     diags.append(Diagnostic("info", "encoding",
                             f"not UTF-8; read as {codec} (set `encoding:` in the recipe if wrong)",
                             name))
     return text, codec
+
+
+def _mixed_lines(data: bytes) -> tuple[str, str, int] | None:
+    """A mostly UTF-8 file with some lines in a code page (pasted together from two
+    sources): decode line by line. None when the file is not that."""
+    lines = data.split(b"\n")
+    good = bad = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    if not good or good < 0.2 * (good + bad):
+        return None
+    codec = _guess(b"\n".join(ln for ln in lines if not _is_utf8(ln)))
+    out = [ln.decode("utf-8") if _is_utf8(ln) else ln.decode(codec, errors="replace")
+           for ln in lines]
+    return "\n".join(out), codec, bad
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _controls(sample: bytes) -> int:

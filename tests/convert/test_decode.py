@@ -91,3 +91,13 @@ def test_bad_recipe_encoding_is_a_clear_error() -> None:
 def test_empty_after_decoding() -> None:
     with pytest.raises(StoryError, match="no text"):
         decode("\u00a0\n\x00\n".encode("utf-8"), "s.txt")
+
+
+def test_mostly_utf8_with_cp1252_lines() -> None:
+    lines = ["Buffy’s line is UTF-8 — “quoted”.", "Willow’s line is cp1252 — “quoted”.",
+             "Xander’s café line is UTF-8.", "Giles’s naïve line is cp1252."]
+    data = b"\n".join(ln.encode("utf-8" if i % 2 == 0 else "cp1252") for i, ln in enumerate(lines))
+    text, used, diags = decode(data, "mixed.txt")
+    assert text == "\n".join(lines)
+    assert used == "utf-8+cp1252"
+    assert any("2 lines in cp1252" in d.message for d in diags)

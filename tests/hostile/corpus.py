@@ -183,9 +183,7 @@ TEXT: list[Case] = [
     Case("latin-1", story_case("latin1.txt", LATIN1.encode("latin-1")), Book(LATIN1)),
     Case("cp1251", story_case("cp1251.txt", CP1251.encode("cp1251")), Book(CP1251)),
     Case("mixed-utf8-cp1252-lines", story_case("mixed.txt", mixed_lines),
-         Book("\n".join(MIXED_LINES)),
-         xfail="converter: decode picks one code page for the whole file (mac-roman here), "
-               "so the cp1252 lines of a mostly UTF-8 file come out as Willowís (convert/decode.py)"),
+         Book("\n".join(MIXED_LINES))),
     Case("double-encoded-mojibake",
          story_case("moji.txt", CP1252.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8")),
          Book(CP1252)),
