@@ -93,12 +93,16 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
 
     if trace:
         tracemalloc.start()
+    marks: list[tuple[str, float]] = []
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = build_one(Path(recipe), Job(out_dir=Path(out)), "bench", StoryMemo(), lambda s: None)
+    outcome = build_one(Path(recipe), Job(out_dir=Path(out)), "bench", StoryMemo(),
+                        lambda stage: marks.append((stage, time.process_time())))
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    ends = [t for _, t in marks[1:]] + [time.process_time()]
+    stage_cpu = {name: end - t for (name, t), end in zip(marks, ends)}
     if outcome.status != "built":
         raise SystemExit(f"{recipe}: {outcome.error}")
-    result = {"wall": wall, "cpu": cpu, "stages": dict(outcome.stages),
+    result = {"wall": wall, "cpu": cpu, "stages": dict(outcome.stages), "stage_cpu": stage_cpu,
               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if trace:
         result["traced_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -161,12 +165,14 @@ def main() -> None:
     runs = [in_process(full, out) for _ in range(args.repeat)]
     r = best(runs)
     print(f"anthology ({a_mb:.1f} MB, {len(a_stories)} stories), in process, one core, best of {args.repeat}:")
+    print(f"  {'stage':<9} {'wall':>9}  {'CPU':>9}  share of CPU")
     for stage, secs in r["stages"].items():
-        print(f"  {stage:<9} {secs:7.3f} s  {100 * secs / r['wall']:4.0f}%")
+        cpu = r["stage_cpu"].get(stage, 0.0)
+        print(f"  {stage:<9} {secs:7.3f} s  {cpu:7.3f} s  {100 * cpu / r['cpu']:4.0f}%")
     print(f"  {'total':<9} {r['wall']:7.3f} s  = {a_mb / r['wall']:.1f} MB/s (CPU {r['cpu']:.3f} s); "
           f"peak RSS {r['rss_mb']:.0f} MB")
-    rest = sum(t for name, t in r["stages"].items() if name not in ("convert", "cover"))
-    print(f"  all but convert and cover: {rest:.3f} s = {a_mb / rest:.1f} MB/s")
+    rest = sum(t for name, t in r["stage_cpu"].items() if name not in ("convert", "cover"))
+    print(f"  all but convert and cover: {rest:.3f} s CPU = {a_mb / rest:.1f} MB/s")
     traced = in_process(full, out, trace=True)
     print(f"  tracemalloc peak (Python objects): {traced['traced_mb']:.0f} MB")
     cli = [ficbook(str(full), "-o", str(out), "--force", "--jobs", "1", pin=True) for _ in range(args.repeat)]
@@ -175,9 +181,9 @@ def main() -> None:
           f"(CPU {cli_cpu:.2f} s) = {a_mb / cli_wall:.1f} MB/s, peak RSS {max(c[1] for c in cli):.0f} MB")
 
     halves = best([in_process(half, out) for _ in range(args.repeat)])
-    doubling = r["wall"] / halves["wall"]
-    print(f"  half the input ({h_mb:.1f} MB): {halves['wall']:.3f} s; doubling costs x{doubling:.2f} "
-          f"(x{(a_mb / h_mb):.2f} the bytes)\n")
+    doubling = r["cpu"] / halves["cpu"]
+    print(f"  half the input ({h_mb:.1f} MB): {halves['wall']:.3f} s (CPU {halves['cpu']:.3f} s); "
+          f"doubling costs x{doubling:.2f} in CPU time (x{(a_mb / h_mb):.2f} the bytes)\n")
 
     # ---------------------------------------------------------------- the shelf
     recipes = str(work / "shelf" / "recipes")
@@ -198,7 +204,7 @@ def main() -> None:
 
     # ---------------------------------------------------------------- pandoc
     pandoc = shutil.which("pandoc")
-    ratio = None
+    ratio = pandoc_cpu = None
     if pandoc and not args.no_pandoc:
         md = work / "pandoc"
         md.mkdir(parents=True, exist_ok=True)
@@ -210,7 +216,7 @@ def main() -> None:
             files.append(str(target))
         wall, rss, code = timed([pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"),
                                  "--metadata", "title=Two Hundred Stories", *files], pin=True)
-        ratio = wall / cli_wall
+        ratio, pandoc_cpu = wall / cli_wall, LAST_CPU
         print(f"pandoc CPU {LAST_CPU:.2f} s, ficbook CPU {cli_cpu:.2f} s: x{LAST_CPU / cli_cpu:.1f} by CPU time")
         print(f"pandoc {subprocess.run([pandoc, '--version'], capture_output=True, text=True).stdout.split()[1]}"
               f" on the same {len(a_stories)} stories (markdown in, one EPUB, one core): {wall:.2f} s, "
@@ -220,20 +226,33 @@ def main() -> None:
 
     # ---------------------------------------------------------------- against the targets
     T = TARGETS
+    pandoc_cpu_ratio = pandoc_cpu / cli_cpu if ratio is not None else None
+    peak = max(c[1] for c in cli)
+    # (figure, wall, CPU, target, met by wall, met by CPU): on a busy machine wall time
+    # includes waiting for a core; CPU time is what one free core would take.
     rows = [
-        ("anthology, one core, end to end", f"{cli_wall:.2f} s", f"< {T['anthology_s']} s", cli_wall < T["anthology_s"]),
-        ("throughput, end to end", f"{a_mb / cli_wall:.1f} MB/s", f">= {T['anthology_mbps']} MB/s", a_mb / cli_wall >= T["anthology_mbps"]),
-        ("peak memory (RSS)", f"{max(c[1] for c in cli):.0f} MB", f"< {T['peak_mb']} MB", max(c[1] for c in cli) < T["peak_mb"]),
-        ("doubling the input", f"x{doubling:.2f}", "x1.8-x2.2", T["doubling"][0] <= doubling <= T["doubling"][1]),
-        ("shelf, per core", f"{j1[0]:.2f} s", f"< {T['library_s_per_core']} s", j1[0] < T["library_s_per_core"]),
-        ("--jobs 2 vs --jobs 1", f"x{j1[0] / j2[0]:.2f}", f">= x{T['jobs_speedup']}", j1[0] / j2[0] >= T["jobs_speedup"]),
-        ("no-change rebuild, 100 recipes", f"{nochange[0]:.2f} s", f"< {T['nochange_s']} s", nochange[0] < T["nochange_s"]),
+        ("anthology, one core, end to end", f"{cli_wall:.2f} s", f"{cli_cpu:.2f} s", f"< {T['anthology_s']} s",
+         cli_wall < T["anthology_s"], cli_cpu < T["anthology_s"]),
+        ("throughput, end to end", f"{a_mb / cli_wall:.1f} MB/s", f"{a_mb / cli_cpu:.1f} MB/s",
+         f">= {T['anthology_mbps']} MB/s", a_mb / cli_wall >= T["anthology_mbps"], a_mb / cli_cpu >= T["anthology_mbps"]),
+        ("peak memory (RSS)", f"{peak:.0f} MB", "", f"< {T['peak_mb']} MB", peak < T["peak_mb"], peak < T["peak_mb"]),
+        ("doubling the input (CPU)", "", f"x{doubling:.2f}", "x1.8-x2.2",
+         T["doubling"][0] <= doubling <= T["doubling"][1], T["doubling"][0] <= doubling <= T["doubling"][1]),
+        ("shelf, --jobs 1", f"{j1[0]:.1f} s", f"{j1[2]:.1f} s", f"< {T['library_s_per_core']} s",
+         j1[0] < T["library_s_per_core"], j1[2] < T["library_s_per_core"]),
+        ("--jobs 2 vs --jobs 1", f"x{j1[0] / j2[0]:.2f}", "", f">= x{T['jobs_speedup']}",
+         j1[0] / j2[0] >= T["jobs_speedup"], False),
+        ("no-change rebuild, 100 recipes", f"{nochange[0]:.2f} s", f"{nochange[2]:.2f} s", f"< {T['nochange_s']} s",
+         nochange[0] < T["nochange_s"], nochange[2] < T["nochange_s"]),
     ]
     if ratio is not None:
-        rows.append(("faster than pandoc", f"x{ratio:.1f}", f">= x{T['pandoc_ratio']}", ratio >= T["pandoc_ratio"]))
+        rows.append(("faster than pandoc", f"x{ratio:.1f}", f"x{pandoc_cpu_ratio:.1f}", f">= x{T['pandoc_ratio']}",
+                     ratio >= T["pandoc_ratio"], pandoc_cpu_ratio >= T["pandoc_ratio"]))
     print("targets" + (" (--quick: sizes are a tenth, figures are not comparable)" if args.quick else ""))
-    for name, got, want, ok in rows:
-        print(f"  {name:<34} {got:>10}  {want:<12} {'met' if ok else 'MISSED'}")
+    print(f"  {'':<34} {'wall':>10}  {'CPU':>10}  {'target':<12}")
+    for name, wall, cpu, want, ok, ok_cpu in rows:
+        verdict = "met" if ok else ("met in CPU time" if ok_cpu else "MISSED")
+        print(f"  {name:<34} {wall:>10}  {cpu:>10}  {want:<12} {verdict}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
