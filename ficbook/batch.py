@@ -18,6 +18,7 @@ import glob
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -146,11 +147,30 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
         else:
             todo.append(recipe)
     workers = max(1, min(job.jobs, len(todo)))
-    if workers == 1:
-        _run_here(todo, job, key, reporter, outcomes)
-    else:
-        _run_pool(todo, job, key, reporter, outcomes, workers)
+    with _terminate_as_interrupt():
+        if workers == 1:
+            _run_here(todo, job, key, reporter, outcomes)
+        else:
+            _run_pool(todo, job, key, reporter, outcomes, workers)
     return [outcomes[r] for r in recipes]
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a CI job cancelled, `kill`) stops the run like Ctrl-C: workers stopped,
+    temporary files removed. Only from the main thread, where signals can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:

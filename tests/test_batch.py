@@ -145,8 +145,9 @@ def big_shelf(root: Path, books: int = 4, copies: int = 40) -> Path:
     return root
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_exits_130_and_leaves_no_partial_book(tmp_path: Path, jobs: str):
+@pytest.mark.parametrize(("jobs", "sig"), [("1", signal.SIGINT), ("2", signal.SIGINT),
+                                         ("2", signal.SIGTERM)])
+def test_ctrl_c_exits_130_and_leaves_no_partial_book(tmp_path: Path, jobs: str, sig: int):
     shelf = big_shelf(tmp_path)
     out = shelf / "out"
     log = shelf / "stderr.txt"
@@ -159,7 +160,7 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_book(tmp_path: Path, jobs: str):
         while " built " not in log.read_text() and proc.poll() is None:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         proc.wait(timeout=30)
     stderr = log.read_text()
     assert proc.returncode == ExitCode.INTERRUPTED, stderr
