@@ -9,6 +9,10 @@ from ficbook.errors import StoryError
 
 # A story file larger than this is refused with a clear message rather than read whole.
 MAX_STORY_BYTES = 200 * 1024 * 1024
+# Text and saved pages are held as text and paragraphs, about 17 times their size in
+# memory (a 50 MB one-line file peaks near 850 MB): past this they are refused. EPUBs (zip)
+# may be bigger, for their pictures; their text is capped by the EPUB reader.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,10 @@ def read_source(path: Path, display: str | None = None) -> Source:
         if size > MAX_STORY_BYTES:
             raise StoryError(f"story is {size // (1024 * 1024)} MB; the limit is "
                              f"{MAX_STORY_BYTES // (1024 * 1024)} MB", file=name)
+        if size > MAX_TEXT_BYTES and not _is_zip(path):
+            raise StoryError(f"story is {size // (1024 * 1024)} MB of text; the limit is "
+                             f"{MAX_TEXT_BYTES // (1024 * 1024)} MB: split it into several "
+                             "files (one per part)", file=name)
         data = path.read_bytes()
     except FileNotFoundError:
         raise StoryError("story file not found (check `path:` in the recipe)", file=name) from None
@@ -40,3 +48,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if not data.strip():
         raise StoryError("story file is empty", file=name)
     return Source(path=path, data=data)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == b"PK\x03\x04"

@@ -53,14 +53,17 @@ class Case:
     id: str
     make: Callable[[Path], Setup]
     expect: Book | Fails
-    big: bool = False  # run in a subprocess, peak memory measured
+    big: bool = False  # run in a subprocess, peak memory measured (tests/hostile/test_big.py)
+    max_mb: int = 0  # big: the bound on the build's peak RSS
+    count: bytes = b""  # big: a pattern with as many matches in the book's XHTML as in the input
+    slow: bool = False  # full size: skipped by `-m "not slow"`
     notes: str = ""  # for the README table
     tags: tuple[str, ...] = field(default=())
     xfail: str = ""  # a known failure, with the reason (strict: it must still fail)
 
 
 def recipe_for(shelf: Path, story_name: str, extra: str = "") -> Path:
-    (shelf / "recipes").mkdir(exist_ok=True)
+    (shelf / "recipes").mkdir(parents=True, exist_ok=True)
     recipe = shelf / "recipes" / "book.yaml"
     recipe.write_text(f"title: Hostile\nstories:\n  - path: ../stories/{story_name}\n{extra}",
                       encoding="utf-8")
@@ -69,7 +72,7 @@ def recipe_for(shelf: Path, story_name: str, extra: str = "") -> Path:
 
 def story_case(name: str, data: bytes | Callable[[], bytes], extra: str = "") -> Callable[[Path], Setup]:
     def make(shelf: Path) -> Setup:
-        (shelf / "stories").mkdir(exist_ok=True)
+        (shelf / "stories").mkdir(parents=True, exist_ok=True)
         path = shelf / "stories" / name
         path.write_bytes(data() if callable(data) else data)
         return Setup(recipe_for(shelf, name, extra), story=path)
@@ -78,8 +81,8 @@ def story_case(name: str, data: bytes | Callable[[], bytes], extra: str = "") ->
 
 def recipe_case(text: str | bytes, with_story: bool = True) -> Callable[[Path], Setup]:
     def make(shelf: Path) -> Setup:
-        (shelf / "stories").mkdir(exist_ok=True)
-        (shelf / "recipes").mkdir(exist_ok=True)
+        (shelf / "stories").mkdir(parents=True, exist_ok=True)
+        (shelf / "recipes").mkdir(parents=True, exist_ok=True)
         if with_story:
             shutil.copy(STORIES / "004_1a435b0c9c30b316.txt", shelf / "stories" / "fight.txt")
         recipe = shelf / "recipes" / "book.yaml"
@@ -155,13 +158,13 @@ def mixed_lines() -> bytes:
                         for i, line in enumerate(MIXED_LINES)) + b"\n"
 
 
-def one_line_50mb() -> bytes:
+def one_line(size: int) -> Callable[[], bytes]:
     unit = b"Spike lit a cigarette and waited for the sun to go down over Sunnydale. "
-    return unit * (50_000_000 // len(unit))
+    return lambda: unit * (size // len(unit))
 
 
-def million_lines() -> bytes:
-    return b"".join(b"word%d\n" % (i % 1000) for i in range(1_000_000))
+def one_word_lines(n: int) -> Callable[[], bytes]:
+    return lambda: b"".join(b"word%d\n" % (i % 1000) for i in range(n))
 
 
 TEXT: list[Case] = [
@@ -213,10 +216,14 @@ TEXT: list[Case] = [
     Case("cjk", story_case("cjk.txt", CJK.encode()), Book(CJK)),
     Case("text-that-looks-like-markup", story_case("markup.txt", MARKUP_TEXT.encode()),
          Book(MARKUP_WORDS)),
-    Case("one-line-50mb", story_case("oneline.txt", one_line_50mb), Book("Spike lit a cigarette"),
-         big=True),
-    Case("million-one-word-lines", story_case("million.txt", million_lines),
-         Book("word0 word1 word999"), big=True),
+    Case("one-line-5mb", story_case("oneline.txt", one_line(5_000_000)), Book(""), big=True,
+         max_mb=400, count=rb"cigarette"),
+    Case("one-word-lines-100k", story_case("lines.txt", one_word_lines(100_000)), Book(""),
+         big=True, max_mb=400, count=rb"word\d+"),
+    Case("one-line-50mb", story_case("oneline.txt", one_line(50_000_000)), Book(""), big=True,
+         max_mb=1536, count=rb"cigarette", slow=True),
+    Case("one-word-lines-1m", story_case("lines.txt", one_word_lines(1_000_000)), Book(""),
+         big=True, max_mb=1536, count=rb"word\d+", slow=True),
 ]
 
 
