@@ -63,9 +63,9 @@ def main_options(
 def build(
     recipes: Annotated[list[str], typer.Argument(help="Recipe files (.yaml), folders of recipes, "
                                                  "or globs such as 'shelf/**/*.yaml'.",
-                                                 show_default=False, metavar="RECIPES...")],
+                                                 show_default=False, metavar="RECIPE")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the books "
-                                                "[default: build/ beside the recipes' folder].",
+                                                "\\[default: build/ beside the recipes' folder].",
                                                 show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Run EPUBCheck on each book; any "
                                         "message, warning included, fails the build.")] = False,
@@ -73,7 +73,7 @@ def build(
     azw3: Annotated[bool, typer.Option("--azw3", help="Also write NAME.azw3 for Kindle "
                                        "(needs calibre's ebook-convert).")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, show_default=False,
-                                                help="Books built at once [default: all cores].")] = None,
+                                                help="Books built at once \\[default: all cores].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every book, even those "
                                         "whose recipe, stories and cover are unchanged.")] = False,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first book that "
