@@ -77,6 +77,9 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
 
 
 def unchanged(recorded: list[Any]) -> bool:
+    """True when the file still has the recorded bytes. A file whose mtime moved but whose
+    bytes did not (a `touch`, a `git checkout`) gets its new mtime written into `recorded`,
+    so that the next check is a stat again."""
     path, size, mtime_ns, recorded_digest = recorded
     try:
         st = os.stat(path)
@@ -84,7 +87,10 @@ def unchanged(recorded: list[Any]) -> bool:
             return False
         if st.st_mtime_ns == mtime_ns:
             return True
-        return digest(Path(path).read_bytes()) == recorded_digest
+        if digest(Path(path).read_bytes()) != recorded_digest:
+            return False
+        recorded[2] = st.st_mtime_ns
+        return True
     except OSError:
         return False
 
@@ -155,8 +161,11 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
             recorded.add(path)
         if any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
             return None
+        before = [s[2] for s in data["inputs"]]
         if not all(unchanged(s) for s in data["inputs"]):
             return None
+        if before != [s[2] for s in data["inputs"]]:
+            _write_manifest(manifest_path(output), data)
         r = data["result"]
         return Recorded(Path(r["output"]), int(r["stories"]), int(r["words"]), int(r["size"]))
     except (OSError, KeyError, TypeError, ValueError):
@@ -187,7 +196,11 @@ def record(result: BuildResult, key: str, known: dict[str, Stamp]) -> None:
         "result": {"output": str(result.output), "stories": result.stories,
                    "words": result.words, "size": result.size},
     }
-    path = manifest_path(result.output)
+    _write_manifest(manifest_path(result.output), data)
+
+
+def _write_manifest(path: Path, data: dict[str, Any]) -> None:
+    """Temp file and rename: a manifest is whole or absent. Best effort."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ ficbook changed are rebuilt; a shared story is converted once per process."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -65,6 +66,10 @@ def test_touch_alone_rebuilds_nothing(shelf: Path):
     st = story.stat()
     os.utime(story, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
     assert run(shelf) == NONE_BUILT
+    # and the manifests now hold the new mtime: the next check is a stat, not a hash
+    manifest = json.loads((shelf / "out" / ".ficbook-cache" / "spuffy.json").read_text("utf-8"))
+    [entry] = [e for e in manifest["inputs"] if e[0] == str(story.resolve())]
+    assert entry[2] == story.stat().st_mtime_ns
 
 
 def test_a_changed_cover_style_rebuilds_only_the_books_using_it(shelf: Path):
