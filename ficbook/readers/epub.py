@@ -38,6 +38,15 @@ _NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements
        "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                        recover=True)
+# An internal DTD subset declares entities: a billion-laughs bomb (which makes lxml stop
+# half-way and return a cut tree) or an external file. Package documents need none.
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def _parse_xml(data: bytes):  # noqa: ANN202 - lxml element or None
+    return etree.fromstring(_INTERNAL_SUBSET.sub(b"", data, count=1), _XML)
+
+
 _FURNITURE_NAMES = re.compile(
     r"(^|[/_-])(title_?page|titlepage|title|log_?page|toc_?page|toc|nav|cover|contents|"
     r"copyright|colophon|information|info)(\.x?html?)$", re.IGNORECASE)
@@ -99,7 +108,7 @@ def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN00
     if not opf_path or opf_bytes is None:
         raise StoryError("not an EPUB: no package document (.opf) inside", file=source.name)
     try:
-        opf = etree.fromstring(opf_bytes, _XML)
+        opf = _parse_xml(opf_bytes)
     except etree.XMLSyntaxError:
         opf = None
     if opf is None:
@@ -186,7 +195,7 @@ def _opf_path(book: Book) -> str | None:
     container = book.read("META-INF/container.xml")
     if container:
         try:
-            root = etree.fromstring(container, _XML)
+            root = _parse_xml(container)
         except etree.XMLSyntaxError:
             root = None
         if root is not None:
@@ -250,7 +259,7 @@ def _toc_titles(book: Book, opf, opf_path: str, manifest: dict) -> dict[str, str
     if not data:
         return out
     try:
-        root = etree.fromstring(data, _XML)
+        root = _parse_xml(data)
     except etree.XMLSyntaxError:
         return out
     if root is None:

@@ -214,6 +214,11 @@ TEXT: list[Case] = [
     Case("combining-marks", story_case("comb.txt", COMBINING.encode()), Book(COMBINING)),
     Case("emoji", story_case("emoji.txt", EMOJI.encode()), Book(EMOJI)),
     Case("cjk", story_case("cjk.txt", CJK.encode()), Book(CJK)),
+    Case("text-3000-nested-i-tags",
+         story_case("nested-i.txt", b"Start. " + b"<i>" * 3000 + b"deep" + b"</i>" * 3000 + b" end.\n"),
+         Book("Start. deep end."),
+         xfail="converter: literal <i> tags nested 3,000 deep in a text file raise RecursionError "
+               "in convert/inlines.py tidy()"),
     Case("text-that-looks-like-markup", story_case("markup.txt", MARKUP_TEXT.encode()),
          Book(MARKUP_WORDS)),
     Case("one-line-5mb", story_case("oneline.txt", one_line(5_000_000)), Book(""), big=True,
@@ -326,7 +331,67 @@ def zip_bomb() -> bytes:
     return buf.getvalue()
 
 
+def png_bomb() -> bytes:
+    """A 20,000 × 20,000 PNG (400 M pixels) in a few hundred kB."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    side = 20_000
+    raw = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (side // 8)
+    body = b"".join(raw.compress(row) for _ in range(side)) + raw.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+def page_with_pictures(shelf: Path) -> Setup:
+    setup = story_case("pictures.html", (
+        f"<html><head><title>P</title></head><body><p>{STORY_HTML_TEXT}</p>"
+        '<p><img src="bomb.png" alt="bomb"> <img src="/etc/passwd" alt="passwd"> '
+        '<img src="../../../../../../etc/passwd"> <img src="file:///etc/passwd"> '
+        '<img src="data:image/png;base64,!!!!"> Giles read on until dawn.</p></body></html>').encode())(shelf)
+    (shelf / "stories" / "bomb.png").write_bytes(png_bomb())
+    return setup
+
+
+ENTITY_BOMB_OPF = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE package [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">x</dc:identifier>
+<dc:title>Bomb &h; &xxe;</dc:title><dc:language>en</dc:language></metadata>
+<manifest><item id="c0" href="ch1.xhtml" media-type="application/xhtml+xml"/></manifest>
+<spine><itemref idref="c0"/></spine></package>"""
+
+
+def entity_bomb_epub() -> bytes:
+    data = epub({"ch1.xhtml": CHAPTER})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            body = ENTITY_BOMB_OPF.encode() if info.filename.endswith(".opf") else src.read(info)
+            dst.writestr(info, body)
+    return buf.getvalue()
+
+
+XHTML_BOMB_CHAPTER = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "aaaaaaaaaa">'
+                      '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+                      '<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                      '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head>'
+                      f"<body><p>{STORY_HTML_TEXT} &c; &xxe;</p></body></html>")
+
+
 MARKUP: list[Case] = [
+    Case("html-hostile-pictures", page_with_pictures,
+         Book(STORY_HTML_TEXT + " Giles read on until dawn.", absent=("root:",))),
+    Case("epub-opf-entity-bomb-and-xxe", story_case("entities.epub", entity_bomb_epub),
+         Book(STORY_HTML_TEXT, absent=("root:", "aaaaaaaaaaaaaaaaaaaa"))),
+    Case("epub-chapter-entity-bomb-and-xxe",
+         story_case("xentities.epub", lambda: epub({"ch1.xhtml": CHAPTER}, extra={
+             "OEBPS/ch1.xhtml": XHTML_BOMB_CHAPTER})),
+         Book(STORY_HTML_TEXT, absent=("root:", "aaaaaaaaaaaaaaaaaaaa"))),
     Case("html-10000-nested-divs", story_case("deep.html", nested(10_000)),
          Book(STORY_HTML_TEXT + " After the deep part.")),
     Case("html-10000-nested-inline", story_case("deep-i.html", nested(10_000, "i")),
