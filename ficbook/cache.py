@@ -11,9 +11,11 @@ library imports it and little else.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -69,6 +71,8 @@ _seen: dict[tuple[str, int, int], str] = {}
 def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = None) -> Stamp:
     """Stat before reading: a change in between then shows as a moved mtime next time."""
     st = st or os.stat(path)
+    if not stat.S_ISREG(st.st_mode):  # a device or a pipe: reading it might never end
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _seen.get(key)
     if known is None or data is not None:

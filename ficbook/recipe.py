@@ -213,6 +213,9 @@ def load_recipe(path: Path) -> Recipe:
         size = path.stat().st_size
         if path.is_dir():
             raise RecipeError("is a folder, not a recipe file", file=name)
+        if not path.is_file():  # a device or a pipe: reading it might never end
+            raise RecipeError("not a regular file (a device, pipe or socket); give a .yaml file",
+                              file=name)
         if size > MAX_RECIPE_BYTES:
             raise RecipeError(f"recipe is {size} bytes; a recipe must be under 1 MB", file=name)
         raw = path.read_bytes()

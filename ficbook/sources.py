@@ -31,6 +31,9 @@ def read_source(path: Path, display: str | None = None) -> Source:
         if path.is_dir():
             raise StoryError("is a folder, not a story file", file=name)
         size = path.stat().st_size
+        if not path.is_file():  # a device or a pipe: reading it might never end
+            raise StoryError("not a regular file (a device, pipe or socket); give a story "
+                             "file", file=name)
         if size > MAX_STORY_BYTES:
             raise StoryError(f"story is {size // (1024 * 1024)} MB; the limit is "
                              f"{MAX_STORY_BYTES // (1024 * 1024)} MB", file=name)

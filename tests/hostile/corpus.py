@@ -35,7 +35,7 @@ class Book:
 class Fails:
     code: ExitCode
     message: str  # a substring of the one error line's message
-    file: str = "story"  # which file the line names: "story", "recipe" or "out"
+    file: str = "story"  # the file the line names: "story", "recipe", "out", or a path
 
 
 @dataclass(frozen=True)
@@ -472,7 +472,25 @@ def full_disk(shelf: Path) -> Setup:
     return Setup(setup.recipe, out=shelf / "build" / "book.epub")
 
 
+def story_fifo(shelf: Path) -> Setup:
+    setup = recipe_case("title: X\nstories:\n  - path: ../stories/pipe.txt\n", with_story=False)(shelf)
+    os.mkfifo(shelf / "stories" / "pipe.txt")
+    return Setup(setup.recipe, story=shelf / "stories" / "pipe.txt")
+
+
+def recipe_fifo(shelf: Path) -> Setup:
+    (shelf / "recipes").mkdir(parents=True, exist_ok=True)
+    os.mkfifo(shelf / "recipes" / "book.yaml")
+    return Setup(shelf / "recipes" / "book.yaml")
+
+
 RECIPE: list[Case] = [
+    Case("recipe-is-dev-zero", lambda shelf: Setup(Path("/dev/zero")),
+         Fails(ExitCode.RECIPE, "not a regular file", "recipe")),
+    Case("recipe-is-a-fifo", recipe_fifo, Fails(ExitCode.RECIPE, "not a regular file", "recipe")),
+    Case("story-is-dev-zero", recipe_case("title: X\nstories:\n  - path: /dev/zero\n"),
+         Fails(ExitCode.STORY, "not a regular file (a device, pipe or socket)", "/dev/zero")),
+    Case("story-is-a-fifo", story_fifo, Fails(ExitCode.STORY, "not a regular file")),
     Case("recipe-invalid-yaml", recipe_case("title: [X\nstories: a\n"),
          Fails(ExitCode.RECIPE, "invalid YAML: expected ',' or ']'", "recipe")),
     Case("recipe-tab-indented", recipe_case("title: X\nstories:\n\t- path: a\n"),

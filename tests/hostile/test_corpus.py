@@ -144,7 +144,8 @@ def check_failure(case: Case, setup, code: int, stderr: str, shelf: Path) -> Non
     line = harness.one_error_line(stderr)
     assert code == expect.code, stderr
     assert expect.message in stderr, stderr
-    named = {"story": setup.story, "recipe": setup.recipe, "out": setup.out}[expect.file]
+    named = {"story": setup.story, "recipe": setup.recipe, "out": setup.out}.get(expect.file,
+                                                                                expect.file)
     if named is not None:
         assert Path(line.file).name == Path(named).name, stderr
     assert harness.stray_books(shelf / "build") == []
