@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import warnings
 import uuid
 from pathlib import Path
 from typing import Any, Literal
@@ -251,7 +252,10 @@ def _value_mark(text: str) -> dict[str, int]:
 def parse_recipe(text: str, path: Path) -> Recipe:
     name = str(path)
     try:
-        data = _yaml().load(text)
+        with warnings.catch_warnings():
+            # ruamel warns (on stderr) about an anchor defined twice; YAML lets the last win
+            warnings.simplefilter("ignore")
+            data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -411,8 +415,10 @@ def _position(data: Any, loc: tuple, key: bool) -> tuple[int | None, int | None]
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, CommentedMap) and part in node:
-            line, col = node.lc.key(part) if (key and last) else node.lc.value(part)
-            best = (line + 1, col + 1)
+            mark = node.lc.key(part) if (key and last) else node.lc.value(part)
+            if mark is None:  # a key that came in through a merge (`<<:`) has no place
+                break
+            best = (mark[0] + 1, mark[1] + 1)
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
             line, col = node.lc.item(part)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,3 +163,18 @@ def test_corpus_covers_the_issue():
     assert len(ids) == len(CASES)
     assert len(CASES) >= 55
     assert os.sep  # keep os imported for the subprocess module
+
+
+def test_a_good_build_prints_nothing_but_warnings_it_means(tmp_path: Path):
+    """Library warnings (ruamel's reused-anchor warning) never leak onto stderr."""
+    from tests.hostile.corpus import recipe_case
+
+    setup = recipe_case("title: &a X\nsubtitle: &a Y\nstories:\n  - path: ../stories/fight.txt\n")(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # as a plain `python -W default` run would show them
+        result = runner.invoke(app(), ["build", str(setup.recipe), "--quiet", "--jobs", "1",
+                                       "--out", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert [str(w.message) for w in caught] == []
+    assert (tmp_path / "build" / "book.epub").stat().st_size > 0
