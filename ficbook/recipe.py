@@ -338,14 +338,27 @@ def _plain(node: Any, depth: int, budget: list[int] | None = None) -> Any:
     if tag and tag not in _PLAIN_TAGS:
         raise _BadTag(tag.replace("tag:yaml.org,2002:", "!!"))
     if isinstance(node, dict):
-        return {str(k): _plain(v, depth + 1, budget) for k, v in node.items()}
+        return {str(k): v if k == "path" and isinstance(v, str) else _plain(v, depth + 1, budget)
+                for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v, depth + 1, budget) for v in node]
     if isinstance(node, TaggedScalar):
         return node.value
     if isinstance(node, dt.datetime):
         return node.date()
+    if isinstance(node, str):
+        return _xml_safe(node)
     return node
+
+
+# Characters XML (and so a book) cannot hold, which YAML's "\x01" escapes can write:
+# line-like ones become spaces, the rest are dropped. File paths are left as written.
+_XML_SPACES = re.compile("[\x0b\x0c\x85]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", _XML_SPACES.sub(" ", text))
 
 
 def _dup_key(message: str) -> str:

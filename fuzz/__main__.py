@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 REGRESSIONS = Path(__file__).resolve().parents[1] / "tests" / "hostile" / "regressions"
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--atheris", action="store_true",
                         help="also run atheris (half of each target's time), if installed")
     args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # library warnings on odd inputs are not findings
     names = args.target or list(TARGETS)
     share = args.minutes * 60 / len(names)
     use_atheris = args.atheris and shutil.which(sys.executable) and _has_atheris()

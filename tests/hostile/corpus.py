@@ -491,6 +491,15 @@ RECIPE: list[Case] = [
     Case("story-is-dev-zero", recipe_case("title: X\nstories:\n  - path: /dev/zero\n"),
          Fails(ExitCode.STORY, "not a regular file (a device, pipe or socket)", "/dev/zero")),
     Case("story-is-a-fifo", story_fifo, Fails(ExitCode.STORY, "not a regular file")),
+    Case("recipe-control-characters",
+         recipe_case('title: "Bad\\x01\\x0b title ]]> <script>x</script> &amp;"\n'
+                     'subtitle: "\\x1b[31m red"\ndescription: "<b>desc</b> \\x00 nul"\n'
+                     'subjects: ["\\x02tag"]\nstories:\n' + GOOD_STORY
+                     + '    title: "\\x7f\\x85 story \\uffff"\n    author: "\\x0cAuthor"\n'),
+         Book("Bad title script x script amp red story Author")),
+    Case("recipe-lone-surrogate-escape",
+         recipe_case('title: "Bad \\ud800 title"\nstories:\n' + GOOD_STORY),
+         Fails(ExitCode.RECIPE, "title: Input should be a valid string", "recipe")),
     Case("recipe-invalid-yaml", recipe_case("title: [X\nstories: a\n"),
          Fails(ExitCode.RECIPE, "invalid YAML: expected ',' or ']'", "recipe")),
     Case("recipe-tab-indented", recipe_case("title: X\nstories:\n\t- path: a\n"),
