@@ -428,7 +428,10 @@ def _position(data: Any, loc: tuple, key: bool) -> tuple[int | None, int | None]
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, CommentedMap) and part in node:
-            mark = node.lc.key(part) if (key and last) else node.lc.value(part)
+            try:
+                mark = node.lc.key(part) if (key and last) else node.lc.value(part)
+            except KeyError:
+                mark = None
             if mark is None:  # a key that came in through a merge (`<<:`) has no place
                 break
             best = (mark[0] + 1, mark[1] + 1)

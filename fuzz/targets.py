@@ -78,6 +78,29 @@ def check_recipe(text: str) -> None:
     assert recipe.title is not None
     for entry in recipe.all_stories:
         recipe.story_path(entry)
+    _book_check(recipe)
+
+
+def _book_check(recipe) -> None:  # noqa: ANN001 - ficbook.recipe.Recipe
+    """The recipe's own words (titles, authors, notes) reach the OPF and the pages intact."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from ficbook.assemble import assemble
+    from ficbook.model import Chapter, Paragraph, Story, StoryMeta, Text
+    from ficbook.package import package
+    from ficbook.xhtml import render
+
+    stories = [Story(StoryMeta(title="Story"), (Chapter(None, (Paragraph((Text("Words."),)),)),))
+               for _ in recipe.all_stories]
+    book = assemble(recipe, stories)
+    data = package(book, render(book, None), None)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.endswith((".opf", ".xhtml", ".ncx")):
+                etree.fromstring(zf.read(name))
 
 
 # ------------------------------------------------------------------ inputs
