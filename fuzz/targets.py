@@ -162,6 +162,11 @@ def html_pages(draw: st.DrawFn) -> str:
             st.booleans()),
         max_leaves=60)
     body = "".join(draw(st.lists(nodes, max_size=8)))
+    if draw(st.integers(0, 4)) == 0:  # deep nesting: the walk and the renderer must not recurse
+        depth = draw(st.integers(100, 1500))
+        tag = draw(st.sampled_from(["i", "div", "blockquote", "b", "span", "ul><li", "table><tr><td"]))
+        close = "".join(f"</{t}>" for t in reversed(tag.split("><"))) if draw(st.booleans()) else ""
+        body = f"<{tag}>" * depth + body + close * depth
     if draw(st.booleans()):
         return f"<!DOCTYPE html><html><head><title>T</title></head><body>{body}</body></html>"
     return "<html><body>" + body

@@ -407,9 +407,9 @@ MARKUP: list[Case] = [
                                          .split("</body>")[0]})),
          Book(ACTIVE_WORDS, absent=("injected", "alert", "steal", "typed", "evil.example"), active=True)),
     Case("epub-not-a-zip", story_case("fake.epub", b"PK\x03\x04" + bytes(range(256)) * 40),
-         Fails(ExitCode.STORY, "damaged")),
+         Fails(ExitCode.STORY, "not a valid EPUB or zip: the archive is damaged or cut short")),
     Case("epub-truncated", story_case("cut.epub", lambda: epub({"ch1.xhtml": CHAPTER * 50})[:700]),
-         Fails(ExitCode.STORY, "damaged")),
+         Fails(ExitCode.STORY, "the archive is damaged or cut short")),
     Case("epub-zip-without-opf", story_case("noopf.epub", zip_of({"mimetype": "application/epub+zip",
                                                                    "chapter.xhtml": CHAPTER})),
          Fails(ExitCode.STORY, "a zip file without an EPUB package (no .opf inside)")),
@@ -418,7 +418,7 @@ MARKUP: list[Case] = [
          Book(STORY_HTML_TEXT, absent=("root:",))),  # the .opf inside the zip is used
     Case("epub-opf-items-outside-zip", story_case("outside.epub", outside_opf),
          Book(STORY_HTML_TEXT, absent=("root:",))),
-    Case("epub-zip-bomb", story_case("bomb.epub", zip_bomb), Fails(ExitCode.STORY, "too large")),
+    Case("epub-zip-bomb", story_case("bomb.epub", zip_bomb), Fails(ExitCode.STORY, "is too large to read safely")),
 ]
 
 
@@ -522,7 +522,7 @@ RECIPE: list[Case] = [
     Case("recipe-empty-file", recipe_case(""), Fails(ExitCode.RECIPE, "recipe is empty", "recipe")),
     Case("recipe-not-utf8", recipe_case("title: Café\nstories:\n".encode("utf-16") + GOOD_STORY.encode()),
          Fails(ExitCode.RECIPE, "not UTF-8", "recipe")),
-    Case("recipe-is-binary", recipe_case(png()), Fails(ExitCode.RECIPE, "recipe", "recipe")),
+    Case("recipe-is-binary", recipe_case(png()), Fails(ExitCode.RECIPE, "recipe is not UTF-8 (byte 0x89); save it as UTF-8", "recipe")),
     Case("recipe-story-listed-twice",
          recipe_case("title: X\nstories:\n" + GOOD_STORY + "  - path: ../stories/./fight.txt\n"),
          Fails(ExitCode.RECIPE, "story listed twice", "recipe")),
