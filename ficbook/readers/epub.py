@@ -62,7 +62,8 @@ class Book:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise StoryError("not a valid EPUB (the zip is damaged)", file=name) from None
+            raise StoryError("not a valid EPUB: the archive is damaged or cut short "
+                             "(save or download it again)", file=name) from None
         if len(infos) > MAX_ENTRIES:
             raise StoryError(f"EPUB has {len(infos):,} files; the limit is {MAX_ENTRIES:,}", file=name)
         total = sum(i.file_size for i in infos)
