@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -167,6 +168,23 @@ from ficbook import cli_sideload  # noqa: E402
 app.command("sideload")(cli_sideload.sideload)
 from ficbook import cli_cover  # noqa: E402
 app.command("cover")(cli_cover.cover)
+
+
+def _reflow(doc: str) -> str:
+    """Docstrings wrap at 90 columns; help is reflowed to the terminal, so join the lines
+    of each plain paragraph (indented example lines stay as they are)."""
+    paragraphs = []
+    for para in doc.strip().split("\n\n"):
+        lines = para.split("\n")
+        plain = all(line and not line[0].isspace() for line in lines)
+        paragraphs.append(" ".join(lines) if plain else para)
+    return "\n\n".join(paragraphs)
+
+
+for _info in app.registered_commands:
+    _info.help = _reflow(inspect.getdoc(_info.callback) or "")
+if app.registered_callback is not None:
+    app.registered_callback.help = _reflow(inspect.getdoc(app.registered_callback.callback) or "")
 
 
 def main() -> None:
