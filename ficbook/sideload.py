@@ -13,13 +13,13 @@ never replaced silently: identical bytes are left alone, different ones need `--
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ficbook.errors import FicbookError, OutputError
+from ficbook.package import write_atomic
 
 DeviceKind = Literal["kobo", "kindle", "pocketbook", "generic"]
 Status = Literal["copied", "replaced", "unchanged"]
@@ -136,20 +136,5 @@ def _place(device: Device, dest: Path, data: bytes, source: str, force: bool) ->
         if not dest.is_file():
             raise SideloadError("a folder of that name is in the way", file=str(dest))
         status = "replaced"
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ficbook-", suffix=".part", dir=dest.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise OutputError(f"cannot copy onto the device: {exc.strerror or exc}",
-                          file=str(dest)) from None
+    write_atomic(dest, data)  # temp file + rename: never a half-copied book on the device
     return SideloadResult(device, source, dest, status)
