@@ -47,3 +47,12 @@ def assert_epubcheck_clean(paths: list[Path]) -> None:
     problems = [f"{r.path}: {r.errors} errors, {r.warnings} warnings\n  " + "\n  ".join(r.messages)
                 for r in results if not r.ok]
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def shelf(tmp_path: Path) -> Path:
+    """A recipes/ + stories/ layout in a temporary folder, with one story (fight.txt)."""
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "stories").mkdir()
+    shutil.copy(STORIES / "004_1a435b0c9c30b316.txt", tmp_path / "stories" / "fight.txt")
+    return tmp_path

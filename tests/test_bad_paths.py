@@ -13,17 +13,8 @@ from typer.testing import CliRunner
 
 from ficbook.cli import app
 from ficbook.errors import ExitCode
-from tests.conftest import STORIES
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def shelf(tmp_path: Path) -> Path:
-    (tmp_path / "recipes").mkdir()
-    (tmp_path / "stories").mkdir()
-    shutil.copy(STORIES / "004_1a435b0c9c30b316.txt", tmp_path / "stories" / "fight.txt")
-    return tmp_path
 
 
 def build(shelf: Path, recipe: str, *args: str, name: str = "book.yaml"):

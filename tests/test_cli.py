@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from ficbook import __version__
 from ficbook.cli import app
 from ficbook.errors import ExitCode
-from tests.conftest import STORIES
 
 runner = CliRunner()
 
 
 def run(*args: str):
     return runner.invoke(app, list(args))
-
-
-@pytest.fixture
-def shelf(tmp_path: Path) -> Path:
-    """A recipes/ + stories/ layout in a temporary folder."""
-    (tmp_path / "recipes").mkdir()
-    (tmp_path / "stories").mkdir()
-    shutil.copy(STORIES / "004_1a435b0c9c30b316.txt", tmp_path / "stories" / "fight.txt")
-    return tmp_path
 
 
 def recipe(shelf: Path, text: str, name: str = "book.yaml") -> Path:
