@@ -104,6 +104,9 @@ def resolve(base: str, href: str) -> str | None:
 
 def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN001
     book = Book(source.data, source.name)
+    if _encrypted_text(book):
+        raise StoryError("EPUB is DRM-protected (its text is encrypted); ficbook cannot read "
+                         "it: use a DRM-free copy", file=source.name)
     opf_path = _opf_path(book)
     opf_bytes = book.read(opf_path) if opf_path else None
     if not opf_path or opf_bytes is None:
@@ -190,6 +193,36 @@ def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN00
 
 
 # ------------------------------------------------------------------ package document
+
+
+# Font obfuscation (IDPF, Adobe) "encrypts" fonts only and leaves the text readable.
+_FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
+
+
+def _encrypted_text(book: Book) -> bool:
+    """True when META-INF/encryption.xml encrypts anything but fonts, or Adobe DRM's
+    rights.xml is there: decoding such files would put noise in the book."""
+    if book.read("META-INF/rights.xml"):
+        return True
+    data = book.read("META-INF/encryption.xml")
+    if not data:
+        return False
+    try:
+        root = _parse_xml(data)
+    except etree.XMLSyntaxError:
+        return False
+    if root is None:
+        return False
+    for enc in root.iter("{http://www.w3.org/2001/04/xmlenc#}EncryptedData"):
+        method = enc.find("{http://www.w3.org/2001/04/xmlenc#}EncryptionMethod")
+        algorithm = method.get("Algorithm", "") if method is not None else ""
+        if algorithm in _FONT_OBFUSCATION:
+            continue
+        for ref in enc.iter("{http://www.w3.org/2001/04/xmlenc#}CipherReference"):
+            uri = (ref.get("URI") or "").lower()
+            if not uri.endswith((".otf", ".ttf", ".woff", ".woff2", ".jpg", ".jpeg", ".png", ".gif")):
+                return True
+    return False
 
 
 def _opf_path(book: Book) -> str | None:

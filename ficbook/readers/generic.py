@@ -17,7 +17,7 @@ from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Tex
 from ficbook.readers.common import (
     classes, finish_blocks, language_code, page_title, source_url, split_list, story_chapters,
 )
-from ficbook.readers.html_blocks import DROP, Context, blocks_of, text_of, tidy
+from ficbook.readers.html_blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
 
 _CHROME_NAME = re.compile(
     r"(^|[-_ ])(nav|navbar|navigation|menu|menubar|sidebar|side-bar|footer|header|masthead|"
@@ -64,9 +64,35 @@ def strip_chrome(root: Tag, ctx: Context) -> None:
             chrome = str(tag.get("role") or "") in _CHROME_ROLES or bool(ident.strip() and
                                                                          _CHROME_NAME.search(ident))
         if chrome and words(text_of(tag)) < total * 0.5:
+            if name not in DROP:
+                _log_dropped(ctx, text_of(tag))
             tag.decompose()
     for c in root.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
+
+
+def _log_dropped(ctx: Context, text: str) -> None:
+    # Word for word, as the text converter lists each chrome line it drops: nothing a
+    # reader might miss leaves without a trace in the log.
+    if text:
+        ctx.info("chrome-dropped", f"dropped page text “{text}”")
+
+
+def report_outside(root: Tag, main: Tag, ctx: Context) -> None:
+    """Log the text outside the main block, one line per block that holds it."""
+    inside = {id(s) for s in main.find_all(string=True)}
+    runs: dict[int, list[str]] = {}
+    for s in root.find_all(string=True):
+        if id(s) in inside or type(s) is not NavigableString or not s.strip():
+            continue
+        holder = s.parent
+        if any(p.name in DROP for p in s.parents if isinstance(p, Tag)):
+            continue
+        while holder is not None and holder.name not in BLOCK:
+            holder = holder.parent
+        runs.setdefault(id(holder), []).append(str(s))
+    for parts in runs.values():
+        _log_dropped(ctx, " ".join("".join(parts).split()))
 
 
 def main_block(root: Tag) -> Tag:
@@ -122,6 +148,7 @@ def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     if total and kept < total:
         ctx.info("chrome-dropped", f"kept the main text block: {kept:,} of {total:,} words on "
                                    "the page; the rest was menus, links and comments")
+        report_outside(root, main, ctx)
     meta, summary, front, blocks = header_fields(blocks)
     if not meta.get("title"):
         meta["title"] = title or "Untitled"

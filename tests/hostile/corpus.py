@@ -383,7 +383,40 @@ XHTML_BOMB_CHAPTER = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "aaaaaaaa
                       f"<body><p>{STORY_HTML_TEXT} &c; &xxe;</p></body></html>")
 
 
+ENCRYPTION_XML = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+                  '<EncryptedData xmlns="http://www.w3.org/2001/04/xmlenc#"><EncryptionMethod '
+                  'Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><CipherData>'
+                  '<CipherReference URI="OEBPS/ch1.xhtml"/></CipherData></EncryptedData></encryption>')
+CHARSET_LIE = "Buffy était là — “quoted” and naïve. Текст."
+
+
 MARKUP: list[Case] = [
+    Case("html-only-scripts", story_case("scripts.html", (
+        b"<html><head><title>x</title><script>var a=1;</script></head>"
+        b"<body><script>alert(1)</script><style>p{}</style></body></html>")),
+         Fails(ExitCode.STORY, "no story text found in the page")),
+    Case("html-utf16-bom", story_case("u16.html", f"<html><body><p>{CHARSET_LIE}</p></body></html>"
+                                      .encode("utf-16")), Book(CHARSET_LIE)),
+    Case("html-charset-declared-wrong", story_case("lie.html", (
+        f"<html><head><meta charset='windows-1251'></head><body><p>{CHARSET_LIE}</p></body></html>"
+        .encode("utf-8"))), Book(CHARSET_LIE)),
+    Case("html-5mb-attribute-100k-attributes", story_case("attrs.html", (
+        b"<html><body><p title='" + b"x" * 5_000_000 + b"'>Text here.</p><p "
+        + b" ".join(b"a%d=1" % i for i in range(100_000)) + b">More text.</p></body></html>")),
+         Book("Text here. More text.")),
+    Case("html-table-10k-cells", story_case("table.html", (
+        b"<html><body><table><tr>" + b"<td>cell</td>" * 10_000 + b"</tr></table>"
+        b"<p>Text here.</p></body></html>")), Book("cell " * 10_000 + "Text here.")),
+    Case("epub-drm-encrypted", story_case("drm.epub", lambda: epub(
+        {"ch1.xhtml": CHAPTER}, extra={"META-INF/encryption.xml": ENCRYPTION_XML,
+                                       "OEBPS/ch1.xhtml": bytes(range(256)) * 20})),
+         Fails(ExitCode.STORY, "EPUB is DRM-protected (its text is encrypted)")),
+    Case("epub-spine-file-missing", story_case("missing.epub", lambda: epub(
+        {"ch1.xhtml": CHAPTER}, opf_extra_items='<item id="m" href="nope.xhtml" '
+        'media-type="application/xhtml+xml"/>', spine_extra='<itemref idref="m"/>')),
+         Book(STORY_HTML_TEXT)),
+    Case("epub-empty-spine", story_case("empty.epub", lambda: epub({})),
+         Fails(ExitCode.STORY, "EPUB has no text documents in its spine")),
     Case("html-hostile-pictures", page_with_pictures,
          Book(STORY_HTML_TEXT + " Giles read on until dawn.", absent=("root:",))),
     Case("epub-opf-entity-bomb-and-xxe", story_case("entities.epub", entity_bomb_epub),
