@@ -2,7 +2,7 @@
 child, from wait4), time bounded (RLIMIT_CPU), no network, one line on failure.
 
 The cases are the corpus's `big` ones. The full-size ones (a 50 MB line, a million one-word
-lines) are marked `slow`; the same shapes at a tenth of the size always run.
+lines) are marked `slow`; the same shapes at a twentieth of the size always run.
 """
 
 from __future__ import annotations
