@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ficbook.model import Inline, LineBreak, Paragraph, Styled, Text, inline_text
 
@@ -19,6 +19,31 @@ def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]
         else:
             out.append(node)
     return tidy(tuple(out))
+
+
+def texts(inlines: tuple[Inline, ...]) -> Iterator[str]:
+    """The text of every Text node, at any depth."""
+    for node in inlines:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, Styled):
+            yield from texts(node.children)
+
+
+def is_tidy(inlines: tuple[Inline, ...]) -> bool:
+    """Would `tidy` leave these inlines as they are? (Then a rule with nothing to change
+    may keep the paragraph it was given.)"""
+    prev_text = False
+    for node in inlines:
+        if isinstance(node, Text):
+            if not node.text or prev_text:
+                return False
+            prev_text = True
+            continue
+        prev_text = False
+        if isinstance(node, Styled) and not (node.children and is_tidy(node.children)):
+            return False
+    return True
 
 
 def tidy(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:

@@ -9,9 +9,9 @@ import html
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import map_text, tidy
+from ficbook.convert.inlines import is_tidy, map_text, texts, tidy
 from ficbook.model import (
-    Block, BlockQuote, Epigraph, Inline, LineBreak, Note, Paragraph, Story, Styled, Text,
+    Block, BlockQuote, Chapter, Epigraph, Inline, LineBreak, Note, Paragraph, Story, Styled, Text,
 )
 
 _TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
@@ -82,27 +82,50 @@ def _lines(text: str) -> tuple[Inline, ...]:
 
 
 def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
-    """Apply `fn` to every paragraph: story text, notes, summaries, epigraphs."""
+    """Apply `fn` to every paragraph: story text, notes, summaries, epigraphs.
+
+    When `fn` gives back the paragraph it was given, the blocks around it are kept as they
+    are: most paragraphs have nothing for a rule to do, and rebuilding costs."""
 
     def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
-        return tuple(block(b) for b in bs)
+        out = tuple(block(b) for b in bs)
+        return bs if all(a is b for a, b in zip(out, bs)) else out
 
     def block(b: Block) -> Block:
         if isinstance(b, Paragraph):
             return fn(b)
         if isinstance(b, (Note, BlockQuote)):
-            return dataclasses.replace(b, blocks=blocks(b.blocks))
+            inner = blocks(b.blocks)
+            return b if inner is b.blocks else dataclasses.replace(b, blocks=inner)
         if isinstance(b, Epigraph):
-            return dataclasses.replace(b, blocks=blocks(b.blocks),
-                                       attribution=fn(Paragraph(b.attribution)).inlines)
+            inner = blocks(b.blocks)
+            attribution = fn(Paragraph(b.attribution)).inlines
+            if inner is b.blocks and attribution is b.attribution:
+                return b
+            return dataclasses.replace(b, blocks=inner, attribution=attribution)
         return b
 
-    chapters = tuple(dataclasses.replace(c, blocks=blocks(c.blocks), summary=blocks(c.summary))
-                     for c in story.chapters)
-    return dataclasses.replace(
-        story, chapters=chapters, summary=blocks(story.summary),
-        front_notes=tuple(block(n) for n in story.front_notes),  # type: ignore[misc]
-        end_notes=tuple(block(n) for n in story.end_notes))  # type: ignore[misc]
+    def chapter(c: Chapter) -> Chapter:
+        body, summary = blocks(c.blocks), blocks(c.summary)
+        if body is c.blocks and summary is c.summary:
+            return c
+        return dataclasses.replace(c, blocks=body, summary=summary)
+
+    chapters = tuple(chapter(c) for c in story.chapters)
+    summary = blocks(story.summary)
+    front_notes = blocks(story.front_notes)  # type: ignore[arg-type]
+    end_notes = blocks(story.end_notes)  # type: ignore[arg-type]
+    if (all(a is b for a, b in zip(chapters, story.chapters)) and summary is story.summary
+            and front_notes is story.front_notes and end_notes is story.end_notes):
+        return story
+    return dataclasses.replace(story, chapters=chapters, summary=summary,
+                               front_notes=front_notes, end_notes=end_notes)
+
+
+def _nothing_to_do(p: Paragraph, marks: str) -> bool:
+    """No text of `p` holds any of `marks`, and its inlines are tidy: the rule's rebuild
+    would give back an equal paragraph, so it keeps this one."""
+    return is_tidy(p.inlines) and not any(m in t for t in texts(p.inlines) for m in marks)
 
 
 # `i Touch/i`: the letters of a tag left when an archive stripped the angle brackets.
@@ -113,6 +136,8 @@ _STRIPPED_KIND = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u":
 
 def repair_stripped(story: Story, ctx: Context) -> Story:
     def fix(p: Paragraph) -> Paragraph:
+        if _nothing_to_do(p, "/"):  # a stripped tag ends in "/i"
+            return p
         def split(text: str) -> tuple[Inline, ...]:
             out: list[Inline] = []
             pos = 0
@@ -138,6 +163,8 @@ _EMPH = re.compile(
 
 def emphasis(story: Story, ctx: Context) -> Story:
     def fix(p: Paragraph) -> Paragraph:
+        if _nothing_to_do(p, "*_"):  # no marker, no emphasis
+            return p
         def split(text: str) -> tuple[Inline, ...]:
             out: list[Inline] = []
             pos = 0

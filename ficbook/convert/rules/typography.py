@@ -24,28 +24,41 @@ _YEARS = re.compile(r"\d\d(?:s\b|(?!\d))")
 _OPENERS = set(" \t\n([{<“‘\"'—–-/")
 _DASHES = set("—–-")
 _STRAIGHT = re.compile("[\"']")
+_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)")
+_DOUBLE_DASH = re.compile(r"(?<!-)-{2,3}(?!-)")
+# a spaced hyphen between words (or after punctuation) is a dash
+_SPACED_HYPHEN = re.compile(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])")
+# "Hellmouth- you": a hyphen hung on a word before a space is a dash too, except the
+# suspended hyphen of "pre- and post-war"
+_HUNG_HYPHEN = re.compile(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)")
+_AROUND_DASH = re.compile(r"\s*—\s*")
 
 
 def smarten(text: str, prev: str) -> str:
     """One run of text; `prev` is the character before it (across inline boundaries)."""
-    text = re.sub(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)", _ellipsis, text)
-    text = re.sub(r"(?<!-)-{2,3}(?!-)", "—", text)
-    # a spaced hyphen between words (or after punctuation) is a dash
-    text = re.sub(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])", " — ", text)
-    # "Hellmouth- you": a hyphen hung on a word before a space is a dash too, except the
-    # suspended hyphen of "pre- and post-war"
-    text = re.sub(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)", "— ", text)
+    # each pattern needs its character: most runs have no ellipsis, dash or quote
+    if "..." in text or ". . ." in text:
+        text = _ELLIPSIS.sub(_ellipsis, text)
+    if "-" in text:
+        text = _DOUBLE_DASH.sub("—", text)
+        text = _SPACED_HYPHEN.sub(" — ", text)
+        text = _HUNG_HYPHEN.sub("— ", text)
     if '"' not in text and "'" not in text:
         return text
-    chars = list(text)
+    out: list[str] = []
+    pos = 0
     for m in _STRAIGHT.finditer(text):
         i = m.start()
-        before = chars[i - 1] if i else prev
+        # the character before, as curled already when it was a quote too
+        before = (out[-1] if pos == i else text[i - 1]) if i else prev
+        out.append(text[pos:i])
         if m.group(0) == '"':
-            chars[i] = _double(before, text[i + 1:i + 2])
+            out.append(_double(before, text[i + 1:i + 2]))
         else:
-            chars[i] = _single(before, text[i + 1:i + 40])
-    return "".join(chars)
+            out.append(_single(before, text[i + 1:i + 40]))
+        pos = i + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _ellipsis(m: re.Match[str]) -> str:
@@ -79,7 +92,7 @@ def _single(before: str, rest: str) -> str:
 
 
 def close_dashes(text: str) -> str:
-    return re.sub(r"\s*—\s*", "—", text)
+    return _AROUND_DASH.sub("—", text) if "—" in text else text
 
 
 def apply(story: Story, ctx: Context) -> Story:
@@ -91,6 +104,7 @@ def apply(story: Story, ctx: Context) -> Story:
         prev = ""
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+            # gives back `inlines` itself when no text changed
             nonlocal prev, changed
             out: list[Inline] = []
             for node in inlines:
@@ -99,19 +113,23 @@ def apply(story: Story, ctx: Context) -> Story:
                     if closing:
                         new = close_dashes(new)
                     new = new.replace("\u2060", "")
-                    changed += new != node.text
-                    out.append(Text(new))
+                    if new != node.text:
+                        changed += 1
+                        node = Text(new)
+                    out.append(node)
                     prev = new[-1:] or prev
                 elif isinstance(node, Styled):
-                    out.append(Styled(node.kind, walk(node.children)))
+                    children = walk(node.children)
+                    out.append(node if children is node.children else Styled(node.kind, children))
                 elif isinstance(node, LineBreak):
                     out.append(node)
                     prev = "\n"
                 else:
                     out.append(node)
-            return tuple(out)
+            return inlines if all(a is b for a, b in zip(out, inlines)) else tuple(out)
 
-        return dataclasses.replace(p, inlines=walk(p.inlines))
+        inlines = walk(p.inlines)
+        return p if inlines is p.inlines else dataclasses.replace(p, inlines=inlines)
 
     story = map_story(story, fix)
     if changed:

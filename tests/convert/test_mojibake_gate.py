@@ -1,0 +1,103 @@
+"""The mojibake fast path: ftfy runs only on lines holding a character outside
+`MOJIBAKE_SAFE`, and that must give exactly what ftfy gives on the whole text."""
+
+from __future__ import annotations
+
+from re import _constants as C  # noqa: N812
+from re import _parser as P  # noqa: N812
+
+import ftfy
+from ftfy.badness import BADNESS_RE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ficbook.convert.decode import MOJIBAKE_SAFE, _MOJIBAKE_SUSPECT, _fix_mojibake
+
+CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, unescape_html=False, fix_character_width=False,
+    fix_latin_ligatures=False, fix_line_breaks=False, normalization=None,
+    remove_control_chars=False, explain=False)
+SAFE = {chr(c) for c in range(0x110000) if c < 0xD800 or c > 0xDFFF
+        if not _MOJIBAKE_SUSPECT.fullmatch(chr(c))}
+
+
+def _may_match_safe(op, av) -> bool:  # noqa: ANN001 - sre parse tree items
+    if op is C.LITERAL:
+        return chr(av) in SAFE
+    if op in (C.NOT_LITERAL, C.ANY):
+        return True
+    assert op is C.IN, op
+    for o, a in av:
+        if o in (C.NEGATE, C.CATEGORY):
+            return True
+        if o is C.LITERAL and chr(a) in SAFE:
+            return True
+        if o is C.RANGE and any(a[0] <= ord(c) <= a[1] for c in SAFE):
+            return True
+    return False
+
+
+def _needs_suspect(seq) -> bool:  # noqa: ANN001
+    """Does every match of this pattern sequence hold a character outside SAFE?"""
+    for op, av in seq:
+        if op in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN) and not _may_match_safe(op, av):
+            return True
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and _needs_suspect(av[2]):
+            return True
+        if op is C.SUBPATTERN and _needs_suspect(av[-1]):
+            return True
+        if op is C.BRANCH and all(_needs_suspect(alt) for alt in av[1]):
+            return True
+    return False
+
+
+def test_safe_set_is_ascii_and_plain_punctuation() -> None:
+    assert "\x1b" not in SAFE  # terminal escapes are ftfy's to remove
+    assert not any(0x80 <= ord(c) <= 0x9F for c in SAFE)  # C1 controls
+    assert "’" in SAFE and "“" in SAFE and "—" in SAFE and "a" in SAFE
+    assert "Ã" not in SAFE and "â" not in SAFE and "\ufffd" not in SAFE
+    assert MOJIBAKE_SAFE.startswith("\x00")
+
+
+def test_ftfy_badness_never_matches_safe_text() -> None:
+    """Every alternative of ftfy's badness pattern needs a suspect character, so a line
+    without one is text ftfy leaves alone (this fails if an ftfy upgrade changes that)."""
+    tree = list(P.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+    alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is C.BRANCH else [tree]
+    assert len(alternatives) > 20
+    unguarded = [i for i, alt in enumerate(alternatives) if not _needs_suspect(alt)]
+    assert unguarded == []
+
+
+def test_clean_text_is_returned_untouched() -> None:
+    text = "“Hi,” she said — it’s the ’90s… don't.\n\nA line\xa0with a no-break space.\n"
+    diags: list = []
+    assert _fix_mojibake(text, "s.txt", diags) is text
+    assert diags == []
+
+
+def test_mojibake_lines_are_repaired_and_counted() -> None:
+    text = "Clean line.\nitâ€™s the cafÃ© again\nAnother clean line.\nNaÃ¯ve\n"
+    diags: list = []
+    fixed = _fix_mojibake(text, "s.txt", diags)
+    assert fixed == "Clean line.\nit’s the café again\nAnother clean line.\nNaïve\n"
+    assert fixed == ftfy.fix_text(text, CONFIG)
+    assert [d.message for d in diags] == ["repaired mojibake on 2 lines (ftfy)"]
+
+
+def test_c1_controls_and_escapes_still_go_to_ftfy() -> None:
+    text = "latin-1 read \x93quotes\x94\nred \x1b[31mtext\x1b[0m\n"
+    assert _fix_mojibake(text, "s.txt", []) == ftfy.fix_text(text, CONFIG)
+    assert "\x1b" not in _fix_mojibake(text, "s.txt", [])
+
+
+_ALPHABET = st.sampled_from(
+    list("ab Z.,'\"\n\n-") + ["’", "“", "”", "—", "…", "\xa0", "é", "Ã", "â€™", "Â", "Ã©",
+                              "\x93", "\x85", "\x1b[1m", "œ", "Œ", "Ø", "¢", "«", "»", "\ufffd",
+                              "Ã¢â‚¬â„¢", "ÐŸÑ€Ð¸", "×²"])
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_same_as_ftfy_on_the_whole_text(text: str) -> None:
+    assert _fix_mojibake(text, "s.txt", []) == ftfy.fix_text(text, CONFIG)
