@@ -213,7 +213,10 @@ def _write_manifest(path: Path, data: dict[str, Any]) -> None:
     except OSError:
         pass
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # e.g. a name too long to exist at all
+            pass
 
 
 def weight(recipe_path: Path, output: Path) -> int:

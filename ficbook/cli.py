@@ -193,3 +193,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err("ficbook: interrupted")
         sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # a bug, not the input's fault: one line unless --debug
+        if _debug:
+            raise
+        err(f"ficbook: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; --debug shows the traceback)")
+        sys.exit(int(ExitCode.FAILED))

@@ -184,7 +184,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written book."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".part", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(path.parent)) from None
     try:
@@ -202,6 +202,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write the book: {exc.strerror or exc}", file=str(path)) from None
         raise
+
+
+def _temp_prefix(name: str) -> str:
+    """`.NAME.`, cut so that the temporary name (8 random characters and `.part` after it)
+    fits the usual 255-byte limit whenever the book's own name does."""
+    prefix = f".{name}."
+    while len(os.fsencode(prefix)) > 255 - 8 - len(".part"):
+        prefix = prefix[:-2] + "."
+    return prefix
 
 
 def _id(name: str) -> str:

@@ -517,7 +517,15 @@ def recipe_fifo(shelf: Path) -> Setup:
     return Setup(shelf / "recipes" / "book.yaml")
 
 
+def long_recipe_name(shelf: Path) -> Setup:
+    setup = recipe_case("title: X\nstories:\n" + GOOD_STORY)(shelf)
+    return Setup(setup.recipe.rename(setup.recipe.with_name("b" * 245 + ".yaml")))
+
+
 RECIPE: list[Case] = [
+    Case("recipe-name-245-characters", long_recipe_name, Book("Buffy")),
+    Case("recipe-name-too-long", lambda shelf: Setup(shelf / ("c" * 300 + ".yaml")),
+         Fails(ExitCode.RECIPE, "cannot read recipe: File name too long", "recipe")),
     Case("recipe-is-dev-zero", lambda shelf: Setup(Path("/dev/zero")),
          Fails(ExitCode.RECIPE, "not a regular file", "recipe")),
     Case("recipe-is-a-fifo", recipe_fifo, Fails(ExitCode.RECIPE, "not a regular file", "recipe")),

@@ -193,3 +193,16 @@ def test_a_good_build_prints_nothing_but_warnings_it_means(tmp_path: Path):
     assert result.stderr == ""
     assert [str(w.message) for w in caught] == []
     assert (tmp_path / "build" / "book.epub").stat().st_size > 0
+
+
+def test_a_long_recipe_name_builds_through_the_cli(tmp_path: Path):
+    """The temporary names beside the book and its manifest must fit where the book's does."""
+    from tests.hostile.corpus import long_recipe_name
+
+    setup = long_recipe_name(tmp_path)
+    result = runner.invoke(app(), ["build", str(setup.recipe), "--quiet", "--jobs", "1",
+                                   "--out", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert (tmp_path / "build" / ("b" * 245 + ".epub")).stat().st_size > 0
+    assert harness.stray_books(tmp_path / "build") == [tmp_path / "build" / ("b" * 245 + ".epub")]
