@@ -140,9 +140,12 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
+_CONTROL_BYTES = (b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"
+                  b"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")
+
+
 def _controls(sample: bytes) -> int:
-    return sum(sample.count(c) for c in b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"
-               b"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one pass, not 28
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -80,12 +80,26 @@ def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 def para_text(p: Paragraph) -> str:
+    if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
+        return p.inlines[0].text
     return inline_text(p.inlines)
 
 
 def is_empty(p: Paragraph) -> bool:
+    for node in p.inlines:  # a run with words in it settles it without joining the text
+        if type(node) is Text and node.text and not node.text.isspace():
+            return False
     return not inline_text(p.inlines).strip() and not any(
         not isinstance(n, (Text, Styled, LineBreak)) for n in p.inlines)
+
+
+def squeeze(text: str) -> str:
+    """`text` with its white space runs made one space and none at either end."""
+    # isprintable() is false for every white space character but " ": text with single
+    # spaces only between words is already squeezed, and checking is cheaper than splitting
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def drop_prefix(p: Paragraph, n: int) -> Paragraph:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import squeeze
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -27,7 +28,7 @@ _AO3_TEXT = re.compile(r"chapter text", re.IGNORECASE)
 
 def heading(text: str) -> str | None:
     """The heading's title when `text` (one paragraph) is a chapter heading."""
-    s = " ".join(text.split())
+    s = squeeze(text)
     if not s or "\n" in text.strip() or len(s) > 90:
         return None
     m = _HEADING.fullmatch(s) or _SPECIAL.fullmatch(s)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import para_text
+from ficbook.convert.inlines import para_text, squeeze
 from ficbook.model import Chapter, Paragraph, Story
 
 
@@ -26,7 +26,7 @@ def _pattern() -> re.Pattern[str]:
 
 
 def is_chrome(line: str) -> bool:
-    text = " ".join(line.split())
+    text = squeeze(line)
     return bool(text) and len(text) <= 200 and _pattern().fullmatch(text) is not None
 
 
@@ -44,5 +44,6 @@ def drop_paragraphs(story: Story, ctx: Context) -> Story:
                 report(ctx, para_text(b), b.line)
                 continue
             kept.append(b)
-        chapters.append(Chapter(ch.title, tuple(kept), ch.line, ch.summary))
+        chapters.append(ch if len(kept) == len(ch.blocks)
+                        else Chapter(ch.title, tuple(kept), ch.line, ch.summary))
     return dataclasses.replace(story, chapters=tuple(chapters))

@@ -19,9 +19,13 @@ _LETTERS = re.compile(r"[-~=*_.]*(?:[oO0]{3,}|[xX]{3,})[-~=*_.]*")
 
 
 _HR = re.compile(r"<hr\s*/?>", re.IGNORECASE)
+# A letter or digit none of the patterns above allows (they allow o, x, 0, and h, r in <hr>).
+_NOT_GLYPH = re.compile(r"[a-gi-npqs-wyzA-GI-NPQS-WYZ1-9]")
 
 
 def is_glyph_line(text: str) -> bool:
+    if _NOT_GLYPH.search(text):  # story text: settled at its first word
+        return False
     if _HR.fullmatch(text.strip()):
         return True  # a literal <hr> left in plain text
     s = "".join(text.split())
@@ -41,8 +45,9 @@ def glyph_breaks(story: Story, ctx: Context) -> Story:
     for ch in story.chapters:
         blocks: list[Block] = []
         for b in ch.blocks:
-            if isinstance(b, Paragraph) and "\n" not in para_text(b) and is_glyph_line(para_text(b)):
-                ctx.report("info", "scene-glyph", f"glyph line {quote(para_text(b).strip())} is a scene break", b.line)
+            text = para_text(b) if isinstance(b, Paragraph) else ""
+            if text and "\n" not in text and is_glyph_line(text):
+                ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
                 blocks.append(SceneBreak(line=b.line))
             else:
                 blocks.append(b)
@@ -70,7 +75,9 @@ def normalise(story: Story, ctx: Context) -> Story:
             text = [b for b in out if not isinstance(b, Note)]
             if ch.title is None and text:  # an untitled chapter starts where its text does
                 line = getattr(text[0], "line", None) or line
-            chapters.append(dataclasses.replace(ch, blocks=tuple(out), line=line))
+            # blocks are only ever dropped: as many as before means the chapter is as it was
+            same = len(out) == len(ch.blocks) and line == ch.line
+            chapters.append(ch if same else dataclasses.replace(ch, blocks=tuple(out), line=line))
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]
     return dataclasses.replace(story, chapters=tuple(chapters))

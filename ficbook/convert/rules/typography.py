@@ -32,6 +32,11 @@ _SPACED_HYPHEN = re.compile(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])"
 # suspended hyphen of "pre- and post-war"
 _HUNG_HYPHEN = re.compile(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)")
 _AROUND_DASH = re.compile(r"\s*—\s*")
+# The quotes whose character before settles them (see _double and _single), curled in one
+# C pass; the loop below is left with those at the start of a word or run. (The quote
+# comes first in each pattern, the look-behind after it: a literal start is searched fast.)
+_CLOSING_DOUBLE = re.compile(r"\"(?<=[^ \t\n(\[{<“‘\"'—–\-/]\")")
+_APOSTROPHE = re.compile(r"'(?<=(?:[^\W_]|[’”.,!?…])')")
 
 
 def smarten(text: str, prev: str) -> str:
@@ -39,12 +44,19 @@ def smarten(text: str, prev: str) -> str:
     # each pattern needs its character: most runs have no ellipsis, dash or quote
     if "..." in text or ". . ." in text:
         text = _ELLIPSIS.sub(_ellipsis, text)
-    if "-" in text:
+    if "--" in text:
         text = _DOUBLE_DASH.sub("—", text)
+    if " - " in text:
         text = _SPACED_HYPHEN.sub(" — ", text)
+    if "- " in text:
         text = _HUNG_HYPHEN.sub("— ", text)
     if '"' not in text and "'" not in text:
         return text
+    straight = text  # what _single reads after a quote: the quotes after it still straight
+    if '"' in text:
+        text = _CLOSING_DOUBLE.sub("”", text)
+    if "'" in text:
+        text = _APOSTROPHE.sub("’", text)
     out: list[str] = []
     pos = 0
     for m in _STRAIGHT.finditer(text):
@@ -55,7 +67,7 @@ def smarten(text: str, prev: str) -> str:
         if m.group(0) == '"':
             out.append(_double(before, text[i + 1:i + 2]))
         else:
-            out.append(_single(before, text[i + 1:i + 40]))
+            out.append(_single(before, straight[i + 1:i + 40]))
         pos = i + 1
     out.append(text[pos:])
     return "".join(out)
