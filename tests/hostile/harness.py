@@ -1,14 +1,21 @@
-"""Shared checks for hostile input: one clean error line, or a whole book that lost no word.
+"""Shared checks for hostile input: one clean error line, or a whole book that lost no word;
+builds in a child process with its peak memory measured.
 
-Used by the corpus (`test_corpus.py`), the big-file cases and the fuzz regressions, so
-that every case is held to the same outcome rules.
+Used by the corpus (`test_corpus.py`) and the full-size big files (`test_big.py`), so that
+every case is held to the same outcome rules. Other tests may use them too
+(`one_error_line`, `stray_books`, `hash_tree`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import resource
+import signal
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections import Counter
@@ -145,3 +152,66 @@ def active_content(path: Path) -> list[str]:
 def read_all(path: Path) -> list[bytes]:
     with zipfile.ZipFile(path) as zf:
         return [zf.read(n) for n in zf.namelist()]
+
+
+# ------------------------------------------------------------------ big inputs, in a child
+
+_CHILD = """
+import socket, sys
+def refuse(*a, **k):
+    raise OSError("network access attempted")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from ficbook.cli import main
+sys.argv = ["ficbook", *sys.argv[1:]]
+main()
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stderr: str
+    peak_mb: float
+    cpu_s: float
+
+
+def run_cli(args: list[str], stderr_file: Path, *, fsize: int | None = None,
+            cpu_limit: int = 300) -> Run:
+    """`ficbook ARGS` in a child; its own peak RSS and CPU time, via wait4."""
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_limit))
+        if fsize is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    with stderr_file.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", _CHILD, *args], stdout=subprocess.DEVNULL,
+                                stderr=err, preexec_fn=limits)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(proc.returncode, stderr_file.read_text(), usage.ru_maxrss / 1024,
+               usage.ru_utime + usage.ru_stime)
+
+
+def build_in_child(case, tmp_path: Path) -> tuple[Run, Path, object]:  # noqa: ANN001 - corpus.Case
+    """`ficbook build` of the case's shelf in a child process; its inputs checked unchanged."""
+    shelf = tmp_path / "shelf"
+    setup = case.make(shelf)
+    before = hash_tree(shelf)
+    run = run_cli(["build", str(setup.recipe), "--out", str(shelf / "build"), "-q", "-j", "1"],
+                  tmp_path / "stderr.txt")
+    assert hash_tree(shelf, skip=shelf / "build") == before
+    return run, shelf / "build" / "book.epub", setup
+
+
+def check_big(case, run: Run, book: Path, setup) -> None:  # noqa: ANN001 - corpus types
+    """Built, within the case's memory bound, with as many matches of its pattern as the input."""
+    assert run.code == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.peak_mb < case.max_mb, f"peak RSS {run.peak_mb:.0f} MB (cpu {run.cpu_s:.1f} s)"
+    with zipfile.ZipFile(book) as zf:
+        text = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".xhtml"))
+    assert setup.story is not None
+    assert len(re.findall(case.count, text)) == len(re.findall(case.count, setup.story.read_bytes()))
