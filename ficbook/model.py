@@ -175,11 +175,17 @@ class Story:
     # Trailing notes after the last chapter (the author talking, not the story).
     end_notes: tuple[Note, ...] = ()
     path: str = ""  # the source file, for messages
+    # `words`, counted once (the card, the contents and the build summary all ask); not an
+    # init field, so a story made by dataclasses.replace() counts its own words again.
+    _words: int = field(default=-1, init=False, repr=False, compare=False)
 
     @property
     def words(self) -> int:
-        return sum(count_words(b) for c in self.chapters for b in c.blocks
-                   if not isinstance(b, Note))
+        if self._words < 0:
+            n = sum(count_words(b) for c in self.chapters for b in c.blocks
+                    if not isinstance(b, Note))
+            object.__setattr__(self, "_words", n)  # a cache: the story itself stays frozen
+        return self._words
 
 
 # ---------------------------------------------------------------- helpers

@@ -37,6 +37,7 @@ _AROUND_DASH = re.compile(r"\s*—\s*")
 # comes first in each pattern, the look-behind after it: a literal start is searched fast.)
 _CLOSING_DOUBLE = re.compile(r"\"(?<=[^ \t\n(\[{<“‘\"'—–\-/]\")")
 _APOSTROPHE = re.compile(r"'(?<=(?:[^\W_]|[’”.,!?…])')")
+_OPENING_DOUBLE = re.compile(r"\"(?<=[ \t\n(\[{<“‘/]\")(?=\S)")  # after an opener (not a dash), before a word
 
 
 def smarten(text: str, prev: str) -> str:
@@ -54,9 +55,11 @@ def smarten(text: str, prev: str) -> str:
         return text
     straight = text  # what _single reads after a quote: the quotes after it still straight
     if '"' in text:
-        text = _CLOSING_DOUBLE.sub("”", text)
+        text = _OPENING_DOUBLE.sub("“", _CLOSING_DOUBLE.sub("”", text))
     if "'" in text:
         text = _APOSTROPHE.sub("’", text)
+    if '"' not in text and "'" not in text:
+        return text
     out: list[str] = []
     pos = 0
     for m in _STRAIGHT.finditer(text):
