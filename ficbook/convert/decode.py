@@ -52,7 +52,7 @@ def decode(data: bytes, name: str, encoding: str | None = None,
         text = _fix_mojibake(text, name, diags)
     text = unicodedata.normalize("NFC", text)
     text = strip_forbidden(text)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the text
         raise StoryError("story file has no text", file=name)
     return text, used, diags
 

@@ -29,7 +29,7 @@ _AO3_TEXT = re.compile(r"chapter text", re.IGNORECASE)
 def heading(text: str) -> str | None:
     """The heading's title when `text` (one paragraph) is a chapter heading."""
     s = squeeze(text)
-    if not s or "\n" in text.strip() or len(s) > 90:
+    if not s or len(s) > 90 or "\n" in text.strip():
         return None
     m = _HEADING.fullmatch(s) or _SPECIAL.fullmatch(s)
     if not m:

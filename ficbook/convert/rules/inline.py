@@ -125,6 +125,9 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
 def _nothing_to_do(p: Paragraph, marks: str) -> bool:
     """No text of `p` holds any of `marks`, and its inlines are tidy: the rule's rebuild
     would give back an equal paragraph, so it keeps this one."""
+    if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
+        text = p.inlines[0].text
+        return bool(text) and not any(m in text for m in marks)
     return is_tidy(p.inlines) and not any(m in t for t in texts(p.inlines) for m in marks)
 
 

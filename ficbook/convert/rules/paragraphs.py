@@ -151,7 +151,7 @@ def _group(lines: list[tuple[int, str, int]], layout: Layout, unwrap: bool) -> l
             new = False
         else:
             new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout)
-        if new and cur and not _is_label(cur[0]):
+        if new and header_zone and cur and not _is_label(cur[0]):
             header_zone = False
         if new:
             if cur:

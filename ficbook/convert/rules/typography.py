@@ -114,9 +114,21 @@ def apply(story: Story, ctx: Context) -> Story:
     closing = ctx.enabled("close_dashes")
     changed = 0
 
+    def run(text: str, before: str) -> str:
+        new = smarten(text, before)
+        if closing:
+            new = close_dashes(new)
+        return new.replace("\u2060", "")
+
     def fix(p: Paragraph) -> Paragraph:
         nonlocal changed
         prev = ""
+        if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
+            new = run(p.inlines[0].text, prev)
+            if new == p.inlines[0].text:
+                return p
+            changed += 1
+            return dataclasses.replace(p, inlines=(Text(new),))
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             # gives back `inlines` itself when no text changed
@@ -124,10 +136,7 @@ def apply(story: Story, ctx: Context) -> Story:
             out: list[Inline] = []
             for node in inlines:
                 if isinstance(node, Text):
-                    new = smarten(node.text, prev)
-                    if closing:
-                        new = close_dashes(new)
-                    new = new.replace("\u2060", "")
+                    new = run(node.text, prev)
                     if new != node.text:
                         changed += 1
                         node = Text(new)
