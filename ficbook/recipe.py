@@ -269,10 +269,14 @@ def parse_recipe(text: str, path: Path) -> Recipe:
         raise RecipeError(f"invalid YAML: {str(exc).splitlines()[0]}", file=name) from None
     except RecursionError:
         raise RecipeError("invalid YAML: nested too deeply", file=name) from None
-    except (ValueError, TypeError, OverflowError) as exc:
+    except (ValueError, OverflowError) as exc:
         # ruamel builds dates and numbers as it reads: `date: 2024-13-45` fails there
         raise RecipeError(f"invalid YAML value: {exc} (put values that look like dates "
                           "or numbers in quotes)", file=name, **_value_mark(text)) from None
+    except (TypeError, IndexError, KeyError, AttributeError) as exc:
+        # ruamel's own slips on odd scalars (`-_` read as a number fails inside it)
+        raise RecipeError(f"invalid YAML: the reader failed on a value ({type(exc).__name__}: "
+                          f"{exc}); put odd values in quotes", file=name) from None
     if data is None:
         raise RecipeError("recipe is empty: it needs at least `title:` and `stories:`", file=name)
     if not isinstance(data, CommentedMap):

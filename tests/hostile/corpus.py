@@ -560,6 +560,8 @@ RECIPE: list[Case] = [
          Fails(ExitCode.RECIPE, "the list is empty", "recipe")),
     Case("recipe-impossible-date", recipe_case("title: X\ndate: 2024-13-45\nstories:\n" + GOOD_STORY),
          Fails(ExitCode.RECIPE, "invalid YAML value: month must be in 1..12", "recipe")),
+    Case("recipe-odd-scalar", recipe_case("title: X\nsubtitle: -_\nstories:\n" + GOOD_STORY),
+         Fails(ExitCode.RECIPE, "invalid YAML: the reader failed on a value", "recipe")),
     Case("recipe-empty-file", recipe_case(""), Fails(ExitCode.RECIPE, "recipe is empty", "recipe")),
     Case("recipe-not-utf8", recipe_case("title: Café\nstories:\n".encode("utf-16") + GOOD_STORY.encode()),
          Fails(ExitCode.RECIPE, "not UTF-8", "recipe")),
