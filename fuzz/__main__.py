@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -118,7 +117,9 @@ def fuzz_atheris(name: str, seconds: float) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     from fuzz.targets import TARGETS
 
-    parser = argparse.ArgumentParser(prog="python -m fuzz", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m fuzz", description="Fuzz the converter, the HTML reader and the recipe "
+        "loader for a set time; crashes are saved in tests/hostile/regressions/.")
     parser.add_argument("--minutes", type=float, default=10.0, help="total time for all targets")
     parser.add_argument("--target", action="append", choices=sorted(TARGETS),
                         help="only these targets (default: all)")
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")  # library warnings on odd inputs are not findings
     names = args.target or list(TARGETS)
     share = args.minutes * 60 / len(names)
-    use_atheris = args.atheris and shutil.which(sys.executable) and _has_atheris()
+    use_atheris = args.atheris and _has_atheris()
     found: list[Path] = []
     for name in names:
         if use_atheris:
