@@ -69,6 +69,8 @@ def _safe(ch: str) -> str:
 
 
 def _lines(text: str) -> tuple[Inline, ...]:
+    if "\n" not in text:  # one line: most paragraphs
+        return (Text(text),) if text else ()
     out: list[Inline] = []
     for i, part in enumerate(text.split("\n")):
         if i:

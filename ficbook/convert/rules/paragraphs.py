@@ -52,8 +52,8 @@ def _lines(text: str, ctx: Context) -> list[tuple[int, str, int]]:
     run = 0
     chrome = ctx.enabled("chrome")
     for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()
-        if not line.strip():  # str.strip() also takes NBSP and other Unicode spaces
+        line = raw.rstrip()  # str.rstrip() also takes NBSP and other Unicode spaces
+        if not line:
             run += 1
             continue
         if chrome and is_chrome(line):

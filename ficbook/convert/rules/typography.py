@@ -24,13 +24,16 @@ _YEARS = re.compile(r"\d\d(?:s\b|(?!\d))")
 _OPENERS = set(" \t\n([{<“‘\"'—–-/")
 _DASHES = set("—–-")
 _STRAIGHT = re.compile("[\"']")
-_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)")
-_DOUBLE_DASH = re.compile(r"(?<!-)-{2,3}(?!-)")
+# The patterns below start with a character they match and look behind after it: a scan
+# for a first character is fast, a look-behind tried at every position is not.
+# "..." not part of a longer run; ". . ." (with the space before it) not after a word
+_ELLIPSIS = re.compile(r"\.(?<!\.\.)\.\.(?!\.)| (?<![.\w] )\. \. \.(?! \.)|\.(?<![.\w]\.) \. \.(?! \.)")
+_DOUBLE_DASH = re.compile(r"-(?<!--)-{1,2}(?!-)")  # -- and ---, not part of a longer run
 # a spaced hyphen between words (or after punctuation) is a dash
-_SPACED_HYPHEN = re.compile(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])")
+_SPACED_HYPHEN = re.compile(r" - (?<=[\w,.;:!?…’”\"')] - )(?=[\w“‘\"'(])")
 # "Hellmouth- you": a hyphen hung on a word before a space is a dash too, except the
 # suspended hyphen of "pre- and post-war"
-_HUNG_HYPHEN = re.compile(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)")
+_HUNG_HYPHEN = re.compile(r"- (?<=[a-z]- )(?!(?:and|or|nor|to|through|\s)\b)(?=\w)")
 _AROUND_DASH = re.compile(r"\s*—\s*")
 # The quotes whose character before settles them (see _double and _single), curled in one
 # C pass; the loop below is left with those at the start of a word or run. (The quote
