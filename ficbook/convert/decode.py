@@ -47,11 +47,12 @@ def decode(data: bytes, name: str, encoding: str | None = None,
     """Return (text, encoding used, diagnostics); raise StoryError when it is not text."""
     diags: list[Diagnostic] = []
     text, used = _decode(data, name, encoding, diags)
-    text = _LINE_ENDS.sub("\n", text)
-    if mojibake:
-        text = _fix_mojibake(text, name, diags)
-    text = unicodedata.normalize("NFC", text)
-    text = strip_forbidden(text)
+    if _NOT_PLAIN.search(text):  # plain text needs none of these: one scan instead of four
+        text = _LINE_ENDS.sub("\n", text)
+        if mojibake:
+            text = _fix_mojibake(text, name, diags)
+        text = unicodedata.normalize("NFC", text)
+        text = strip_forbidden(text)
     if not text or text.isspace():  # not text.strip(), without copying the text
         raise StoryError("story file has no text", file=name)
     return text, used, diags
@@ -194,6 +195,12 @@ def _name(encoding: str) -> str:
 # surrogates (tests/convert/test_mojibake_gate.py checks this against ftfy's own pattern).
 MOJIBAKE_SAFE = "\x00-\x1a\x1c-\x7f’“”‘—–…\xa0·´―\xad"
 _MOJIBAKE_SUSPECT = re.compile(f"[^{MOJIBAKE_SAFE}]")
+
+
+# Plain text: no line end but "\n", nothing ftfy acts on (a part of MOJIBAKE_SAFE),
+# nothing NFC changes, nothing XML forbids (tests/convert/test_mojibake_gate.py checks).
+PLAIN = "\t\n\x20-\x7e’“”‘—–…\xa0·´―\xad"
+_NOT_PLAIN = re.compile(f"[^{PLAIN}]")
 
 
 def _fix_mojibake(text: str, name: str, diags: list[Diagnostic]) -> str:

@@ -101,3 +101,31 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_same_as_ftfy_on_the_whole_text(text: str) -> None:
     assert _fix_mojibake(text, "s.txt", []) == ftfy.fix_text(text, CONFIG)
+
+
+def test_plain_text_needs_no_decoding_step() -> None:
+    """`decode` skips line ends, ftfy, NFC and the XML clean-up for text made only of PLAIN
+    characters: each of those steps must leave such text alone."""
+    import unicodedata
+
+    from ficbook.convert.decode import _LINE_ENDS, _NOT_PLAIN, strip_forbidden
+
+    plain = "".join(chr(c) for c in range(0x110000)
+                    if (c < 0xD800 or c > 0xDFFF) and not _NOT_PLAIN.fullmatch(chr(c)))
+    assert "\t" in plain and "\n" in plain and "a" in plain and "’" in plain
+    assert "\r" not in plain and "\x1b" not in plain and "\x7f" not in plain
+    assert set(plain) <= SAFE  # nothing ftfy acts on
+    assert not _LINE_ENDS.search(plain)
+    assert strip_forbidden(plain) == plain
+    assert unicodedata.is_normalized("NFC", plain)
+    assert all(unicodedata.combining(c) == 0 for c in plain)  # nothing composes with them
+
+
+def test_decode_plain_and_unplain_alike() -> None:
+    from ficbook.convert.decode import decode
+
+    plain = "“Hi,” she said — it’s\tthe ’90s…\n\nNext.\n"
+    assert decode(plain.encode(), "s.txt")[0] == plain
+    # the same text with CRLF, a C1 quote and a control char takes the long way
+    messy = plain.replace("\n", "\r\n") + "itâ€™s\x01\n"
+    assert decode(messy.encode(), "s.txt")[0] == plain + "it’s\n"
