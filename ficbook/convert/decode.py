@@ -192,13 +192,13 @@ def _name(encoding: str) -> str:
 # Characters ftfy never acts on, alone or together, with the fixes configured below: ASCII
 # but ESC (terminal escapes), and the punctuation of clean English text. Every way ftfy's
 # badness test can match needs one character outside this set, and so do C1 controls and
-# surrogates (tests/convert/test_mojibake_gate.py checks this against ftfy's own pattern).
+# surrogates (tests/convert/test_fast_paths.py checks this against ftfy's own pattern).
 MOJIBAKE_SAFE = "\x00-\x1a\x1c-\x7f’“”‘—–…\xa0·´―\xad"
 _MOJIBAKE_SUSPECT = re.compile(f"[^{MOJIBAKE_SAFE}]")
 
 
 # Plain text: no line end but "\n", nothing ftfy acts on (a part of MOJIBAKE_SAFE),
-# nothing NFC changes, nothing XML forbids (tests/convert/test_mojibake_gate.py checks).
+# nothing NFC changes, nothing XML forbids (tests/convert/test_fast_paths.py checks).
 PLAIN = "\t\n\x20-\x7e’“”‘—–…\xa0·´―\xad"
 _NOT_PLAIN = re.compile(f"[^{PLAIN}]")
 

@@ -79,6 +79,12 @@ def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tidy(tuple(items))
 
 
+def with_inlines(p: Paragraph, inlines: tuple[Inline, ...]) -> Paragraph:
+    """dataclasses.replace(p, inlines=inlines), at a third of the cost (for rules that
+    change most paragraphs; tests/convert/test_fast_paths.py keeps the fields in step)."""
+    return Paragraph(inlines, p.line, p.align)
+
+
 def para_text(p: Paragraph) -> str:
     if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
         return p.inlines[0].text

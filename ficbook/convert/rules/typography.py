@@ -9,6 +9,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context
+from ficbook.convert.inlines import with_inlines
 from ficbook.convert.rules.inline import map_story
 from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
 
@@ -131,7 +132,7 @@ def apply(story: Story, ctx: Context) -> Story:
             if new == p.inlines[0].text:
                 return p
             changed += 1
-            return dataclasses.replace(p, inlines=(Text(new),))
+            return with_inlines(p, (Text(new),))
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             # gives back `inlines` itself when no text changed

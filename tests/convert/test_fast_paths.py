@@ -1,5 +1,6 @@
-"""The mojibake fast path: ftfy runs only on lines holding a character outside
-`MOJIBAKE_SAFE`, and that must give exactly what ftfy gives on the whole text."""
+"""The converter's fast paths give what the long way gives. Mojibake: ftfy runs only on
+lines holding a character outside `MOJIBAKE_SAFE`, and that must give exactly what ftfy
+gives on the whole text; plain text skips the decoding steps; paragraphs rebuilt cheaply."""
 
 from __future__ import annotations
 
@@ -129,3 +130,15 @@ def test_decode_plain_and_unplain_alike() -> None:
     # the same text with CRLF, a C1 quote and a control char takes the long way
     messy = plain.replace("\n", "\r\n") + "itâ€™s\x01\n"
     assert decode(messy.encode(), "s.txt")[0] == plain + "it’s\n"
+
+
+def test_with_inlines_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from ficbook.convert.inlines import with_inlines
+    from ficbook.model import Paragraph, Text
+
+    # with_inlines builds a Paragraph field by field: a new field must be added there too
+    assert [f.name for f in dataclasses.fields(Paragraph)] == ["inlines", "line", "align"]
+    p = Paragraph((Text("a"),), line=7, align="center")
+    assert with_inlines(p, (Text("b"),)) == dataclasses.replace(p, inlines=(Text("b"),))
