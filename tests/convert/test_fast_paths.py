@@ -142,3 +142,54 @@ def test_with_inlines_keeps_every_other_field() -> None:
     assert [f.name for f in dataclasses.fields(Paragraph)] == ["inlines", "line", "align"]
     p = Paragraph((Text("a"),), line=7, align="center")
     assert with_inlines(p, (Text("b"),)) == dataclasses.replace(p, inlines=(Text("b"),))
+
+
+def _smarten_by_the_character(text: str, prev: str) -> str:
+    """The typography rule as first written: every pattern on every run, every quote by
+    the character loop (the reference the fast paths must agree with)."""
+    import re
+
+    from ficbook.convert.rules.typography import _double, _ellipsis, _single
+
+    text = re.sub(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)", _ellipsis, text)
+    text = re.sub(r"(?<!-)-{2,3}(?!-)", "—", text)
+    text = re.sub(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])", " — ", text)
+    text = re.sub(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)", "— ", text)
+    chars = list(text)
+    for m in re.finditer("[\"']", text):
+        i = m.start()
+        before = chars[i - 1] if i else prev
+        if m.group(0) == '"':
+            chars[i] = _double(before, text[i + 1:i + 2])
+        else:
+            chars[i] = _single(before, text[i + 1:i + 40])
+    return "".join(chars)
+
+
+_TYPO = st.sampled_from(
+    list("ab Z9_.,!?;:'\"\n\t-—–…’”“‘([{</)") + ["em", "tis", "n", "90s", " - ", "--", "---",
+                                                   "...", "....", ". . .", "rock 'n' roll",
+                                                   "'em'", "don't", "pre- and", "é"])
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(_TYPO, max_size=30).map("".join), st.sampled_from(["", " ", "a", "\n", "—", "“", "'"]))
+def test_typography_same_as_the_character_loop(text: str, prev: str) -> None:
+    from ficbook.convert.rules.typography import smarten
+
+    assert smarten(text, prev) == _smarten_by_the_character(text, prev)
+
+
+def test_typography_reference_examples() -> None:
+    from ficbook.convert.rules.typography import smarten
+
+    # each branch of _double and _single, after each kind of character before
+    cases = ['"Hi," she said. "It\'s the \'90s -- rock \'n\' roll..."', "'em' and 'em",
+             'He said-- "no" - twice . . . "fine"', "pre- and post-war", '("quoted")',
+             'x—".', 'x-"!', 'x—"a', '/"x', '<"x', '“"x', '" x', '"', "' em", "'tis'", "a'",
+             "x . . . y", "word . . . y", "a....b", "a...b", "x---y", "x----y", "(' a", "—'a",
+             '.\'"', "!'", "’'", "a-- b", "a - b", "a- b", 'a "b" c', "\t'x", "\n\"x"]
+    for text in cases:
+        for prev in ("", "a", " ", "—"):
+            assert smarten(text, prev) == _smarten_by_the_character(text, prev), (text, prev)
+    assert smarten('"It\'s..." -- she', "") == "“It’s…” — she"

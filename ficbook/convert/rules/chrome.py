@@ -27,16 +27,7 @@ def _pattern() -> re.Pattern[str]:
 
 def is_chrome(line: str) -> bool:
     text = squeeze(line)
-    return bool(text) and len(text) <= 200 and (_PATTERN or _compiled()).fullmatch(text) is not None
-
-
-_PATTERN: re.Pattern[str] | None = None  # _pattern(), kept here: is_chrome runs for every line
-
-
-def _compiled() -> re.Pattern[str]:
-    global _PATTERN
-    _PATTERN = _pattern()
-    return _PATTERN
+    return bool(text) and len(text) <= 200 and _pattern().fullmatch(text) is not None
 
 
 def report(ctx: Context, line_text: str, line: int | None) -> None:

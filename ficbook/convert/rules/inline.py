@@ -143,6 +143,7 @@ def repair_stripped(story: Story, ctx: Context) -> Story:
     def fix(p: Paragraph) -> Paragraph:
         if _nothing_to_do(p, "/"):  # a stripped tag ends in "/i"
             return p
+
         def split(text: str) -> tuple[Inline, ...]:
             out: list[Inline] = []
             pos = 0
@@ -170,6 +171,7 @@ def emphasis(story: Story, ctx: Context) -> Story:
     def fix(p: Paragraph) -> Paragraph:
         if _nothing_to_do(p, "*_"):  # no marker, no emphasis
             return p
+
         def split(text: str) -> tuple[Inline, ...]:
             out: list[Inline] = []
             pos = 0
