@@ -22,12 +22,17 @@ _HEADING = re.compile(
     re.IGNORECASE)
 _SPECIAL = re.compile(r"(?P<word>prologue|epilogue|interlude|afterword|foreword|coda)"
                       r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)", re.IGNORECASE)
-_BARE_ROMAN = re.compile(r"[IVXLC]{1,7}\.?")
-_AO3_TEXT = re.compile(r"chapter text", re.IGNORECASE)
+# The words a heading starts with (a quick test before squeezing the paragraph's spaces).
+_START = re.compile(r"\s*(?:chapter|chap\.|ch\.|part|book|prologue|epilogue|interlude|afterword|"
+                    r"foreword|coda)", re.IGNORECASE)
+_BARE_ROMAN = re.compile(r"\s*[IVXLC]{1,7}\.?\s*")  # spaces around: no stripped copy of each paragraph
+_AO3_TEXT = re.compile(r"\s*chapter text\s*", re.IGNORECASE)
 
 
 def heading(text: str) -> str | None:
     """The heading's title when `text` (one paragraph) is a chapter heading."""
+    if not _START.match(text):  # story text: settled at its first word
+        return None
     s = squeeze(text)
     if not s or len(s) > 90 or "\n" in text.strip():
         return None
@@ -46,7 +51,7 @@ def heading(text: str) -> str | None:
 def find_headings(texts: list[tuple[int, str]], ctx: Context) -> dict[int, str | None]:
     """Index -> chapter title for the paragraphs that start a chapter (None: untitled)."""
     found: dict[int, str | None] = {}
-    bare = [i for i, (_, t) in enumerate(texts) if _BARE_ROMAN.fullmatch(t.strip())]
+    bare = [i for i, (_, t) in enumerate(texts) if _BARE_ROMAN.fullmatch(t)]
     # bare numerals count only as a sequence that starts at I
     if len(bare) >= 2 and texts[bare[0]][1].strip().rstrip(".") == "I":
         for i in bare:
@@ -55,7 +60,7 @@ def find_headings(texts: list[tuple[int, str]], ctx: Context) -> dict[int, str |
         title = heading(t)
         if title is not None:
             found[i] = title
-        elif _AO3_TEXT.fullmatch(t.strip()):
+        elif _AO3_TEXT.fullmatch(t):
             found[i] = None
     for i, title in sorted(found.items()):
         line, text = texts[i]
