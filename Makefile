@@ -20,5 +20,19 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# `make fuzz MINUTES=10`: Hypothesis on the converter, the HTML reader and the recipe loader,
+# plus atheris when it installs here; crashes land in tests/hostile/regressions/.
+MINUTES ?= 10
+fuzz: setup
+	$(BIN)/python -m pip install --quiet atheris || echo "atheris does not install here: Hypothesis only"
+	if $(BIN)/python -c "import atheris" 2>/dev/null; then \
+		$(BIN)/python -m fuzz --minutes $(MINUTES) --atheris; \
+	else \
+		$(BIN)/python -m fuzz --minutes $(MINUTES); \
+	fi
+
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf build .pytest_cache .hypothesis
