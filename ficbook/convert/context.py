@@ -16,6 +16,10 @@ class Context:
     options: ConvertOptions
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Chapters `scenes.normalise` gave back, by id (the value keeps the id from being
+    # reused): a rule that leaves a chapter alone keeps the object, and normalising it
+    # again would give back the same one, so the later passes skip it.
+    normalised: dict[int, object] = field(default_factory=dict)
 
     def report(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, self.source, line))

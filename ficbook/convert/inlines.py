@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 
-from ficbook.model import Inline, LineBreak, Paragraph, Styled, Text, inline_text
+from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text, inline_text
 
 
 def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]]) -> tuple[Inline, ...]:
@@ -77,6 +77,16 @@ def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     if items and isinstance(items[-1], Text):
         items[-1] = Text(items[-1].text.rstrip())
     return tidy(tuple(items))
+
+
+def with_blocks(ch: Chapter, blocks) -> Chapter:  # noqa: ANN001 - blocks: Iterable[Block]
+    """`ch` with these blocks: `ch` itself when they are the very blocks it holds, so that
+    `scenes.normalise` knows it is untouched (tests/convert/test_fast_paths.py)."""
+    blocks = tuple(blocks)
+    old = ch.blocks
+    if len(blocks) == len(old) and all(a is b for a, b in zip(blocks, old)):
+        return ch
+    return dataclasses.replace(ch, blocks=blocks)
 
 
 def with_inlines(p: Paragraph, inlines: tuple[Inline, ...]) -> Paragraph:

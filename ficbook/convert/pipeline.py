@@ -11,10 +11,54 @@ from collections.abc import Callable
 from ficbook.convert import ConvertOptions
 from ficbook.convert.context import Context
 from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scenes, typography
+from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
-from ficbook.model import SceneBreak, Story
+from ficbook.model import Paragraph, SceneBreak, Story
 
 Rule = Callable[[Story, Context], Story]
+ParagraphFix = Callable[[Paragraph], Paragraph]
+
+# The rules that change paragraphs one at a time, in order. They share one walk over the
+# story (`inline_rules`): the same result as one pass each, as each paragraph goes through
+# them in this order, and a third of the walking.
+PARAGRAPH_RULES: tuple[tuple[str, Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None]]], ...] = (
+    ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None)),
+    ("emphasis", lambda ctx: (inline.emphasis_fixer(ctx), None)),
+    ("typography", typography.fixer),
+)
+
+
+def inline_rules(story: Story, ctx: Context) -> Story:
+    """The enabled `PARAGRAPH_RULES` in one walk. Each reports into a context of its own,
+    added in rule order after the walk: the log reads as if they ran one after another."""
+    fixes: list[ParagraphFix] = []
+    finishes: list[Callable[[], None]] = []
+    contexts: list[Context] = []
+    for name, make in PARAGRAPH_RULES:
+        if ctx.enabled(name):
+            own = Context(ctx.options, ctx.source)
+            fix, finish = make(own)
+            fixes.append(fix)
+            contexts.append(own)
+            if finish is not None:
+                finishes.append(finish)
+    if not fixes:
+        return story
+    if len(fixes) == 1:
+        story = map_story(story, fixes[0])
+    else:
+        def fix_all(p: Paragraph) -> Paragraph:
+            for fix in fixes:
+                p = fix(p)
+            return p
+
+        story = map_story(story, fix_all)
+    for finish in finishes:
+        finish()
+    for own in contexts:
+        ctx.diagnostics.extend(own.diagnostics)
+    return story
+
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).
 BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
@@ -30,9 +74,7 @@ BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
     (None, scenes.normalise),
     ("epigraphs", epigraphs.find),
     (None, scenes.normalise),
-    ("stripped_tags", inline.repair_stripped),
-    ("emphasis", inline.emphasis),
-    ("typography", typography.apply),
+    (None, inline_rules),  # stripped_tags, emphasis, typography (each switchable)
     (None, scenes.normalise),
     (None, notes.lift),
 )

@@ -193,3 +193,79 @@ def test_typography_reference_examples() -> None:
         for prev in ("", "a", " ", "—"):
             assert smarten(text, prev) == _smarten_by_the_character(text, prev), (text, prev)
     assert smarten('"It\'s..." -- she', "") == "“It’s…” — she"
+
+
+# ------------------------------------------------ one walk for the paragraph rules, normalise once
+
+def _one_pass_each(monkeypatch) -> None:  # noqa: ANN001 - pytest's monkeypatch
+    """The block rules as first written: a walk per paragraph rule, normalise with no memory."""
+    from ficbook.convert import pipeline
+    from ficbook.convert.context import Context
+    from ficbook.convert.rules import inline, typography
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value) -> None:  # noqa: ANN001
+            pass
+
+    def each(story, ctx):  # noqa: ANN001, ANN202
+        for name, rule in (("stripped_tags", inline.repair_stripped), ("emphasis", inline.emphasis),
+                           ("typography", typography.apply)):
+            if ctx.enabled(name):
+                story = rule(story, ctx)
+        return story
+
+    rules = tuple((n, each if r is pipeline.inline_rules else r) for n, r in pipeline.BLOCK_RULES)
+    assert rules != pipeline.BLOCK_RULES
+    monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
+    monkeypatch.setattr(Context, "__init__", _forgetful_init(Context.__init__, Forgetful))
+
+
+def _forgetful_init(init, forgetful):  # noqa: ANN001, ANN202
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN001, N807
+        init(self, *args, **kwargs)
+        self.normalised = forgetful()
+    return __init__
+
+
+_STORY_LINES = st.sampled_from([
+    "Title: T", "Author: A", "Summary: S.", "A/N: a note.", "Chapter 1", "Chapter Two: X",
+    "* * *", "oOo", "", "", "\"Hi,\" she said -- 'tis the '90s...", "i Touch/i and *so* _very_",
+    "b bold/b **strong**", "--Someone", "Please review!", "&nbsp;", "Plain story text here.",
+    "He said... no.", "<i>tag</i> &amp;", "(A/N: brackets)", "Epilogue",
+]) | st.text(max_size=20)
+_OPTION_SETS = [(), (("emphasis", False),), (("typography", False), ("close_dashes", True)),
+                (("stripped_tags", False), ("close_dashes", True)),
+                (("stripped_tags", False), ("emphasis", False), ("typography", False))]
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.lists(_STORY_LINES, min_size=1, max_size=30).map("\n".join), st.sampled_from(_OPTION_SETS))
+def test_one_walk_same_as_a_walk_per_rule(text: str, rules) -> None:  # noqa: ANN001
+    import pytest
+
+    from ficbook.errors import StoryError
+    from tests.convert.helpers import run
+
+    def both():  # noqa: ANN202
+        try:
+            return run(text, rules=rules)
+        except StoryError as exc:
+            return exc.message
+
+    fast = both()
+    with pytest.MonkeyPatch.context() as mp:
+        _one_pass_each(mp)
+        slow = both()
+    assert fast == slow  # the story and every diagnostic, in the same order
+
+
+def test_with_blocks_keeps_an_untouched_chapter() -> None:
+    from ficbook.convert.inlines import with_blocks
+    from ficbook.model import Chapter, Paragraph, Text
+
+    a, b = Paragraph((Text("a"),)), Paragraph((Text("b"),))
+    ch = Chapter(title=None, blocks=(a, b))
+    assert with_blocks(ch, [a, b]) is ch
+    assert with_blocks(ch, [a]) == Chapter(title=None, blocks=(a,))
+    other = Paragraph((Text("b"),))  # equal, not the same: rebuilt
+    assert with_blocks(ch, [a, other]) is not ch

@@ -7,7 +7,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import drop_prefix, para_text
+from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
 from ficbook.model import Block, Epigraph, Note, Paragraph, SceneBreak, Story, count_words
 
 _ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
@@ -47,7 +47,7 @@ def find(story: Story, ctx: Context) -> Story:
     for ch in story.chapters:
         blocks = _at_end(list(ch.blocks), ctx)
         blocks = _at_start(blocks, ctx)
-        chapters.append(dataclasses.replace(ch, blocks=tuple(blocks)))
+        chapters.append(with_blocks(ch, blocks))
     return dataclasses.replace(story, chapters=tuple(chapters))
 
 

@@ -9,7 +9,9 @@ import re
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.context import quote as _quote
-from ficbook.convert.inlines import drop_prefix, join_lines, para_text, split_lines, strip_inlines
+from ficbook.convert.inlines import (
+    drop_prefix, join_lines, para_text, split_lines, strip_inlines, with_blocks,
+)
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
 from ficbook.model import (
@@ -99,7 +101,7 @@ def read_header(story: Story, ctx: Context) -> Story:
         if reading:
             reader.placed = []
             blocks = reader.read(ch.blocks)
-            chapters.append(dataclasses.replace(ch, blocks=blocks))
+            chapters.append(with_blocks(ch, blocks))
             # a chapter that held only the header (and notes): the header may go on
             # under the next chapter's heading
             reading = all(isinstance(b, (Note, SceneBreak)) or b in reader.placed
@@ -321,6 +323,8 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
                            f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
                            p.line)
         blocks.pop(0)
+    if len(summary) == len(ch.summary):  # nothing set apart as the summary
+        return with_blocks(ch, (*kept, *blocks))
     return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
 
 

@@ -129,7 +129,10 @@ def _nothing_to_do(p: Paragraph, marks: str) -> bool:
     would give back an equal paragraph, so it keeps this one."""
     if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
         text = p.inlines[0].text
-        return bool(text) and not any(m in text for m in marks)
+        for m in marks:  # a loop, not any(): this runs for every paragraph
+            if m in text:
+                return False
+        return bool(text)
     return is_tidy(p.inlines) and not any(m in t for t in texts(p.inlines) for m in marks)
 
 
@@ -140,6 +143,12 @@ _STRIPPED_KIND = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u":
 
 
 def repair_stripped(story: Story, ctx: Context) -> Story:
+    return map_story(story, stripped_fixer(ctx))
+
+
+def stripped_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
+    """The `stripped_tags` rule for one paragraph (the inline rules share one walk)."""
+
     def fix(p: Paragraph) -> Paragraph:
         if _nothing_to_do(p, "/"):  # a stripped tag ends in "/i"
             return p
@@ -159,7 +168,7 @@ def repair_stripped(story: Story, ctx: Context) -> Story:
 
         return dataclasses.replace(p, inlines=map_text(p.inlines, split))
 
-    return map_story(story, fix)
+    return fix
 
 
 # *word*, _word_, **word**: markers must hug the words; a lone * or 5 * 3 stays text.
@@ -168,6 +177,12 @@ _EMPH = re.compile(
 
 
 def emphasis(story: Story, ctx: Context) -> Story:
+    return map_story(story, emphasis_fixer(ctx))
+
+
+def emphasis_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
+    """The `emphasis` rule for one paragraph."""
+
     def fix(p: Paragraph) -> Paragraph:
         if _nothing_to_do(p, "*_"):  # no marker, no emphasis
             return p
@@ -187,4 +202,4 @@ def emphasis(story: Story, ctx: Context) -> Story:
 
         return dataclasses.replace(p, inlines=map_text(p.inlines, split))
 
-    return map_story(story, fix)
+    return fix

@@ -8,7 +8,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text
+from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, with_blocks
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
@@ -108,7 +108,7 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
         why = "labelled, up to the scene break after it" if extra else "labelled"
         out.append(_as_note(body + extra, label, ctx, why))
         i += 1 + len(extra)
-    return dataclasses.replace(ch, blocks=tuple(out))
+    return with_blocks(ch, out)
 
 
 def _up_to_marker(rest: list[Block]) -> list[Block]:

@@ -7,7 +7,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import is_empty, para_text
+from ficbook.convert.inlines import is_empty, para_text, with_blocks
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
@@ -51,7 +51,7 @@ def glyph_breaks(story: Story, ctx: Context) -> Story:
                 blocks.append(SceneBreak(line=b.line))
             else:
                 blocks.append(b)
-        chapters.append(dataclasses.replace(ch, blocks=tuple(blocks)))
+        chapters.append(with_blocks(ch, blocks))
     return dataclasses.replace(story, chapters=tuple(chapters))
 
 
@@ -59,7 +59,11 @@ def normalise(story: Story, ctx: Context) -> Story:
     """Always on: no empty paragraphs, no doubled breaks, none at either end of a chapter
     or between set-apart notes and the edge; drop chapters left empty."""
     chapters: list[Chapter] = []
+    done = ctx.normalised
     for ch in story.chapters:
+        if id(ch) in done:  # normalised by an earlier pass and not changed since
+            chapters.append(ch)
+            continue
         blocks = [b for b in ch.blocks if not (isinstance(b, Paragraph) and is_empty(b))]
         out: list[Block] = []
         for b in blocks:
@@ -77,9 +81,13 @@ def normalise(story: Story, ctx: Context) -> Story:
                 line = getattr(text[0], "line", None) or line
             # blocks are only ever dropped: as many as before means the chapter is as it was
             same = len(out) == len(ch.blocks) and line == ch.line
-            chapters.append(ch if same else dataclasses.replace(ch, blocks=tuple(out), line=line))
+            kept = ch if same else dataclasses.replace(ch, blocks=tuple(out), line=line)
+            done[id(kept)] = kept
+            chapters.append(kept)
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]
+    if len(chapters) == len(story.chapters) and all(a is b for a, b in zip(chapters, story.chapters)):
+        return story
     return dataclasses.replace(story, chapters=tuple(chapters))
 
 

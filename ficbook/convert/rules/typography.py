@@ -115,6 +115,14 @@ def close_dashes(text: str) -> str:
 
 
 def apply(story: Story, ctx: Context) -> Story:
+    fix, finish = fixer(ctx)
+    story = map_story(story, fix)
+    finish()
+    return story
+
+
+def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at the end)
+    """The `typography` rule for one paragraph, and the summary to report once all are done."""
     closing = ctx.enabled("close_dashes")
     changed = 0
 
@@ -159,8 +167,9 @@ def apply(story: Story, ctx: Context) -> Story:
         inlines = walk(p.inlines)
         return p if inlines is p.inlines else dataclasses.replace(p, inlines=inlines)
 
-    story = map_story(story, fix)
-    if changed:
-        ctx.report("info", "typography", f"typography: curly quotes, dashes and ellipses in {changed} "
-                   "runs of text")
-    return story
+    def finish() -> None:
+        if changed:
+            ctx.report("info", "typography", f"typography: curly quotes, dashes and ellipses in {changed} "
+                       "runs of text")
+
+    return fix, finish
