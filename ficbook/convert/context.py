@@ -20,6 +20,10 @@ class Context:
     # reused): a rule that leaves a chapter alone keeps the object, and normalising it
     # again would give back the same one, so the later passes skip it.
     normalised: dict[int, object] = field(default_factory=dict)
+    # Lines the plain-text reader found not to be chrome (tabs and no-break spaces made
+    # spaces, which `chrome.is_chrome` squeezes alike): a paragraph that is one of them
+    # unchanged needs no second look from the chrome rule.
+    not_chrome: set[str] = field(default_factory=set)
 
     def report(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, self.source, line))

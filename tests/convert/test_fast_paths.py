@@ -269,3 +269,26 @@ def test_with_blocks_keeps_an_untouched_chapter() -> None:
     assert with_blocks(ch, [a]) == Chapter(title=None, blocks=(a,))
     other = Paragraph((Text("b"),))  # equal, not the same: rebuilt
     assert with_blocks(ch, [a, other]) is not ch
+
+
+_CHROME_BITS = st.sampled_from(["Back to top", "Previous Chapter | Next Chapter", "Please review!",
+                                "Reviews: 3", "\t", "\u00a0", " ", "  ", "word", "|", "Chapter 2"])
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(_CHROME_BITS | st.text(max_size=6), max_size=8).map("".join))
+def test_chrome_same_with_tabs_and_no_break_spaces_as_spaces(line: str) -> None:
+    from ficbook.convert.rules.chrome import is_chrome
+
+    # the reader remembers lines found not chrome after making tabs and NBSP spaces; the
+    # chrome rule trusts that memory for paragraphs that are such a line
+    assert is_chrome(line) == is_chrome(line.replace("\t", "    ").replace("\u00a0", " "))
+
+
+def test_chrome_rule_trusts_only_lines_the_reader_checked() -> None:
+    from tests.convert.helpers import run
+
+    # one line each: the reader drops it; joined by unwrapping, the rule must still look
+    text = "Story text one.\n\nBack to top\n\nMore story text here."
+    assert "Back to top" not in str(run(text).story)
+    assert any(d.code == "chrome-dropped" for d in run(text).diagnostics)

@@ -37,10 +37,11 @@ def report(ctx: Context, line_text: str, line: int | None) -> None:
 def drop_paragraphs(story: Story, ctx: Context) -> Story:
     """Block rule: paragraphs that are one chrome line (as an HTML page gives them)."""
     chapters = []
+    seen = ctx.not_chrome
     for ch in story.chapters:
         kept = []
         for b in ch.blocks:
-            if isinstance(b, Paragraph) and is_chrome(para_text(b)):
+            if isinstance(b, Paragraph) and (text := para_text(b)) not in seen and is_chrome(text):
                 report(ctx, para_text(b), b.line)
                 continue
             kept.append(b)

@@ -51,6 +51,7 @@ def _lines(text: str, ctx: Context) -> list[tuple[int, str, int]]:
     gap = 0
     run = 0
     chrome = ctx.enabled("chrome")
+    not_chrome = ctx.not_chrome
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()  # str.rstrip() also takes NBSP and other Unicode spaces
         if not line:
@@ -60,7 +61,10 @@ def _lines(text: str, ctx: Context) -> list[tuple[int, str, int]]:
             report_chrome(ctx, line, n)
             gap, run = max(gap, run), 0
             continue
-        out.append((n, line.replace("\t", "    ").replace("\u00a0", " "), max(gap, run)))
+        line = line.replace("\t", "    ").replace("\u00a0", " ")
+        if chrome:
+            not_chrome.add(line)
+        out.append((n, line, max(gap, run)))
         gap = run = 0
     return out
 
