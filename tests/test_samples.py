@@ -11,16 +11,9 @@ from lxml import etree
 
 from ficbook.build import BuildOptions, build
 from ficbook.recipe import load_recipe
+from tests.bookcheck import EPUB_TYPE, NS
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean
 
-NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 @pytest.fixture(scope="module")
