@@ -216,9 +216,7 @@ TEXT: list[Case] = [
     Case("cjk", story_case("cjk.txt", CJK.encode()), Book(CJK)),
     Case("text-3000-nested-i-tags",
          story_case("nested-i.txt", b"Start. " + b"<i>" * 3000 + b"deep" + b"</i>" * 3000 + b" end.\n"),
-         Book("Start. deep end."),
-         xfail="converter: literal <i> tags nested 3,000 deep in a text file raise RecursionError "
-               "in convert/inlines.py tidy()"),
+         Book("Start. deep end.")),
     Case("text-that-looks-like-markup", story_case("markup.txt", MARKUP_TEXT.encode()),
          Book(MARKUP_WORDS)),
     Case("one-line-2mb", story_case("oneline.txt", one_line(2_000_000)), Book(""), big=True,
