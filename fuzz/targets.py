@@ -109,7 +109,8 @@ _WORDS = ["Buffy", "Spike", "Willow", "café", "naïve", "שלום", "Баффи
           "e\u0301", "a/n", "A/N:", "Chapter 1", "* * *", "~~~", "Title:", "Author:", "--",
           "...", "'", "\"", "<i>", "</i>", "<b>", "&amp;", "&", "]]>", "<script>", "\x00",
           "\x0b", "\x1b[0m", "\x85", "\u2028", "\ufeff", "\ud800", "\udcff", "\u200f", "\t",
-          "i Touch/i", "*so*", "_x_", "Summary:", "Disclaimer:", "Prologue", "I", "xXx"]
+          "i Touch/i", "*so*", "_x_", "Summary:", "Disclaimer:", "Prologue", "I", "xXx",
+          "<i>" * 1500, "</i>" * 1500, "<i><b><u>" * 500]
 _SEPARATORS = ["\n", "\n\n", "\r\n", "\r", " ", "\n\n\n\n", "\n    ", "\t"]
 _ENCODINGS = ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "cp1251",
               "utf-8-sig", "utf-32"]
