@@ -56,13 +56,6 @@ class CoverText:
 
 
 @dataclass(frozen=True, slots=True)
-class Colours:
-    background: RGB
-    foreground: RGB
-    accent: RGB
-
-
-@dataclass(frozen=True, slots=True)
 class PlacedText:
     role: str
     lines: tuple[str, ...]
@@ -95,7 +88,7 @@ class PlacedPanel:
 @dataclass(frozen=True)
 class CoverLayout:
     style: Style
-    colours: Colours
+    colours: Palette
     texts: tuple[PlacedText, ...]
     ornaments: tuple[PlacedOrnament, ...]
     panels: tuple[PlacedPanel, ...]
@@ -108,20 +101,20 @@ class CoverLayout:
 # ---------------------------------------------------------------- colours
 
 
-def pick_palette(style: Style, title: str, options: CoverOptions) -> Colours:
+def pick_palette(style: Style, title: str, options: CoverOptions) -> Palette:
     """The recipe's colours over the style's palette (chosen by `palette:` or the title hash)."""
     if options.palette is not None:
         base: Palette = style.palettes[(options.palette - 1) % len(style.palettes)]
     else:
         base = style.palettes[title_digest(title, options.seed or "") % len(style.palettes)]
-    return Colours(
+    return Palette(
         background=parse_hex(options.background) if options.background else base.background,
         foreground=parse_hex(options.foreground) if options.foreground else base.foreground,
         accent=parse_hex(options.accent) if options.accent else base.accent,
     )
 
 
-def _role_colour(ref: str, colours: Colours) -> RGB:
+def _role_colour(ref: str, colours: Palette) -> RGB:
     return parse_hex(ref) if ref.startswith("#") else getattr(colours, ref)
 
 
@@ -417,7 +410,7 @@ def _align_top(block: Block, height: int, my: int) -> int:
     return top + (bottom - top - height) // 2
 
 
-def _place_text(s: _Sized, top: int, backdrop: RGB, colours: Colours, align: str,
+def _place_text(s: _Sized, top: int, backdrop: RGB, colours: Palette, align: str,
                 x0: int, x1: int, on_panel: bool) -> PlacedText:
     item: TextItem = s.item  # type: ignore[assignment]
     wanted = _role_colour(item.colour, colours)
