@@ -30,7 +30,8 @@ FORMAT = 1
 CACHE_DIR = ".ficbook-cache"
 
 # Libraries whose version can change the bytes of a book.
-_LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydantic", "ruamel.yaml")
+_LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydantic", "ruamel.yaml",
+              "isal")
 
 
 def output_path(recipe_path: Path, out_dir: Path | None) -> Path:

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ficbook.errors import OutputError
+from ficbook.ocf import Entry, should_compress, write_zip
 
 XHTML = "http://www.w3.org/1999/xhtml"
 _H = f"{{{XHTML}}}"
@@ -44,19 +45,18 @@ def kepubify(epub_bytes: bytes) -> bytes:
         targets = _content_documents(src)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise OutputError(f"cannot make a KEPUB: not a readable EPUB ({exc})") from None
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename in targets:
-                data = kepubify_xhtml(data)
-            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            copy.create_system = info.create_system
-            copy.external_attr = info.external_attr
-            copy.compress_type = (zipfile.ZIP_STORED if info.filename == "mimetype"
-                                  else zipfile.ZIP_DEFLATED)
-            dst.writestr(copy, data)
-    return out.getvalue()
+    infos = src.infolist()
+
+    def entry(info: zipfile.ZipInfo) -> Entry:
+        data = src.read(info.filename)
+        if info.filename in targets:
+            data = kepubify_xhtml(data)
+        return Entry(info.filename, data, should_compress(info.filename), info.date_time)
+
+    try:
+        return write_zip(map(entry, infos), (1980, 1, 1, 0, 0, 0))
+    except ValueError as exc:  # a duplicate name: zipfile reads one of them, devices vary
+        raise OutputError(f"cannot make a KEPUB: {exc}") from None
 
 
 def _content_documents(src: zipfile.ZipFile) -> set[str]:
