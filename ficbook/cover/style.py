@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 import ficbook
+from ficbook import fastyaml
 from ficbook.cover.colour import RGB, is_hex_colour, parse_hex
 from ficbook.cover.fonts import FontSpec
 from ficbook.errors import FicbookError
@@ -141,7 +142,10 @@ def _load_style(name: str, folder: Path) -> Style:
         known = ", ".join(style_names(folder)) or "none"
         raise StyleError(f"unknown cover style {name!r} (known: {known})")
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = fastyaml.load(text)
+        if data is None:
+            data = YAML(typ="safe", pure=True).load(text)
     except (OSError, YAMLError) as exc:
         raise StyleError(f"cannot read cover style: {exc}", file=str(path)) from exc
     try:

@@ -1,0 +1,109 @@
+"""The YAML fast path (ficbook.fastyaml) for recipes and cover styles: the same data as
+the pure-Python loaders, or nothing, and never the C parser on a document it could crash on."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ficbook import fastyaml
+from ficbook.errors import RecipeError
+from ficbook.recipe import _parse, _parse_plain
+
+ROOT = Path(__file__).resolve().parents[1]
+PATH = ROOT / "recipes" / "r.yaml"
+
+
+def slow(text: str):
+    try:
+        return _parse(text, PATH).model_dump()
+    except RecipeError as exc:
+        return f"error: {exc}"
+
+
+def same_as_slow(text: str) -> bool:
+    """True when the fast path read the text: then it must agree with the slow one."""
+    fast = _parse_plain(text, PATH)
+    if fast is None:
+        return False
+    assert fast.model_dump() == slow(text)
+    return True
+
+
+@pytest.mark.skipif(fastyaml.CParser is None, reason="ruamel.yaml.clib not installed")
+@pytest.mark.parametrize("recipe", sorted((ROOT / "recipes").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_sample_recipes_take_the_fast_path_and_read_the_same(recipe):
+    assert same_as_slow(recipe.read_text("utf-8"))
+
+
+TRICKY = [
+    "title: Buffy & Angel\nstories:\n  - path: a.txt\n",
+    "title: 'Quoted: yes'\nlanguage: no\ndate: 2024-05-01\nstories:\n  - path: a.txt\n",
+    "title: X\ndate: 2024-05-01T02:00:00+05:00\nstories:\n  - path: a.txt\n",
+    "title: X\ndescription: |\n  Two lines,\n  kept.\nstories:\n  - path: a.txt\n",
+    "title: X\ndescription: >\n  Folded\n  text.\n\nstories:\n  - {path: a.txt, title: In flow}\n",
+    "title: \"Esc\\u00e9 \\x01\"\nstories: [{path: a.txt}, {path: b.txt}]\n",
+    "title: X\nseries: {name: S, index: 2.5}\nstories:\n  - path: a.txt\n",
+    "title: X\nrules: {typography: false}\nstories:\n  - path: a.txt\n    rules: {chapters: off}\n",
+    "title: X # a comment\nstories:\n  # another\n  - path: a.txt\n",
+    "\ufefftitle: BOM\nstories:\n  - path: a.txt\n",
+    "title: X\nseries:\n  name: S\n  index: 1e1\nstories:\n  - path: a.txt\n",
+    "title: X\nstories:\n  - path: a.txt\n  - path: ./a.txt\n",         # listed twice
+    "title: X\nstories:\n  - path: a.txt\ntitle: Y\n",                     # duplicate key
+    "title: X\nlanguge: en\nstories:\n  - path: a.txt\n",                 # unknown key
+    "title: X\nstories:\n  - path: a.txt\n    title: [unclosed\n",         # bad YAML
+    "title: !!str 12\nstories:\n  - path: a.txt\n",                       # a tag
+    "base: &b {path: a.txt}\ntitle: X\nstories:\n  - *b\n",               # an anchor
+    "title: X\nstories:\n  - <<: {path: a.txt}\n",                        # a merge key
+    "%YAML 1.1\n---\ntitle: X\nlanguage: no\nstories:\n  - path: a.txt\n",  # a directive
+    "title: X\nstories:\n  - - path: a.txt\n",
+    "",
+    "- a\n- b\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_recipes_read_the_same_either_way(text):
+    fast = same_as_slow(text)
+    if fastyaml.CParser is not None:
+        # the first eleven are valid and plain; the rest are errors or not plain
+        assert fast == (TRICKY.index(text) < 11)
+
+
+def test_deep_nesting_never_reaches_the_c_parser():
+    # The C parser segfaults on this; a crash would kill the subprocess, not fail an assert.
+    for doc in ("a: " + "[" * 100_000, "a: " + "{x: " * 100_000, "a:\n" + "- " * 100_000 + "x",
+                "".join(" " * i + f"k{i}:\n" for i in range(200))):
+        assert not fastyaml.plain(doc)
+    code = ("import sys; from ficbook import fastyaml;"
+            "sys.exit(fastyaml.load('a: ' + '[' * 100000 + ']' * 100000) is not None)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+SCALAR = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=SCALAR, editor=SCALAR, description=SCALAR, story=SCALAR,
+       style=st.sampled_from(["plain", "single", "double"]))
+def test_any_values_read_the_same_either_way(title, editor, description, story, style):
+    def quote(s: str) -> str:
+        if style == "single":
+            return "'" + s.replace("'", "''") + "'"
+        if style == "double":
+            return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        return s
+    text = (f"title: {quote(title)}\neditor: {quote(editor)}\ndescription: {quote(description)}\n"
+            f"stories:\n  - path: a.txt\n    title: {quote(story)}\n")
+    same_as_slow(text)
+
+
+@pytest.mark.skipif(fastyaml.CParser is None, reason="ruamel.yaml.clib not installed")
+@pytest.mark.parametrize("style", sorted((ROOT / "covers").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_cover_styles_take_the_fast_path_and_read_the_same(style):
+    from ruamel.yaml import YAML
+
+    text = style.read_text("utf-8")
+    assert fastyaml.load(text) == YAML(typ="safe", pure=True).load(text) is not None
