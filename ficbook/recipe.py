@@ -14,6 +14,7 @@ import os
 import re
 import warnings
 import uuid
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,7 +157,17 @@ class Recipe(_Model):
 
     def story_path(self, entry: StoryEntry) -> Path:
         # realpath, not Path.resolve(): a symlink loop must reach the reader's clear error.
-        return Path(os.path.realpath(self.base_dir / entry.path))
+        # Remembered: a build asks for each story's path five times, and realpath stats
+        # every component of it each time.
+        key = (self.base_dir, entry.path)
+        path = self._story_paths.get(key)
+        if path is None:
+            path = self._story_paths[key] = Path(os.path.realpath(key[0] / entry.path))
+        return path
+
+    @cached_property
+    def _story_paths(self) -> dict[tuple[Path, str], Path]:
+        return {}
 
     @property
     def uuid(self) -> str:
