@@ -28,8 +28,11 @@ _NOT_PLAIN = re.compile(
     r"(?:^|[\s\[{,])(?:!|&\S|\?(?:\s|$))"  # a tag, an anchor, a complex key
     r"|<<"                                 # a merge key
     r"|^%"                                 # a directive (%YAML 1.1 changes what scalars mean)
-    r"|(?:^|\s)-[ \t]+-(?:[ \t]|$)"        # nested block sequences on one line: - - - x
-    r"|^[ \t]{100,}\S",                    # indentation deep enough to nest far
+    r"|(?:^|\s)- +-(?: |$)"                # nested block sequences on one line: - - - x
+    r"|^ {100,}\S"                         # indentation deep enough to nest far
+    # tabs (the parsers disagree on where they may go); YAML 1.1's line breaks, which the
+    # C parser breaks on and 1.2 reads as text; a byte-order mark inside the text
+    r"|[\t\x85\u2028\u2029\ufeff]",
     re.MULTILINE)
 
 

@@ -23,12 +23,23 @@ def slow(text: str):
         return f"error: {exc}"
 
 
+# The C parser is more lenient than ruamel's pure-Python one on a few malformed documents
+# (blank lines in a block scalar indented deeper than its text; tabs, which the fast path
+# leaves alone for this reason): it reads them as the spec's tolerant readers do, where
+# the round-trip loader reports an error. Where the round-trip loader reads a recipe, the
+# fast path must read the same.
+LENIENT = ("more indented follow up line than first in a block scalar",)
+
+
 def same_as_slow(text: str) -> bool:
     """True when the fast path read the text: then it must agree with the slow one."""
     fast = _parse_plain(text, PATH)
     if fast is None:
         return False
-    assert fast.model_dump() == slow(text)
+    expected = slow(text)
+    if isinstance(expected, str) and any(why in expected for why in LENIENT):
+        return True
+    assert fast.model_dump() == expected
     return True
 
 
@@ -85,7 +96,7 @@ def test_deep_nesting_never_reaches_the_c_parser():
 SCALAR = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(title=SCALAR, editor=SCALAR, description=SCALAR, story=SCALAR,
        style=st.sampled_from(["plain", "single", "double"]))
 def test_any_values_read_the_same_either_way(title, editor, description, story, style):
@@ -107,3 +118,16 @@ def test_the_cover_styles_take_the_fast_path_and_read_the_same(style):
 
     text = style.read_text("utf-8")
     assert fastyaml.load(text) == YAML(typ="safe", pure=True).load(text) is not None
+
+
+# YAML's own punctuation, line breaks and indentation, to reach the parsers' corners.
+PIECES = st.sampled_from(list(":#-?[]{},&*|>'\"%@`\n\r \\.0123456789eE+_xo~\u00a0\u0085\u2028\t")
+                         + ["\\n", "  ", ": ", "- ", "\n  ", "\n    ", "\n- ", "\n  - ", "---",
+                            "...", "summary: ", "\n  title: ", "path: ", "\r\n", "#c", "true", "no"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(a=st.lists(PIECES, max_size=25).map("".join), b=st.lists(PIECES, max_size=25).map("".join),
+       c=st.lists(PIECES, max_size=25).map("".join))
+def test_any_document_reads_the_same_either_way(a, b, c):
+    same_as_slow(f"title: {a}\nstories:\n  - path: a.txt{b}\ndescription: {c}\n")
