@@ -59,7 +59,6 @@ TRICKY = [
     "title: X\nseries: {name: S, index: 2.5}\nstories:\n  - path: a.txt\n",
     "title: X\nrules: {typography: false}\nstories:\n  - path: a.txt\n    rules: {chapters: off}\n",
     "title: X # a comment\nstories:\n  # another\n  - path: a.txt\n",
-    "\ufefftitle: BOM\nstories:\n  - path: a.txt\n",
     "title: X\nseries:\n  name: S\n  index: 1e1\nstories:\n  - path: a.txt\n",
     "title: X\nstories:\n  - path: a.txt\n  - path: ./a.txt\n",         # listed twice
     "title: X\nstories:\n  - path: a.txt\ntitle: Y\n",                     # duplicate key
@@ -72,6 +71,7 @@ TRICKY = [
     "title: X\nstories:\n  - - path: a.txt\n",
     "",
     "- a\n- b\n",
+    "\ufefftitle: BOM\nstories:\n  - path: a.txt\n",  # (load_recipe strips one)
 ]
 
 
@@ -79,8 +79,8 @@ TRICKY = [
 def test_tricky_recipes_read_the_same_either_way(text):
     fast = same_as_slow(text)
     if fastyaml.CParser is not None:
-        # the first eleven are valid and plain; the rest are errors or not plain
-        assert fast == (TRICKY.index(text) < 11)
+        # the first ten are valid and plain; the rest are errors or not plain
+        assert fast == (TRICKY.index(text) < 10)
 
 
 def test_deep_nesting_never_reaches_the_c_parser():
