@@ -16,20 +16,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import glob
-import multiprocessing as mp
 import os
 import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ficbook import cache
 from ficbook.errors import ExitCode, FicbookError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Status = Literal["built", "unchanged", "failed", "cancelled"]
 
@@ -206,6 +207,10 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
 
 def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
               outcomes: dict[Path, Outcome], workers: int) -> None:
+    # Imported here: a --jobs 1 build never needs them (15 ms of start-up).
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     # fork: workers start at once with ficbook already imported (spawn re-imports it all).
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     queue = ctx.SimpleQueue()
