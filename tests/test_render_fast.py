@@ -1,0 +1,181 @@
+"""The renderer's and the word count's fast paths give exactly what the plain code gives.
+
+Each fast path is compared with the plain formulation it replaced: `len(text.split())`
+for words, `html.escape` for text, the general inline renderer for one-text paragraphs,
+the cutting loop for chapters that fit in one file.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from ficbook.model import (
+    ASCII_SPACES, OTHER_SPACES, BlockQuote, Book, BookMeta, Chapter, Epigraph, LineBreak,
+    ListBlock, Note, Paragraph, Part, SceneBreak, Story, StoryMeta, Styled, Table, TableCell,
+    Text, count_text_words, count_words,
+)
+from ficbook.xhtml import BlockWriter, _Draft, _resolve, _split, esc, ref, render_inlines
+
+SETTINGS = settings(max_examples=300, derandomize=True, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+ALL_CHARS = [chr(i) for i in range(sys.maxunicode + 1)]
+# White space of every kind, and characters whose UTF-8 forms share bytes with it.
+NEAR_SPACES = [*ASCII_SPACES, *OTHER_SPACES, "a", "é", "\u2019", "\u2014", "\u2026", "\u200b",
+               "\u2010", "\u2030", "\u205e", "\u2060", "\u1681", "\u3001", "\x84", "\xa1",
+               "\x00", "\ud800", "\udfff", "\U0001f600", "\ufeff", "\u00c2", "\u00e2"]
+texts = st.text(alphabet=st.one_of(st.sampled_from(NEAR_SPACES), st.characters()), max_size=60)
+
+
+# ------------------------------------------------------------------ counting words
+
+
+def test_the_space_lists_are_what_str_split_splits_at() -> None:
+    splitting = [c for c in ALL_CHARS if len(f"a{c}b".split()) == 2]
+    assert sorted(ASCII_SPACES + OTHER_SPACES) == splitting
+    assert all(c < "\x80" for c in ASCII_SPACES) and all(c >= "\x80" for c in OTHER_SPACES)
+
+
+def test_every_space_splits_words_in_any_company() -> None:
+    for space in ASCII_SPACES + OTHER_SPACES:
+        for text in (f"a{space}b", space, f"{space}a", f"é{space}\u2019 x", f"\u2028{space}z",
+                     f"\u2014{space}\u2014{space}{space}"):
+            assert count_text_words(text) == len(text.split()), repr(text)
+
+
+def test_every_character_counted_as_split_counts_it() -> None:
+    # Every code point, lone surrogates included, apart and run together.
+    apart = " ".join(ALL_CHARS)
+    assert count_text_words(apart) == len(apart.split())
+    together = "".join(ALL_CHARS)
+    assert count_text_words(together) == len(together.split())
+
+
+@SETTINGS
+@given(texts)
+def test_count_text_words_is_len_split(text: str) -> None:
+    assert count_text_words(text) == len(text.split())
+
+
+inlines = st.recursive(
+    st.builds(Text, texts) | st.just(LineBreak()),
+    lambda children: st.builds(lambda kind, c: Styled(kind, tuple(c)),
+                               st.sampled_from(["em", "strong", "small-caps"]),
+                               st.lists(children, max_size=3)),
+    max_leaves=6)
+paragraphs = st.builds(lambda inl, align: Paragraph(tuple(inl), align=align),
+                       st.lists(inlines, max_size=4), st.sampled_from([None, "center"]))
+blocks = st.recursive(
+    paragraphs | st.just(SceneBreak()),
+    lambda inner: st.one_of(
+        st.builds(lambda bs: BlockQuote(tuple(bs)), st.lists(inner, max_size=3)),
+        st.builds(lambda bs, kind: Note(kind, tuple(bs)), st.lists(inner, max_size=3),
+                  st.sampled_from(["author-note", "disclaimer", "summary"])),
+        st.builds(lambda ps, a: Epigraph(tuple(ps), tuple(a)), st.lists(paragraphs, max_size=2),
+                  st.lists(inlines, max_size=2)),
+        st.builds(lambda items, o: ListBlock(o, tuple(tuple(i) for i in items)),
+                  st.lists(st.lists(inner, max_size=2), max_size=3), st.booleans()),
+        st.builds(lambda rows: Table(tuple(tuple(TableCell(tuple(c)) for c in r) for r in rows)),
+                  st.lists(st.lists(st.lists(inlines, max_size=2), max_size=2), max_size=2)),
+    ),
+    max_leaves=8)
+stories = st.builds(
+    lambda chapters: Story(StoryMeta("T"), tuple(Chapter(None, tuple(c)) for c in chapters)),
+    st.lists(st.lists(blocks, max_size=6), min_size=1, max_size=3))
+
+
+@SETTINGS
+@given(stories)
+def test_story_words_is_the_sum_of_its_blocks_words(story: Story) -> None:
+    assert story.words == sum(count_words(b) for c in story.chapters for b in c.blocks
+                              if not isinstance(b, Note))
+
+
+# ------------------------------------------------------------------ rendering
+
+
+@SETTINGS
+@given(texts)
+def test_esc_is_html_escape(text: str) -> None:
+    assert esc(text) == html.escape(text, quote=True)
+
+
+BOOK = Book(BookMeta("B", "urn:uuid:0", "en"), (Part(None, ()),))
+
+
+@SETTINGS
+@given(paragraphs)
+@example(Paragraph(()))
+@example(Paragraph((Text(""),)))
+@example(Paragraph((Text(" \n\xa0\u3000"),), align="right"))
+@example(Paragraph((Text(" "), LineBreak())))
+def test_a_paragraph_renders_as_its_inlines(p: Paragraph) -> None:
+    body = render_inlines(p.inlines, {})
+    cls = f' class="{p.align}"' if p.align else ""
+    assert BlockWriter(BOOK).block(p) == ("" if not body.strip() else f"<p{cls}>{body}</p>\n")
+
+
+def _split_plainly(rendered: list[str], limit: int, closing: str = "",
+                   reopen: str = "") -> list[str]:
+    """`_split` as it was, the limit a parameter: the cutting loop alone."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for html_ in rendered:
+        if not html_:
+            continue
+        if size + len(html_) > limit and chunks[-1] and html_ != closing:
+            current = chunks[-1]
+            cut = max((i for i, h in enumerate(current) if h.startswith('<hr class="scene-break"')),
+                      default=-1)
+            if cut > len(current) // 2:
+                chunks[-1], rest = current[:cut], current[cut + 1:]
+                chunks.append(rest)
+            else:
+                chunks.append([])
+            size = sum(len(h) for h in chunks[-1])
+            if closing and chunks[-2][-1] != closing and not html_.startswith("<h2"):
+                chunks[-2].append(closing)
+                chunks[-1].insert(0, reopen)
+        if not chunks[-1] and html_.startswith('<hr class="scene-break"'):
+            continue
+        chunks[-1].append(html_)
+        size += len(html_)
+    return ["".join(c) for c in chunks if c]
+
+
+rendered_blocks = st.lists(st.sampled_from(
+    ["", '<hr class="scene-break"/>\n', "<p>a</p>\n", "<p>" + "x" * 20 + "</p>\n",
+     "</ol>\n", "<h2>t</h2>\n"]), max_size=30)
+
+
+@SETTINGS
+@given(rendered_blocks, st.integers(0, 200))
+def test_split_is_the_cutting_loop(rendered: list[str], limit: int) -> None:
+    import ficbook.xhtml as xhtml
+    saved = xhtml.MAX_DOC_BYTES
+    xhtml.MAX_DOC_BYTES = limit
+    try:
+        assert _split(rendered) == _split_plainly(rendered, limit)
+        assert (_split(rendered, closing="</ol>\n", reopen="<ol>\n")
+                == _split_plainly(rendered, limit, closing="</ol>\n", reopen="<ol>\n"))
+    finally:
+        xhtml.MAX_DOC_BYTES = saved
+
+
+def test_resolve_links_across_documents_and_leaves_the_rest() -> None:
+    drafts = [_Draft("text/a.xhtml", "a", "A", f'<a href="{ref("there")}">x</a>', "en"),
+              _Draft("text/b.xhtml", "b", "B", '<p id="there">y</p>', "en")]
+    docs = _resolve(drafts)
+    assert b'<a href="b.xhtml#there">x</a>' in docs[0].content
+    assert b'<p id="there">y</p>' in docs[1].content
+    missing = [_Draft("text/a.xhtml", "a", "A", f'<a href="{ref("nowhere")}">x</a>', "en")]
+    try:
+        _resolve(missing)
+    except AssertionError as e:
+        assert "nowhere" in str(e)
+    else:
+        raise AssertionError("a link to a missing id resolved")
