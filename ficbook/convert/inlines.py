@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from operator import is_
 
 from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text, inline_text
 
@@ -84,7 +85,7 @@ def with_blocks(ch: Chapter, blocks) -> Chapter:  # noqa: ANN001 - blocks: Itera
     `scenes.normalise` knows it is untouched (tests/convert/test_fast_paths.py)."""
     blocks = tuple(blocks)
     old = ch.blocks
-    if len(blocks) == len(old) and all(a is b for a, b in zip(blocks, old)):
+    if len(blocks) == len(old) and all(map(is_, blocks, old)):
         return ch
     return dataclasses.replace(ch, blocks=blocks)
 

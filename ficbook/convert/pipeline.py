@@ -13,18 +13,22 @@ from ficbook.convert.context import Context
 from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scenes, typography
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
-from ficbook.model import Paragraph, SceneBreak, Story
+from ficbook.model import Paragraph, SceneBreak, Story, Text
 
 Rule = Callable[[Story, Context], Story]
 ParagraphFix = Callable[[Paragraph], Paragraph]
 
 # The rules that change paragraphs one at a time, in order. They share one walk over the
 # story (`inline_rules`): the same result as one pass each, as each paragraph goes through
-# them in this order, and a third of the walking.
-PARAGRAPH_RULES: tuple[tuple[str, Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None]]], ...] = (
-    ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None)),
-    ("emphasis", lambda ctx: (inline.emphasis_fixer(ctx), None)),
-    ("typography", typography.fixer),
+# them in this order, and a third of the walking. Each entry: the rule's name; what makes
+# its fix for one paragraph (and what to call once all are done) from its context; and
+# its marks, the characters without which it gives back a paragraph of one non-empty run
+# as it is (None: no such promise).
+MakeFix = Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None]]
+PARAGRAPH_RULES: tuple[tuple[str, MakeFix, str | None], ...] = (
+    ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None), inline.STRIPPED_MARKS),
+    ("emphasis", lambda ctx: (inline.emphasis_fixer(ctx), None), inline.EMPHASIS_MARKS),
+    ("typography", typography.fixer, None),
 )
 
 
@@ -34,30 +38,55 @@ def inline_rules(story: Story, ctx: Context) -> Story:
     fixes: list[ParagraphFix] = []
     finishes: list[Callable[[], None]] = []
     contexts: list[Context] = []
-    for name, make in PARAGRAPH_RULES:
+    leading_marks: list[str] = []  # of the rules with marks before any rule without
+    for name, make, marks in PARAGRAPH_RULES:
         if ctx.enabled(name):
             own = Context(ctx.options, ctx.source)
             fix, finish = make(own)
+            if marks is not None and len(leading_marks) == len(fixes):
+                leading_marks.append(marks)
             fixes.append(fix)
             contexts.append(own)
             if finish is not None:
                 finishes.append(finish)
     if not fixes:
         return story
-    if len(fixes) == 1:
-        story = map_story(story, fixes[0])
-    else:
-        def fix_all(p: Paragraph) -> Paragraph:
-            for fix in fixes:
-                p = fix(p)
-            return p
-
-        story = map_story(story, fix_all)
+    fixed = map_story(story, _fix_all(fixes, "".join(leading_marks), len(leading_marks)))
+    scenes.still_normalised(story, fixed, ctx)
+    story = fixed
     for finish in finishes:
         finish()
     for own in contexts:
         ctx.diagnostics.extend(own.diagnostics)
     return story
+
+
+def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int) -> ParagraphFix:
+    """Each fix in turn. The first `skippable` would give back a one-run paragraph with
+    none of `marks` as it is (so it is still such a paragraph for the next): most
+    paragraphs skip them all with a test per mark."""
+    if len(fixes) == 1 and not skippable:
+        return fixes[0]
+    rest = fixes[skippable:]
+    last = rest[0] if len(rest) == 1 else None  # typography, most often: one call
+
+    def fix_all(p: Paragraph) -> Paragraph:
+        inlines = p.inlines
+        if len(inlines) == 1 and type(inlines[0]) is Text and (text := inlines[0].text):
+            for mark in marks:  # a loop, not any(): this runs for every paragraph
+                if mark in text:
+                    break
+            else:
+                if last is not None:
+                    return last(p)
+                for fix in rest:
+                    p = fix(p)
+                return p
+        for fix in fixes:
+            p = fix(p)
+        return p
+
+    return fix_all
 
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_tidy, map_text, texts, tidy
@@ -98,8 +99,9 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
     are: most paragraphs have nothing for a rule to do, and rebuilding costs."""
 
     def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
-        out = tuple(block(b) for b in bs)
-        return bs if all(a is b for a, b in zip(out, bs)) else out
+        # `type(b) is Paragraph` only skips a call: `block` sends any other paragraph to fn
+        out = [fn(b) if type(b) is Paragraph else block(b) for b in bs]
+        return bs if all(map(is_, out, bs)) else tuple(out)
 
     def block(b: Block) -> Block:
         if isinstance(b, Paragraph):
@@ -154,11 +156,15 @@ def repair_stripped(story: Story, ctx: Context) -> Story:
     return map_story(story, stripped_fixer(ctx))
 
 
+# The characters without which the rule keeps a paragraph of one run (`_nothing_to_do`).
+STRIPPED_MARKS = "/"  # a stripped tag ends in "/i"
+
+
 def stripped_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
     """The `stripped_tags` rule for one paragraph (the inline rules share one walk)."""
 
     def fix(p: Paragraph) -> Paragraph:
-        if _nothing_to_do(p, "/"):  # a stripped tag ends in "/i"
+        if _nothing_to_do(p, STRIPPED_MARKS):
             return p
 
         def split(text: str) -> tuple[Inline, ...]:
@@ -188,11 +194,14 @@ def emphasis(story: Story, ctx: Context) -> Story:
     return map_story(story, emphasis_fixer(ctx))
 
 
+EMPHASIS_MARKS = "*_"  # no marker, no emphasis
+
+
 def emphasis_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
     """The `emphasis` rule for one paragraph."""
 
     def fix(p: Paragraph) -> Paragraph:
-        if _nothing_to_do(p, "*_"):  # no marker, no emphasis
+        if _nothing_to_do(p, EMPHASIS_MARKS):
             return p
 
         def split(text: str) -> tuple[Inline, ...]:

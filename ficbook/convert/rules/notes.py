@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, with_blocks
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, count_words
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text, count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
 # "Author's Notes -", "N/A:". Case matters for the short forms so that "An" (a word) is text.
@@ -29,9 +30,19 @@ _BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/
                    re.IGNORECASE)
 
 
+# Characters that cannot begin a label (nor the white space and bracket before one): ASCII
+# letters but a, c, e, n, s (which case-fold only to themselves and their other case),
+# digits, quotes and dashes. Most paragraphs begin with one of them, and one look at the
+# first character spares the two patterns (tests/convert/test_rules_fast.py).
+_NEVER_FIRST = frozenset("bdfghijklmopqrtuvwxyzBDFGHIJKLMOPQRTUVWXYZ0123456789"
+                         "\"'“”‘’*-—–…._~#!?,;:")
+
+
 def note_label(p: Paragraph) -> tuple[str, int, int] | None:
     """(label, characters to drop at the start, at the end) when the paragraph is a note."""
     text = para_text(p)
+    if text[:1] in _NEVER_FIRST:
+        return None
     bare = _BARE.fullmatch(text)
     if bare:
         return bare.group(1), len(text), 0
@@ -68,26 +79,46 @@ def _strip_label(p: Paragraph, found: tuple[str, int, int]) -> Paragraph:
 
 def set_apart(story: Story, ctx: Context) -> Story:
     """Block rule `author_notes`: labelled notes become Note blocks where they stand."""
-    chapters = [_chapter_notes(ch, ctx) for ch in story.chapters]
-    return lift(dataclasses.replace(story, chapters=tuple(chapters)), ctx)
+    chapters = tuple(_chapter_notes(ch, ctx) for ch in story.chapters)
+    if not all(map(is_, chapters, story.chapters)):
+        story = dataclasses.replace(story, chapters=chapters)
+    return lift(story, ctx)
+
+
+def _next_note(blocks: tuple[Block, ...], start: int) -> int:
+    """The index of the first paragraph with a note label from `start` on (or the end)."""
+    for i in range(start, len(blocks)):
+        b = blocks[i]
+        if isinstance(b, Paragraph):
+            inlines = b.inlines  # most paragraphs: one run, settled by its first character
+            if len(inlines) == 1 and type(inlines[0]) is Text and inlines[0].text[:1] in _NEVER_FIRST:
+                continue
+            if note_label(b) is not None:
+                return i
+    return len(blocks)
 
 
 def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
-    blocks = list(ch.blocks)
-    out: list[Block] = []
-    i = 0
-    seen_text = False
+    blocks = ch.blocks
+    i = _next_note(blocks, 0)
+    if i == len(blocks):  # most chapters: no label, nothing to set apart
+        return ch
+    out: list[Block] = list(blocks[:i])  # kept as they are, as below
+    seen_text = any(isinstance(b, Paragraph) for b in out)
     while i < len(blocks):
-        b = blocks[i]
-        found = note_label(b) if isinstance(b, Paragraph) else None
-        if found is None:
-            out.append(b)
-            if isinstance(b, Paragraph):
-                seen_text = True
-            i += 1
+        # the blocks up to the next label are kept as they are
+        upto = _next_note(blocks, i)
+        if upto > i:
+            kept = blocks[i:upto]
+            out.extend(kept)
+            seen_text = seen_text or any(isinstance(b, Paragraph) for b in kept)
+            i = upto
             continue
+        b = blocks[i]
+        found = note_label(b)
+        assert found is not None
         label, _, tail = found
-        rest = blocks[i + 1:]
+        rest = list(blocks[i + 1:])
         first = _strip_label(b, found)
         body: list[Block] = [first] if para_text(first).strip() else []
         if tail:  # "(A/N: …)" closes itself
@@ -136,7 +167,8 @@ def _is_trailing(rest: list[Block], after_marker: bool) -> bool:
 
 def lift(story: Story, ctx: Context | None = None) -> Story:
     """Notes before the text of an untitled first chapter (the header area) go to the
-    story's front notes; notes after the text of a one-chapter story to its end notes."""
+    story's front notes; notes after the text of a one-chapter story to its end notes.
+    Chapters and the story are kept as they are when nothing moves (`with_blocks`)."""
     if not story.chapters:
         return story
     chapters = list(story.chapters)
@@ -150,7 +182,7 @@ def lift(story: Story, ctx: Context | None = None) -> Story:
                 if isinstance(b, Note):
                     front.append(b)
         if blocks or len(chapters) == 1 or first.summary:
-            chapters[0] = dataclasses.replace(first, blocks=tuple(blocks))
+            chapters[0] = with_blocks(first, blocks)
         else:
             chapters.pop(0)
     if len(chapters) == 1 and not chapters[0].title:
@@ -160,8 +192,12 @@ def lift(story: Story, ctx: Context | None = None) -> Story:
             b = blocks.pop()
             if isinstance(b, Note):
                 tail.insert(0, b)
-        chapters[0] = dataclasses.replace(chapters[0], blocks=tuple(blocks))
+        chapters[0] = with_blocks(chapters[0], blocks)
         end = tail + end
+    # notes are only ever added to the front and end ones
+    if len(front) == len(story.front_notes) and len(end) == len(story.end_notes) \
+            and len(chapters) == len(story.chapters) and all(map(is_, chapters, story.chapters)):
+        return story
     return dataclasses.replace(story, chapters=tuple(chapters), front_notes=tuple(front),
                                end_notes=tuple(end))
 

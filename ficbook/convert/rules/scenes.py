@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
+from itertools import compress
+from operator import is_, is_not
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
 # #, +++, =-=-=, •••, §. Hyphens, underscores and equals signs need two or more so that a
@@ -39,20 +42,39 @@ def is_glyph_line(text: str) -> bool:
     return False
 
 
+# First characters that settle a paragraph as no glyph line: those _NOT_GLYPH finds, and
+# quotes, which no glyph pattern allows (tests/convert/test_rules_fast.py).
+_NEVER_FIRST = frozenset("abcdefgijklmnpqstuvwyzABCDEFGIJKLMNPQSTUVWYZ123456789\"“”‘’'")
+
+
 def glyph_breaks(story: Story, ctx: Context) -> Story:
     """Block rule `scene_breaks`: paragraphs that are one glyph line."""
-    chapters = []
-    for ch in story.chapters:
-        blocks: list[Block] = []
-        for b in ch.blocks:
-            text = para_text(b) if isinstance(b, Paragraph) else ""
-            if text and "\n" not in text and is_glyph_line(text):
-                ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
-                blocks.append(SceneBreak(line=b.line))
-            else:
-                blocks.append(b)
-        chapters.append(with_blocks(ch, blocks))
-    return dataclasses.replace(story, chapters=tuple(chapters))
+    chapters = tuple(_chapter_glyphs(ch, ctx) for ch in story.chapters)
+    if all(map(is_, chapters, story.chapters)):
+        return story
+    return dataclasses.replace(story, chapters=chapters)
+
+
+def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
+    blocks = list(ch.blocks)
+    for i in _maybe_glyph_lines(ch.blocks):
+        b = blocks[i]
+        text = para_text(b)
+        if text and "\n" not in text and is_glyph_line(text):
+            ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
+            blocks[i] = SceneBreak(line=b.line)
+    return with_blocks(ch, blocks)
+
+
+def _maybe_glyph_lines(blocks: tuple[Block, ...]) -> Iterator[int]:
+    """The indices of the paragraphs that may be a glyph line: not those of one run whose
+    first character settles it."""
+    for i, b in enumerate(blocks):
+        if isinstance(b, Paragraph):
+            inlines = b.inlines
+            if len(inlines) == 1 and type(inlines[0]) is Text and inlines[0].text[:1] in _NEVER_FIRST:
+                continue
+            yield i
 
 
 def normalise(story: Story, ctx: Context) -> Story:
@@ -64,21 +86,17 @@ def normalise(story: Story, ctx: Context) -> Story:
         if id(ch) in done:  # normalised by an earlier pass and not changed since
             chapters.append(ch)
             continue
-        blocks = [b for b in ch.blocks if not (isinstance(b, Paragraph) and is_empty(b))]
-        out: list[Block] = []
-        for b in blocks:
-            if isinstance(b, SceneBreak) and out and isinstance(out[-1], SceneBreak):
-                continue
-            out.append(b)
+        out = _settled(ch.blocks)
         _trim(out)
         out.reverse()
         _trim(out)
         out.reverse()
         if out or ch.summary or ch.title:
             line = ch.line
-            text = [b for b in out if not isinstance(b, Note)]
-            if ch.title is None and text:  # an untitled chapter starts where its text does
-                line = getattr(text[0], "line", None) or line
+            if ch.title is None:  # an untitled chapter starts where its text does
+                first = next((b for b in out if not isinstance(b, Note)), None)
+                if first is not None:
+                    line = getattr(first, "line", None) or line
             # blocks are only ever dropped: as many as before means the chapter is as it was
             same = len(out) == len(ch.blocks) and line == ch.line
             kept = ch if same else dataclasses.replace(ch, blocks=tuple(out), line=line)
@@ -86,9 +104,44 @@ def normalise(story: Story, ctx: Context) -> Story:
             chapters.append(kept)
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]
-    if len(chapters) == len(story.chapters) and all(a is b for a, b in zip(chapters, story.chapters)):
+    if len(chapters) == len(story.chapters) and all(map(is_, chapters, story.chapters)):
         return story
     return dataclasses.replace(story, chapters=tuple(chapters))
+
+
+def still_normalised(old: Story, new: Story, ctx: Context) -> None:
+    """`new` is `old` with paragraphs' inlines changed and nothing else: every block is
+    either the same object or one of the same kind and line (as `inline.map_story`
+    gives them). Normalising looks only at the kind of each block, at the line of the
+    first, and whether a paragraph is empty; so a chapter of `old` that normalise gave
+    back stays normalised unless a changed paragraph is now empty. Remembered, so that
+    the next pass skips it."""
+    done = ctx.normalised
+    for a, b in zip(old.chapters, new.chapters):
+        if b is not a and id(a) in done:
+            changed = compress(b.blocks, map(is_not, b.blocks, a.blocks))
+            if not any(isinstance(x, Paragraph) and _is_empty(x) for x in changed):
+                done[id(b)] = b
+
+
+def _settled(blocks: tuple[Block, ...]) -> list[Block]:
+    """The blocks without empty paragraphs and without a break right after a break."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            first = b.inlines[0] if b.inlines else None  # _is_empty, inlined: every block
+            if not (type(first) is Text and first.text and not first.text.isspace()) and is_empty(b):
+                continue
+        elif isinstance(b, SceneBreak) and out and isinstance(out[-1], SceneBreak):
+            continue
+        out.append(b)
+    return out
+
+
+def _is_empty(p: Paragraph) -> bool:
+    # most paragraphs begin with a run of words: not empty (is_empty's first test)
+    first = p.inlines[0] if p.inlines else None
+    return not (type(first) is Text and first.text and not first.text.isspace()) and is_empty(p)
 
 
 def _trim(blocks: list[Block]) -> None:

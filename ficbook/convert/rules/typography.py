@@ -27,8 +27,10 @@ _DASHES = set("—–-")
 _STRAIGHT = re.compile("[\"']")
 # The patterns below start with a character they match and look behind after it: a scan
 # for a first character is fast, a look-behind tried at every position is not.
-# "..." not part of a longer run; ". . ." (with the space before it) not after a word
-_ELLIPSIS = re.compile(r"\.(?<!\.\.)\.\.(?!\.)| (?<![.\w] )\. \. \.(?! \.)|\.(?<![.\w]\.) \. \.(?! \.)")
+# "..." not part of a longer run; ". . ." not after a word or a dot (nor before " .").
+# (A space before ". . ." is left where it is.)
+_ELLIPSIS = re.compile(r"\.(?<!\.\.)\.\.(?!\.)|\.(?<![.\w]\.) \. \.(?! \.)")
+_DOTS = re.compile(r"\.(?:\.\.| \. \.)")  # "..." or ". . .": _ELLIPSIS may match
 _DOUBLE_DASH = re.compile(r"-(?<!--)-{1,2}(?!-)")  # -- and ---, not part of a longer run
 # a spaced hyphen between words (or after punctuation) is a dash
 _SPACED_HYPHEN = re.compile(r" - (?<=[\w,.;:!?…’”\"')] - )(?=[\w“‘\"'(])")
@@ -41,35 +43,50 @@ _AROUND_DASH = re.compile(r"\s*—\s*")
 # comes first in each pattern, the look-behind after it: a literal start is searched fast.)
 _CLOSING_DOUBLE = re.compile(r"\"(?<=[^ \t\n(\[{<“‘\"'—–\-/]\")")
 _APOSTROPHE = re.compile(r"'(?<=(?:[^\W_]|[’”.,!?…])')")
+_NOT_APOSTROPHE = re.compile(r"'(?<![^\W_]')(?<![’”.,!?…]')")  # a ' _APOSTROPHE leaves
 _OPENING_DOUBLE = re.compile(r"\"(?<=[ \t\n(\[{<“‘/]\")(?=\S)")  # after an opener (not a dash), before a word
 
 
 def smarten(text: str, prev: str) -> str:
     """One run of text; `prev` is the character before it (across inline boundaries)."""
-    # each pattern needs its character: most runs have no ellipsis, dash or quote
-    if "..." in text or ". . ." in text:
-        text = _ELLIPSIS.sub(_ellipsis, text)
-    if "--" in text:
-        text = _DOUBLE_DASH.sub("—", text)
-    if " - " in text:
-        text = _SPACED_HYPHEN.sub(" — ", text)
-    if "- " in text:
-        text = _HUNG_HYPHEN.sub("— ", text)
-    if '"' not in text and "'" not in text:
+    # each pattern needs its characters: most runs have no ellipsis, dash or quote (and a
+    # test for one character is cheaper than for a string, a regex search than two tests)
+    if _DOTS.search(text):
+        text = _ELLIPSIS.sub("…", text)
+    if "-" in text:
+        if "--" in text:
+            text = _DOUBLE_DASH.sub("—", text)
+        if "- " in text:  # both hyphen patterns need it
+            if " - " in text:
+                text = _SPACED_HYPHEN.sub(" — ", text)
+            text = _HUNG_HYPHEN.sub("— ", text)
+    double, single = '"' in text, "'" in text
+    if not double and not single:
         return text
     straight = text  # what _single reads after a quote: the quotes after it still straight
-    if '"' in text:
+    if double:
         text = _OPENING_DOUBLE.sub("“", _CLOSING_DOUBLE.sub("”", text))
-    if "'" in text:
-        text = _APOSTROPHE.sub("’", text)
+    if single:
+        if _NOT_APOSTROPHE.search(text):
+            text = _APOSTROPHE.sub("’", text)
+        else:  # every ' is one _APOSTROPHE curls (most runs): a plain replace is cheaper
+            text = text.replace("'", "’")
+    # A quote opening the run (most often a paragraph's first "): the patterns above need
+    # a character before it, so none curled it; the loop would settle it by `prev`.
+    first = text[0]
+    if first == '"':
+        text = _double(prev, text[1:2]) + text[1:]
+    elif first == "'":
+        text = _single(prev, straight[1:40]) + text[1:]
     if '"' not in text and "'" not in text:
         return text
     out: list[str] = []
     pos = 0
     for m in _STRAIGHT.finditer(text):
         i = m.start()
-        # the character before, as curled already when it was a quote too
-        before = (out[-1] if pos == i else text[i - 1]) if i else prev
+        # the character before, as curled already when it was a quote too (i > 0: the
+        # first character is curled above)
+        before = out[-1] if pos == i else text[i - 1]
         out.append(text[pos:i])
         if m.group(0) == '"':
             out.append(_double(before, text[i + 1:i + 2]))
@@ -81,6 +98,8 @@ def smarten(text: str, prev: str) -> str:
 
 
 def _ellipsis(m: re.Match[str]) -> str:
+    """The replacement for a pattern whose ". . ." may take the space before it (as the
+    first version's did; tests/convert/test_fast_paths.py keeps it as the reference)."""
     return " …" if m.group(0).startswith(" ") else "…"
 
 
@@ -134,13 +153,18 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
 
     def fix(p: Paragraph) -> Paragraph:
         nonlocal changed
-        prev = ""
-        if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
-            new = run(p.inlines[0].text, prev)
-            if new == p.inlines[0].text:
+        inlines = p.inlines
+        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs: one run
+            text = inlines[0].text
+            new = smarten(text, "")  # run(), inlined: this is every paragraph
+            if closing:
+                new = close_dashes(new)
+            new = new.replace("\u2060", "")
+            if new == text:
                 return p
             changed += 1
             return with_inlines(p, (Text(new),))
+        prev = ""
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             # gives back `inlines` itself when no text changed

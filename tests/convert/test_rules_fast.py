@@ -1,0 +1,339 @@
+"""The block rules' fast paths give what the plain versions give.
+
+The plain versions are kept here as the rules were first written (before the first-
+character tests, the skipped walks and the kept objects); a story converted with them
+must come out the same as with the rules themselves, every diagnostic included, in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from ficbook.convert.context import Context, quote
+from ficbook.convert.inlines import is_empty, para_text, with_blocks
+from ficbook.convert.rules import notes, scenes, typography
+from ficbook.model import (
+    Block, BlockQuote, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, Text,
+)
+from tests.convert.test_fast_paths import _smarten_by_the_character
+
+# ------------------------------------------------------------ the plain versions
+
+
+def _note_label_plain(p: Paragraph) -> tuple[str, int, int] | None:
+    text = para_text(p)
+    bare = notes._BARE.fullmatch(text)
+    if bare:
+        return bare.group(1), len(text), 0
+    m = notes._LABEL.match(text)
+    if not m:
+        return None
+    label = m.group("label")
+    if label.lower() in ("note", "notes") and not m.group("sep").strip().startswith((":", "：")):
+        return None
+    tail = 0
+    if m.group("open"):
+        close = notes._CLOSE[m.group("open").strip()]
+        if text.rstrip().endswith(close):
+            tail = len(text) - len(text.rstrip()) + 1
+    return label, m.end(), tail
+
+
+def _glyph_breaks_plain(story: Story, ctx: Context) -> Story:
+    chapters = []
+    for ch in story.chapters:
+        blocks: list[Block] = []
+        for b in ch.blocks:
+            text = para_text(b) if isinstance(b, Paragraph) else ""
+            if text and "\n" not in text and scenes.is_glyph_line(text):
+                ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
+                blocks.append(SceneBreak(line=b.line))
+            else:
+                blocks.append(b)
+        chapters.append(with_blocks(ch, blocks))
+    return dataclasses.replace(story, chapters=tuple(chapters))
+
+
+def _normalise_plain(story: Story, ctx: Context) -> Story:
+    chapters: list[Chapter] = []
+    for ch in story.chapters:
+        blocks = [b for b in ch.blocks if not (isinstance(b, Paragraph) and is_empty(b))]
+        out: list[Block] = []
+        for b in blocks:
+            if isinstance(b, SceneBreak) and out and isinstance(out[-1], SceneBreak):
+                continue
+            out.append(b)
+        scenes._trim(out)
+        out.reverse()
+        scenes._trim(out)
+        out.reverse()
+        if out or ch.summary or ch.title:
+            line = ch.line
+            text = [b for b in out if not isinstance(b, Note)]
+            if ch.title is None and text:
+                line = getattr(text[0], "line", None) or line
+            chapters.append(dataclasses.replace(ch, blocks=tuple(out), line=line))
+    if not chapters and story.chapters:
+        chapters = [dataclasses.replace(story.chapters[0], blocks=())]
+    return dataclasses.replace(story, chapters=tuple(chapters))
+
+
+def _set_apart_plain(story: Story, ctx: Context) -> Story:
+    chapters = [_chapter_notes_plain(ch, ctx) for ch in story.chapters]
+    return _lift_plain(dataclasses.replace(story, chapters=tuple(chapters)), ctx)
+
+
+def _chapter_notes_plain(ch: Chapter, ctx: Context) -> Chapter:
+    note_label = _note_label_plain
+    blocks = list(ch.blocks)
+    out: list[Block] = []
+    i = 0
+    seen_text = False
+    while i < len(blocks):
+        b = blocks[i]
+        found = note_label(b) if isinstance(b, Paragraph) else None
+        if found is None:
+            out.append(b)
+            if isinstance(b, Paragraph):
+                seen_text = True
+            i += 1
+            continue
+        label, _, tail = found
+        rest = blocks[i + 1:]
+        first = notes._strip_label(b, found)
+        body: list[Block] = [first] if para_text(first).strip() else []
+        if tail:
+            out.append(notes._as_note(body, label, ctx, "labelled"))
+            i += 1
+            continue
+        after_marker = bool(out) and isinstance(out[-1], SceneBreak)
+        if seen_text and rest and notes._is_trailing(rest, after_marker):
+            why = "after a scene break, runs to the end" if after_marker else "runs to the end"
+            out.append(notes._as_note(body + rest, label, ctx, why))
+            i = len(blocks)
+            continue
+        if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0]):
+            body, rest = [rest[0]], rest[1:]
+            i += 1
+        extra = notes._up_to_marker(rest) if not seen_text else []
+        why = "labelled, up to the scene break after it" if extra else "labelled"
+        out.append(notes._as_note(body + extra, label, ctx, why))
+        i += 1 + len(extra)
+    return dataclasses.replace(ch, blocks=tuple(out))
+
+
+def _lift_plain(story: Story, ctx: Context | None = None) -> Story:
+    if not story.chapters:
+        return story
+    chapters = list(story.chapters)
+    front, end = list(story.front_notes), list(story.end_notes)
+    first = chapters[0]
+    if not first.title:
+        blocks = list(first.blocks)
+        if len(chapters) > 1 or notes._has_text(blocks):
+            while blocks and isinstance(blocks[0], (Note, SceneBreak)):
+                b = blocks.pop(0)
+                if isinstance(b, Note):
+                    front.append(b)
+        if blocks or len(chapters) == 1 or first.summary:
+            chapters[0] = dataclasses.replace(first, blocks=tuple(blocks))
+        else:
+            chapters.pop(0)
+    if len(chapters) == 1 and not chapters[0].title:
+        blocks = list(chapters[0].blocks)
+        tail: list[Note] = []
+        while blocks and isinstance(blocks[-1], (Note, SceneBreak)) and notes._has_text(blocks):
+            b = blocks.pop()
+            if isinstance(b, Note):
+                tail.insert(0, b)
+        chapters[0] = dataclasses.replace(chapters[0], blocks=tuple(blocks))
+        end = tail + end
+    return dataclasses.replace(story, chapters=tuple(chapters), front_notes=tuple(front),
+                               end_notes=tuple(end))
+
+
+def _map_story_plain(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
+    def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(block(b) for b in bs)
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Paragraph):
+            return fn(b)
+        if isinstance(b, (Note, BlockQuote)):
+            return dataclasses.replace(b, blocks=blocks(b.blocks))
+        if isinstance(b, Epigraph):
+            return dataclasses.replace(b, blocks=blocks(b.blocks),
+                                       attribution=fn(Paragraph(b.attribution)).inlines)
+        return b
+
+    return dataclasses.replace(
+        story, chapters=tuple(dataclasses.replace(c, blocks=blocks(c.blocks), summary=blocks(c.summary))
+                              for c in story.chapters),
+        summary=blocks(story.summary), front_notes=blocks(story.front_notes),  # type: ignore[arg-type]
+        end_notes=blocks(story.end_notes))  # type: ignore[arg-type]
+
+
+def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every block rule the plain way; typography curls by the character loop."""
+    from ficbook.convert import pipeline
+    from ficbook.convert.rules import header, inline
+
+    def inline_plain(story: Story, ctx: Context) -> Story:
+        for name, make in (("stripped_tags", lambda c: (inline.stripped_fixer(c), None)),
+                           ("emphasis", lambda c: (inline.emphasis_fixer(c), None)),
+                           ("typography", typography.fixer)):
+            if ctx.enabled(name):
+                own = Context(ctx.options, ctx.source)
+                fix, finish = make(own)
+                story = _map_story_plain(story, fix)
+                if finish is not None:
+                    finish()
+                ctx.diagnostics.extend(own.diagnostics)
+        return story
+
+    swap = {scenes.normalise: _normalise_plain, scenes.glyph_breaks: _glyph_breaks_plain,
+            notes.set_apart: _set_apart_plain, notes.lift: _lift_plain,
+            pipeline.inline_rules: inline_plain}
+    rules = tuple((n, swap.get(r, r)) for n, r in pipeline.BLOCK_RULES)
+    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 9
+    monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
+    monkeypatch.setattr(notes, "note_label", _note_label_plain)
+    monkeypatch.setattr(header, "note_label", _note_label_plain)
+    monkeypatch.setattr(typography, "smarten", _smarten_by_the_character)
+
+
+# ------------------------------------------------------------ whole stories
+
+_LINES = st.sampled_from([
+    "Title: T", "Author: A", "Summary: S.", "Rating: K", "A/N: a note.", "(A/N: brackets)",
+    "Author's Note: thanks", "Notes", "Note - plain text", "Note: this", "  a/n: indented",
+    "[AN: square]", "Story Notes:", "N/A: x", "AN: y", "An apple.", "Chapter 1", "Chapter Two: X",
+    "Epilogue", "* * *", "oOo", "xXx", "~~~", "<hr>", "---", "•••", "\"***\"", "h", "0", "000",
+    "", "", "", "&nbsp;", "\u2060", "\"Hi,\" she said -- 'tis the '90s...", "'em' and 'em",
+    "i Touch/i and *so* _very_", "b bold/b **strong**", "--Someone", "~ Name", "Please review!",
+    "Thanks for reading, please review and I'll update soon :)", "Plain story text here.",
+    "He said... no . . . fine.", "<i>tag</i> &amp;", "Back to top", "word\u2060joiner",
+    "She said, 'no'.", "(\"quoted\")", "'90s", "rock 'n' roll", "pre- and post-war",
+]) | st.text(max_size=12)
+_OPTIONS = [(), (("emphasis", False),), (("typography", False), ("close_dashes", True)),
+            (("stripped_tags", False), ("close_dashes", True)), (("author_notes", False),),
+            (("scene_breaks", False), ("header", False)), (("trailing_notes", False),)]
+
+
+_STORIES = [  # each path of the notes rule at least once, glyph lines, a header
+    ["Title: T", "Author: A", "", "A/N: first.", "Thanks for reading, I will update soon :)",
+     "* * *", "Story text.", "oOo", "More text.", "(AN: inline)", "Last line."],
+    ["Plain story text here.", "More text.", "A/N: a note.",
+     "Thanks for reading, I will update soon :)", "* * *", "Story."],
+    ["Story text.", "* * *", "Author's Note:", "Please update, thanks for reading my fic",
+     "Notes", "The end of the notes."],
+    ["Notes", "Under the label.", "~~~", "Story text.", "A/N: runs to the end.",
+     "I hope you enjoyed this fic, review please"],
+    ["\"Hi,\" she said -- 'tis the '90s... . . .", "Chapter 1", "Note: x", "Story Notes:", "* * *",
+     "Text.", "--Someone"],
+]
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=30), st.sampled_from(["\n", "\n\n"]),
+       st.sampled_from(_OPTIONS))
+@example(_STORIES[0], "\n\n", ())
+@example(_STORIES[1], "\n\n", ())
+@example(_STORIES[2], "\n\n", ())
+@example(_STORIES[3], "\n\n", ())
+@example(_STORIES[4], "\n\n", ())
+@example(_STORIES[4], "\n", (("close_dashes", True),))
+def test_rules_same_as_the_plain_rules(lines: list[str], gap: str, rules) -> None:  # noqa: ANN001
+    text = gap.join(lines)
+    from ficbook.errors import StoryError
+    from tests.convert.helpers import run
+
+    def both():  # noqa: ANN202
+        try:
+            return run(text, rules=rules)
+        except StoryError as exc:
+            return exc.message
+
+    fast = both()
+    with pytest.MonkeyPatch.context() as mp:
+        _plain_rules(mp)
+        plain = both()
+    assert fast == plain  # the story and every diagnostic, in the same order
+
+
+def test_a_paragraph_emptied_by_typography_still_goes() -> None:
+    from ficbook.convert import ConvertOptions
+    from ficbook.convert.pipeline import run_block_rules
+    from ficbook.model import StoryMeta
+
+    # a word joiner is no white space: its paragraph stands until typography drops the
+    # joiner (the text reader never gives one; other readers may), and then it must go
+    def para(text: str, line: int) -> Paragraph:
+        return Paragraph((Text(text),), line=line)
+
+    story = Story(StoryMeta("T"), (Chapter(None, (para("One.", 1), para("\u2060", 2),
+                                                  para('"Two."', 3))),))
+    fast, fast_log = run_block_rules(story, ConvertOptions(), "s.html")
+    assert [para_text(b) for b in fast.chapters[0].blocks] == ["One.", "“Two.”"]
+    with pytest.MonkeyPatch.context() as mp:
+        _plain_rules(mp)
+        assert (fast, fast_log) == run_block_rules(story, ConvertOptions(), "s.html")
+
+
+# ------------------------------------------------------------ first characters
+
+
+def test_note_first_characters_begin_no_label() -> None:
+    # no white space or bracket (which may stand before a label), no letter that
+    # case-folds to the first letter of one (a, c, e, n, s: a/n, chapter, end, notes, story)
+    for c in notes._NEVER_FIRST:
+        assert not c.isspace() and c not in "([", c
+        assert re.fullmatch("(?i)[acens]", c) is None, c
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.sampled_from(sorted(notes._NEVER_FIRST) + [" ", "(", "[", "a", "A", "n", "S", "ſ"]),
+       st.lists(st.sampled_from(["a/n", "/n", "A/N", "N/A", "N", "uthor's note", "otes", "tory notes",
+                                 "hapter notes", "nd notes", ":", " - ", " ", "(", ")", "x"]),
+                max_size=6).map("".join))
+def test_note_label_same_as_the_plain_one(first: str, rest: str) -> None:
+    for text in (first + rest, first + " " + rest, rest):
+        p = Paragraph((Text(text),))
+        assert notes.note_label(p) == _note_label_plain(p), text
+
+
+def test_glyph_first_characters_begin_no_glyph_line() -> None:
+    for c in scenes._NEVER_FIRST:
+        assert not c.isspace() and c != "<", c
+        for rest in ("", "*", "* * *", "oOo", "xXx", "0", "~~~", "-", "hr>", "<hr>"):
+            assert not scenes.is_glyph_line(c + rest), c + rest
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(list("*#~+•·◊♦§†⁂※❖✦✧°-_=<>|oOxX0.hr/ \"“'a1")), max_size=8).map("".join))
+def test_glyph_lines_found_as_before(text: str) -> None:
+    ctx = Context(None, "s.txt")  # type: ignore[arg-type]
+    plain_ctx = Context(None, "s.txt")  # type: ignore[arg-type]
+    story = Story(meta=None, chapters=(Chapter(None, (Paragraph((Text(text),), line=1),  # type: ignore[arg-type]
+                                                      Paragraph((Text("x " + text),), line=2))),))
+    assert scenes.glyph_breaks(story, ctx) == _glyph_breaks_plain(story, plain_ctx)
+    assert ctx.diagnostics == plain_ctx.diagnostics
+
+
+# ------------------------------------------------------------ typography
+
+_DOTS_AND_QUOTES = st.sampled_from(
+    list("ab .,!?'\"-—…’”“‘([_\n9") + ["...", ". . .", "....", " . . . .", "a. . .", "'em", "don't",
+                                        "'90s", "students'", "--", " - ", "- ", "é'"])
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(st.lists(_DOTS_AND_QUOTES, max_size=25).map("".join), st.sampled_from(["", " ", "a", "—", "'"]))
+def test_smarten_same_as_the_character_loop(text: str, prev: str) -> None:
+
+    assert typography.smarten(text, prev) == _smarten_by_the_character(text, prev)
