@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import NamedTuple
 
 from ficbook.errors import Diagnostic, StoryError
 
@@ -42,28 +43,52 @@ def strip_forbidden(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+class Decoded(NamedTuple):
+    text: str
+    encoding: str  # the encoding used
+    diagnostics: list[Diagnostic]
+    plain: bool  # only characters in PLAIN: no white space but " ", "\\n", tab and NBSP
+
+
 def decode(data: bytes, name: str, encoding: str | None = None,
            mojibake: bool = True) -> tuple[str, str, list[Diagnostic]]:
     """Return (text, encoding used, diagnostics); raise StoryError when it is not text."""
-    diags: list[Diagnostic] = []
-    text, used = _decode(data, name, encoding, diags)
-    if _NOT_PLAIN.search(text):  # plain text needs none of these: one scan instead of four
-        text = _LINE_ENDS.sub("\n", text)
-        if mojibake:
-            text = _fix_mojibake(text, name, diags)
-        text = unicodedata.normalize("NFC", text)
-        text = strip_forbidden(text)
-    if not text or text.isspace():  # not text.strip(), without copying the text
-        raise StoryError("story file has no text", file=name)
+    text, used, diags, _ = decode_text(data, name, encoding, mojibake)
     return text, used, diags
 
 
-def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic]) -> tuple[str, str]:
+def decode_text(data: bytes, name: str, encoding: str | None = None,
+                mojibake: bool = True) -> Decoded:
+    """`decode`, and whether the text is plain."""
+    diags: list[Diagnostic] = []
+    text, used, odd = _decode(data, name, encoding, diags)
+    if odd is None:
+        odd = text
+    plain = not _NOT_PLAIN.search(odd)
+    if not plain:  # plain text needs none of these: one scan instead of four
+        if _NOT_PLAIN.search(odd.replace("\r", "")):
+            text = _LINE_ENDS.sub("\n", text)
+            if mojibake:
+                text = _fix_mojibake(text, name, diags)
+            text = unicodedata.normalize("NFC", text)
+            text = strip_forbidden(text)
+        else:  # plain but for CR line ends: the line ends are the only step to take
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            plain = True
+    if not text or text.isspace():  # not text.strip(), without copying the text
+        raise StoryError("story file has no text", file=name)
+    return Decoded(text, used, diags, plain)
+
+
+def _decode(data: bytes, name: str, encoding: str | None,
+            diags: list[Diagnostic]) -> tuple[str, str, str | None]:
+    """(text, encoding used, the text's characters that are not plain ASCII in order, when
+    they came cheap; None: look in the text)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = data[len(bom):].decode(codec, errors="replace")
             diags.append(Diagnostic("info", "encoding", f"{codec} (byte order mark)", name))
-            return text, codec
+            return text, codec, None
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise StoryError(f"not a text file: this is {what}", file=name)
@@ -75,10 +100,13 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
             pass
         else:
             diags.append(Diagnostic("info", "encoding", f"{utf16} (no byte order mark)", name))
-            return text, utf16
+            return text, utf16, None
     sample = data[:65536]
+    # NUL and the other control bytes are not plain ASCII: counted among the bytes that
+    # are not (a few in most files), the sample is read once, not twice
+    odd = sample.translate(None, _PLAIN_ASCII)
     # a stray NUL or two is damage in a text file; many of them mean binary data
-    if sample.count(0) > max(2, 0.01 * len(sample)) or _controls(sample) > max(8, 0.1 * len(sample)):
+    if odd.count(0) > max(2, 0.01 * len(sample)) or _controls(odd) > max(8, 0.1 * len(sample)):
         raise StoryError("not a text file (binary data)", file=name)
     try:
         text = data.decode("utf-8")
@@ -86,7 +114,11 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
         pass
     else:
         diags.append(Diagnostic("info", "encoding", "utf-8", name))
-        return text, "utf-8"
+        # An ASCII byte is never part of a multi-byte sequence, so valid UTF-8 without its
+        # plain ASCII bytes is the encoding of the text's other characters, in order.
+        if len(data) > len(sample):
+            odd += data[len(sample):].translate(None, _PLAIN_ASCII)
+        return text, "utf-8", odd.decode("utf-8")
     if encoding:
         codec = "cp1252" if encoding.lower() in _LATIN1 else encoding
         try:
@@ -97,19 +129,19 @@ def _decode(data: bytes, name: str, encoding: str | None, diags: list[Diagnostic
             raise StoryError(f"not valid {encoding} at byte {exc.start} (recipe `encoding:`)",
                              file=name) from None
         diags.append(Diagnostic("info", "encoding", f"{codec} (recipe `encoding:`)", name))
-        return text, codec
+        return text, codec, None
     mixed = _mixed_lines(data)
     if mixed is not None:
         text, codec, bad = mixed
         diags.append(Diagnostic("info", "encoding",
                                 f"utf-8, with {bad} line{'s' if bad != 1 else ''} in {codec}", name))
-        return text, f"utf-8+{codec}"
+        return text, f"utf-8+{codec}", None
     codec = _guess(data)
     text = data.decode(codec, errors="replace")
     diags.append(Diagnostic("info", "encoding",
                             f"not UTF-8; read as {codec} (set `encoding:` in the recipe if wrong)",
                             name))
-    return text, codec
+    return text, codec, None
 
 
 def _mixed_lines(data: bytes) -> tuple[str, str, int] | None:
@@ -201,6 +233,7 @@ _MOJIBAKE_SUSPECT = re.compile(f"[^{MOJIBAKE_SAFE}]")
 # nothing NFC changes, nothing XML forbids (tests/convert/test_fast_paths.py checks).
 PLAIN = "\t\n\x20-\x7e’“”‘—–…\xa0·´―\xad"
 _NOT_PLAIN = re.compile(f"[^{PLAIN}]")
+_PLAIN_ASCII = bytes(c for c in range(128) if not _NOT_PLAIN.match(chr(c)))
 
 
 def _fix_mojibake(text: str, name: str, diags: list[Diagnostic]) -> str:

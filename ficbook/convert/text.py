@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.convert.context import Context
-from ficbook.convert.decode import decode
+from ficbook.convert.decode import decode_text
 from ficbook.convert.pipeline import apply_block_rules
 from ficbook.convert.rules.chapters import find_headings, heading
 from ficbook.convert.rules.inline import parse_text
@@ -19,10 +19,10 @@ from ficbook.sources import Source
 
 def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
     ctx = Context(options, source.name)
-    text, _, diags = decode(source.data, source.name, options.encoding,
-                            mojibake=options.enabled("mojibake"))
-    ctx.diagnostics.extend(diags)
-    paras, _ = split_paragraphs(text, ctx)
+    decoded = decode_text(source.data, source.name, options.encoding,
+                          mojibake=options.enabled("mojibake"))
+    ctx.diagnostics.extend(decoded.diagnostics)
+    paras, _ = split_paragraphs(decoded.text, ctx, plain=decoded.plain)
     if not paras:
         raise StoryError("story has no text (only archive lines)", file=source.name)
     story = Story(meta=StoryMeta(title=title_from_path(source.path), language=options.language),
@@ -37,48 +37,75 @@ def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
 def _split_headings(paras: list[RawPara]) -> list[RawPara]:
     """A heading with more lines under it and no blank line between: "Chapter 1" over
     "The Bronze" is one heading; over story text, the text is its own paragraph."""
+    # Only a paragraph of several lines can hold one: most stories have none.
+    several = [i for i, p in enumerate(paras) if "\n" in p.text]
+    if not several:
+        return paras
     out: list[RawPara] = []
-    for p in paras:
+    done = 0
+    for i in several:
+        p = paras[i]
         first, _, rest = p.text.partition("\n")
-        if rest and heading(first) is not None:
-            second, _, more = rest.partition("\n")
-            if not more and len(second) <= 60 and second[:1].isupper() \
-                    and not second.rstrip().endswith((".", ",", ";", "\"", "”")):
-                out.append(RawPara(p.line, f"{first.rstrip(' .:')}: {second.strip()}", p.gap, p.brk))
-                continue
-            out.append(RawPara(p.line, first, p.gap, p.brk))
-            out.append(RawPara(p.line + 1, rest, 0))
+        if not rest or heading(first) is None:
             continue
-        out.append(p)
+        out.extend(paras[done:i])
+        done = i + 1
+        second, _, more = rest.partition("\n")
+        if not more and len(second) <= 60 and second[:1].isupper() \
+                and not second.rstrip().endswith((".", ",", ";", "\"", "”")):
+            out.append(RawPara(p.line, f"{first.rstrip(' .:')}: {second.strip()}", p.gap, p.brk))
+            continue
+        out.append(RawPara(p.line, first, p.gap, p.brk))
+        out.append(RawPara(p.line + 1, rest, 0))
+    if not done:
+        return paras
+    out.extend(paras[done:])
     return out
 
 
 def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
     if ctx.enabled("chapters"):
         paras = _split_headings(paras)
-    headings = find_headings([(p.line, p.text) for p in paras], ctx) if ctx.enabled("chapters") else {}
+        headings = find_headings(paras, ctx)
+    else:
+        headings = {}
     tags = ctx.enabled("html_tags")
     chapters: list[Chapter] = []
     title: str | None = None
     start: int | None = None
     blocks: list[Block] = []
-    for i, p in enumerate(paras):
-        if i in headings:
-            if headings[i] is None and title is not None and not blocks:
-                continue  # AO3's "Chapter Text" under the chapter's own heading
-            if blocks or chapters or title is not None:
-                chapters.append(Chapter(title, tuple(blocks), start))
-            title, start, blocks = headings[i], p.line, []
-            continue
-        if p.brk:
-            blocks.append(SceneBreak(line=p.line - 1))
-        blocks.append(Paragraph(parse_text(p.text, tags), line=p.line))
+    begin = 0  # the first paragraph not yet in `blocks`
+    for i in sorted(headings):
+        if begin < i:
+            if start is None:
+                start = paras[begin].line
+            blocks += _blocks(paras[begin:i], tags)
+        begin = i + 1
+        if headings[i] is None and title is not None and not blocks:
+            continue  # AO3's "Chapter Text" under the chapter's own heading
+        if blocks or chapters or title is not None:
+            chapters.append(Chapter(title, tuple(blocks), start))
+        title, start, blocks = headings[i], paras[i].line, []
+    if begin < len(paras):
         if start is None:
-            start = p.line
+            start = paras[begin].line
+        blocks += _blocks(paras[begin:], tags)
     chapters.append(Chapter(title, tuple(blocks), start))
     # text before the first heading that is not just a header becomes its own chapter;
     # the header rule empties it when it is only labels, and tidying drops it then
     return chapters
+
+
+def _blocks(paras: list[RawPara], tags: bool) -> list[Block]:
+    """The paragraphs, each after a scene break if it has one."""
+    if not any(p.brk for p in paras):  # most runs of paragraphs: one list in one go
+        return [Paragraph(parse_text(text, tags), line) for line, text, _, _ in paras]
+    blocks: list[Block] = []
+    for line, text, _, brk in paras:
+        if brk:
+            blocks.append(SceneBreak(line - 1))
+        blocks.append(Paragraph(parse_text(text, tags), line))
+    return blocks
 
 
 def title_from_path(path: Path) -> str:

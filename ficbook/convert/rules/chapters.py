@@ -6,9 +6,16 @@ begins "Chapter" is not one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import squeeze
+from ficbook.convert.rules.chrome import CACHED_CHARS, can_start
+
+if TYPE_CHECKING:
+    from ficbook.convert.rules.paragraphs import RawPara
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -23,10 +30,33 @@ _HEADING = re.compile(
 _SPECIAL = re.compile(r"(?P<word>prologue|epilogue|interlude|afterword|foreword|coda)"
                       r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)", re.IGNORECASE)
 # The words a heading starts with (a quick test before squeezing the paragraph's spaces).
-_START = re.compile(r"\s*(?:chapter|chap\.|ch\.|part|book|prologue|epilogue|interlude|afterword|"
-                    r"foreword|coda)", re.IGNORECASE)
+_WORDS = r"chapter|chap\.|ch\.|part|book|prologue|epilogue|interlude|afterword|foreword|coda"
+_START = re.compile(rf"\s*(?:{_WORDS})", re.IGNORECASE)
 _BARE_ROMAN = re.compile(r"\s*[IVXLC]{1,7}\.?\s*")  # spaces around: no stripped copy of each paragraph
 _AO3_TEXT = re.compile(r"\s*chapter text\s*", re.IGNORECASE)
+# One test for all three: a heading and AO3's "Chapter Text" start with one of the words,
+# and a bare numeral is all numeral.
+_MAYBE = re.compile(rf"\s*(?:(?i:{_WORDS})|[IVXLC]{{1,7}}\.?\s*\Z)")
+
+
+class _MayStart(dict):
+    """Character -> can a heading, marker or numeral start with it; worked out the first
+    time the character is looked up, so that most paragraphs are settled by one lookup
+    (those starting "I" or "C" need the regex)."""
+
+    def __missing__(self, c: str) -> bool:
+        may = _may_start_test()(c)
+        if len(self) < CACHED_CHARS:
+            self[c] = may
+        return may
+
+
+@lru_cache(maxsize=1)
+def _may_start_test() -> Callable[[str], bool]:
+    return can_start(_MAYBE.pattern)
+
+
+_MAY_START = _MayStart()
 
 
 def heading(text: str) -> str | None:
@@ -48,22 +78,24 @@ def heading(text: str) -> str | None:
     return s.rstrip(".") if not body else s
 
 
-def find_headings(texts: list[tuple[int, str]], ctx: Context) -> dict[int, str | None]:
+def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | None]:
     """Index -> chapter title for the paragraphs that start a chapter (None: untitled)."""
     found: dict[int, str | None] = {}
-    bare = [i for i, (_, t) in enumerate(texts) if _BARE_ROMAN.fullmatch(t)]
+    may = _MAY_START
+    maybe = [i for i, p in enumerate(paras) if p.text and may[p.text[0]] and _MAYBE.match(p.text)]
+    bare = [i for i in maybe if _BARE_ROMAN.fullmatch(paras[i].text)]
     # bare numerals count only as a sequence that starts at I
-    if len(bare) >= 2 and texts[bare[0]][1].strip().rstrip(".") == "I":
+    if len(bare) >= 2 and paras[bare[0]].text.strip().rstrip(".") == "I":
         for i in bare:
-            found[i] = texts[i][1].strip().rstrip(".")
-    for i, (_, t) in enumerate(texts):
+            found[i] = paras[i].text.strip().rstrip(".")
+    for i in maybe:
+        t = paras[i].text
         title = heading(t)
         if title is not None:
             found[i] = title
         elif _AO3_TEXT.fullmatch(t):
             found[i] = None
     for i, title in sorted(found.items()):
-        line, text = texts[i]
         what = "AO3 chapter marker" if title is None else "chapter heading"
-        ctx.report("info", "chapter", f"{what} {quote(text)}", line)
+        ctx.report("info", "chapter", f"{what} {quote(paras[i].text)}", paras[i].line)
     return found

@@ -5,25 +5,38 @@ file's normal paragraph gap so that only longer runs of blank lines count as bre
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
+from typing import NamedTuple
 
 from ficbook.convert.context import Context
 from ficbook.convert.rules.epigraphs import is_attribution_text
-from ficbook.convert.rules.chrome import is_chrome, report as report_chrome
+from ficbook.convert.rules.chrome import by_first_char, is_chrome, is_squeezed_chrome
+from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.header import LABEL_RE, label_kind
 from ficbook.convert.rules.scenes import is_glyph_line
 
 _QUOTE_OPEN = tuple("\"“‘'«„—–")
 _SENTENCE_END = tuple(".!?…\"”’')»—–-*~")
+_ENDS = frozenset(_SENTENCE_END)
 
 
-@dataclass(frozen=True, slots=True)
-class RawPara:
+class RawPara(NamedTuple):
+    """A paragraph as the reader finds it. A named tuple, not a frozen dataclass: there is
+    one for every paragraph, and a tuple is built in a fraction of the time."""
+
     line: int  # 1-based line of its first line
     text: str  # lines joined: " " where unwrapped, "\n" where a line break stays
     gap: int  # blank lines before it
     brk: bool = False  # a scene break before it (blank-line run)
+
+
+# RawPara((line, text, gap, brk)), without the generated __new__ (half the time)
+_raw_para = partial(tuple.__new__, RawPara)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,65 +46,99 @@ class Layout:
     width: int  # wrap width for hard-wrapped files, else 0
 
 
-def split_paragraphs(text: str, ctx: Context) -> tuple[list[RawPara], Layout]:
-    lines = _lines(text, ctx)
+class Lines(NamedTuple):
+    """The non-blank, non-chrome lines, as three lists (one entry a line)."""
+
+    numbers: list[int]  # 1-based
+    texts: list[str]  # right-stripped; tabs four spaces, no-break spaces spaces
+    gaps: list[int]  # blank lines before it
+
+
+def split_paragraphs(text: str, ctx: Context, plain: bool = False) -> tuple[list[RawPara], Layout]:
+    """`plain`: the text's only white space is spaces, tabs, no-break spaces and "\\n" (as in
+    decode's plain text)."""
+    lines = _lines(text, ctx, plain)
     layout = _layout(lines)
     ctx.report("info", "paragraph-style", _describe(layout))
     paras = _group(lines, layout, ctx.enabled("unwrap"))
     return _breaks(paras, layout, ctx), layout
 
 
-def _lines(text: str, ctx: Context) -> list[tuple[int, str, int]]:
-    """(line number, text, blank lines before) for every non-blank, non-chrome line.
+def _lines(text: str, ctx: Context, plain: bool = False) -> Lines:
+    """Every non-blank, non-chrome line: its number, its text, the blank lines before it.
 
     Blank runs on both sides of a dropped chrome line count as the longer of the two,
     never their sum, so dropping chrome never makes a scene break.
     """
-    out: list[tuple[int, str, int]] = []
-    gap = 0
-    run = 0
+    lines = Lines([], [], [])
+    add_number, add_text, add_gap = lines.numbers.append, lines.texts.append, lines.gaps.append
+    gap = run = 0
     chrome = ctx.enabled("chrome")
     not_chrome = ctx.not_chrome
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()  # str.rstrip() also takes NBSP and other Unicode spaces
+    chrome_starts = by_first_char()
+    # Tabs become four spaces and no-break spaces one, in the whole text at once: rstrip()
+    # takes both, and is_chrome and the log's quote() squeeze them alike (tests).
+    text = text.replace("\t", "    ").replace("\u00a0", " ")
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip()  # str.rstrip() also takes other Unicode spaces
         if not line:
             run += 1
             continue
-        if chrome and is_chrome(line):
-            report_chrome(ctx, line, n)
-            gap, run = max(gap, run), 0
-            continue
-        line = line.replace("\t", "    ").replace("\u00a0", " ")
-        if chrome:
-            not_chrome.add(line)
-        out.append((n, line, max(gap, run)))
+        if chrome and chrome_starts[line[0]] is not None:  # a quick no for most lines
+            # in plain text a line with no leading or double space is squeezed already
+            if (is_squeezed_chrome(line) if plain and line[0] != " " and "  " not in line
+                    else is_chrome(line)):
+                report_chrome(ctx, line, n)
+                gap, run = max(gap, run), 0
+                continue
+            not_chrome.add(line)  # the chrome rule need not look again
+        add_number(n)
+        add_text(line)
+        add_gap(run if run > gap else gap)
         gap = run = 0
-    return out
+    return lines
 
 
-def _layout(lines: list[tuple[int, str, int]]) -> Layout:
-    if len(lines) < 2:
+def _layout(lines: Lines) -> Layout:
+    texts, gaps = lines.texts, lines.gaps[1:]
+    count = len(texts)
+    if count < 2:
         return Layout("blank-line", 1, 0)
-    gaps = [g for _, _, g in lines[1:]]
-    zero = sum(1 for g in gaps if g == 0) / len(gaps)
-    lengths = sorted(len(t.strip()) for _, t, _ in lines)
-    width = lengths[int(0.9 * (len(lengths) - 1))]
-    near = sum(1 for n in lengths if n >= 0.75 * width) / len(lengths)
-    overlong = sum(1 for n in lengths if n > width * 1.25 + 5) / len(lengths)
-    # hard-wrapped lines mostly end mid-sentence; one-paragraph-per-line text does not
-    unended = sum(1 for _, t, _ in lines if not t.rstrip().endswith(_SENTENCE_END)) / len(lines)
-    wrapped = (len(lines) >= 6 and 45 <= width <= 100 and near >= 0.3 and zero >= 0.3
-               and overlong <= 0.05 and unended >= 0.3)
-    nonzero = Counter(g for g in gaps if g > 0)
-    if wrapped:
-        indents = sum(1 for _, t, _ in lines if re.match(r"\s{2,}\S", t))
-        indented = indents >= 0.05 * len(lines) and indents > sum(nonzero.values())
-        if not indented and nonzero and sum(nonzero.values()) >= 0.05 * len(lines):
+    zero = gaps.count(0) / len(gaps)
+    nonzero = Counter(gaps)  # first-seen order kept: most_common() breaks ties by it
+    del nonzero[0]
+    width = _wrap_width(texts, zero)
+    if width:
+        indents = sum(1 for t in texts if re.match(r"\s{2,}\S", t))
+        indented = indents >= 0.05 * count and indents > sum(nonzero.values())
+        if not indented and nonzero and sum(nonzero.values()) >= 0.05 * count:
             return Layout("wrapped", nonzero.most_common(1)[0][0], width)
         return Layout("wrapped-indented" if indented else "wrapped", 0, width)
-    if zero >= 0.8 or (zero >= 0.6 and len(lines) >= 12):
+    if zero >= 0.8 or (zero >= 0.6 and count >= 12):
         return Layout("one-per-line", 0, 0)
     return Layout("blank-line", nonzero.most_common(1)[0][0] if nonzero else 1, 0)
+
+
+def _wrap_width(texts: list[str], zero: float) -> int:
+    """The wrap width when the lines look hard-wrapped, else 0. `zero`: the share of lines
+    with no blank line before them (most files have blank lines between all: they are
+    settled before any line is measured)."""
+    count = len(texts)
+    if count < 6 or zero < 0.3:
+        return 0
+    lengths = sorted(map(len, map(str.strip, texts)))
+    width = lengths[int(0.9 * (count - 1))]
+    if not 45 <= width <= 100:
+        return 0
+    # counted by bisecting the sorted lengths, not one by one
+    near = (count - bisect_left(lengths, 0.75 * width)) / count
+    overlong = (count - bisect_right(lengths, width * 1.25 + 5)) / count
+    if near < 0.3 or overlong > 0.05:
+        return 0
+    # hard-wrapped lines mostly end mid-sentence; one-paragraph-per-line text does not
+    # (the texts are right-stripped, and every _SENTENCE_END is one character)
+    unended = (count - sum(map(_ENDS.__contains__, map(itemgetter(-1), texts)))) / count
+    return width if unended >= 0.3 else 0
 
 
 def _describe(layout: Layout) -> str:
@@ -145,12 +192,21 @@ def _runs_over(first: str, text: str) -> bool:
                 or is_attribution_text(s))
 
 
-def _group(lines: list[tuple[int, str, int]], layout: Layout, unwrap: bool) -> list[RawPara]:
+def _group(lines: Lines, layout: Layout, unwrap: bool) -> list[RawPara]:
+    numbers, texts, gaps = lines
+    # A line with a blank line before it starts a paragraph, whatever the layout and the
+    # header: after the last line with none, each line is a paragraph of its own (most
+    # files: almost all their lines), made in bulk.
+    last_joined = len(gaps) - 1 - gaps[::-1].index(0) if 0 in gaps else -1
     paras: list[RawPara] = []
     cur: list[str] = []
     start = gap = 0
     header_zone = True  # the label block at the top: its values may run over lines
-    for n, text, g in lines:
+    bulk = len(texts)
+    for i, (n, text, g) in enumerate(zip(numbers, texts, gaps)):
+        if i > last_joined:
+            bulk = i
+            break
         if cur and g == 0 and header_zone and _runs_over(cur[0], text):
             new = False
         else:
@@ -165,6 +221,9 @@ def _group(lines: list[tuple[int, str, int]], layout: Layout, unwrap: bool) -> l
             cur.append(text)
     if cur:
         paras.append(RawPara(start, _join(cur, layout, unwrap), gap))
+    # a one-line paragraph's text is the line stripped (_join)
+    paras += map(_raw_para, zip(numbers[bulk:], map(str.strip, texts[bulk:]), gaps[bulk:],
+                                repeat(False)))
     return paras
 
 
@@ -203,6 +262,6 @@ def _breaks(paras: list[RawPara], layout: Layout, ctx: Context) -> list[RawPara]
     out = [paras[0]]
     for p in paras[1:]:
         if p.gap > layout.gap:
-            p = RawPara(p.line, p.text, p.gap, True)
+            p = p._replace(brk=True)
         out.append(p)
     return out
