@@ -182,8 +182,13 @@ def record(result: BuildResult, key: str, known: dict[str, Stamp]) -> None:
 
     Best effort: a cache that cannot be written only costs a rebuild next time.
     """
+    def resolved(path: Path) -> str:
+        # the stories' paths are realpaths already (Recipe.story_path), and known by them
+        text = str(path)
+        return text if text in known else str(Path(path).resolve())
+
     inputs = []
-    for path in dict.fromkeys(str(Path(p).resolve()) for p in result.inputs):
+    for path in dict.fromkeys(map(resolved, result.inputs)):
         s = known.get(path)
         if s is None:
             try:
