@@ -53,8 +53,14 @@ def _notdef(path: Path) -> tuple[tuple[int, int], bytes]:
     return _glyph_signature(path, "\U0010fffd")
 
 
+@lru_cache(maxsize=64)
+def _probe(path: Path) -> ImageFont.FreeTypeFont:
+    # loaded once per file: opening the font was most of the cost of a glyph test
+    return ImageFont.truetype(str(path), 48, layout_engine=ImageFont.Layout.BASIC)
+
+
 def _glyph_signature(path: Path, char: str) -> tuple[tuple[int, int], bytes]:
-    mask = ImageFont.truetype(str(path), 48, layout_engine=ImageFont.Layout.BASIC).getmask(char)
+    mask = _probe(path).getmask(char)
     return mask.size, bytes(mask)
 
 
