@@ -24,6 +24,9 @@ class Context:
     # spaces, which `chrome.is_chrome` squeezes alike): a paragraph that is one of them
     # unchanged needs no second look from the chrome rule.
     not_chrome: set[str] = field(default_factory=set)
+    # Set by a paragraph rule that may have left a paragraph empty (typography, when it
+    # drops a word joiner; no other inline rule takes away all of a paragraph's words).
+    emptied: bool = False
 
     def report(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, self.source, line))

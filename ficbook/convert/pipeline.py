@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from ficbook.convert import ConvertOptions
 from ficbook.convert.context import Context
+from ficbook.convert.inlines import with_inlines
 from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scenes, typography
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
@@ -21,13 +22,15 @@ ParagraphFix = Callable[[Paragraph], Paragraph]
 # The rules that change paragraphs one at a time, in order. They share one walk over the
 # story (`inline_rules`): the same result as one pass each, as each paragraph goes through
 # them in this order, and a third of the walking. Each entry: the rule's name; what makes
-# its fix for one paragraph (and what to call once all are done) from its context; and
-# its marks, the characters without which it gives back a paragraph of one non-empty run
-# as it is (None: no such promise).
-MakeFix = Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None]]
+# from its context its fix for one paragraph, what to call once all are done (or None),
+# and its fix for the text of a paragraph of one run (or None: the rule makes more than
+# text of it); and its marks, the characters without which it gives back a paragraph of
+# one non-empty run as it is (None: no such promise).
+TextFix = Callable[[str], str]
+MakeFix = Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None, TextFix | None]]
 PARAGRAPH_RULES: tuple[tuple[str, MakeFix, str | None], ...] = (
-    ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None), inline.STRIPPED_MARKS),
-    ("emphasis", lambda ctx: (inline.emphasis_fixer(ctx), None), inline.EMPHASIS_MARKS),
+    ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None, None), inline.STRIPPED_MARKS),
+    ("emphasis", lambda ctx: (inline.emphasis_fixer(ctx), None, None), inline.EMPHASIS_MARKS),
     ("typography", typography.fixer, None),
 )
 
@@ -36,23 +39,28 @@ def inline_rules(story: Story, ctx: Context) -> Story:
     """The enabled `PARAGRAPH_RULES` in one walk. Each reports into a context of its own,
     added in rule order after the walk: the log reads as if they ran one after another."""
     fixes: list[ParagraphFix] = []
+    text_fixes: list[TextFix | None] = []
     finishes: list[Callable[[], None]] = []
     contexts: list[Context] = []
     leading_marks: list[str] = []  # of the rules with marks before any rule without
     for name, make, marks in PARAGRAPH_RULES:
         if ctx.enabled(name):
             own = Context(ctx.options, ctx.source)
-            fix, finish = make(own)
+            fix, finish, text_fix = make(own)
             if marks is not None and len(leading_marks) == len(fixes):
                 leading_marks.append(marks)
             fixes.append(fix)
+            text_fixes.append(text_fix)
             contexts.append(own)
             if finish is not None:
                 finishes.append(finish)
     if not fixes:
         return story
-    fixed = map_story(story, _fix_all(fixes, "".join(leading_marks), len(leading_marks)))
-    scenes.still_normalised(story, fixed, ctx)
+    skippable = len(leading_marks)
+    rest = text_fixes[skippable:]
+    text_fix = rest[0] if len(rest) == 1 else None  # typography, most often
+    fixed = map_story(story, _fix_all(fixes, "".join(leading_marks), skippable, text_fix))
+    scenes.still_normalised(story, fixed, ctx, any(own.emptied for own in contexts))
     story = fixed
     for finish in finishes:
         finish()
@@ -61,32 +69,40 @@ def inline_rules(story: Story, ctx: Context) -> Story:
     return story
 
 
-def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int) -> ParagraphFix:
+def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int,
+             text_fix: TextFix | None) -> ParagraphFix:
     """Each fix in turn. The first `skippable` would give back a one-run paragraph with
     none of `marks` as it is (so it is still such a paragraph for the next): most
-    paragraphs skip them all with a test per mark."""
-    if len(fixes) == 1 and not skippable:
-        return fixes[0]
-    rest = fixes[skippable:]
-    last = rest[0] if len(rest) == 1 else None  # typography, most often: one call
+    paragraphs skip them all with a test per mark. When one rule is left and it has a
+    `text_fix`, such a paragraph's text goes to it directly."""
+    if not skippable:
+        return fixes[0] if len(fixes) == 1 else _each(fixes)
+    if len(marks) > 3 or text_fix is None:
+        return _each(fixes)  # (no such rules yet)
+    # three marks, repeated when fewer ("/*_", "*_*"), tested unrolled: a loop over the
+    # characters of `marks` costs three times the three tests
+    a, b, c = (marks * 3)[:3]
+    each = _each(fixes)
 
     def fix_all(p: Paragraph) -> Paragraph:
         inlines = p.inlines
-        if len(inlines) == 1 and type(inlines[0]) is Text and (text := inlines[0].text):
-            for mark in marks:  # a loop, not any(): this runs for every paragraph
-                if mark in text:
-                    break
-            else:
-                if last is not None:
-                    return last(p)
-                for fix in rest:
-                    p = fix(p)
-                return p
+        if len(inlines) == 1 and type(inlines[0]) is Text:
+            text = inlines[0].text
+            if text and a not in text and b not in text and c not in text:
+                new = text_fix(text)
+                return p if new is text else with_inlines(p, (Text(new),))
+        return each(p)
+
+    return fix_all
+
+
+def _each(fixes: list[ParagraphFix]) -> ParagraphFix:
+    def each(p: Paragraph) -> Paragraph:
         for fix in fixes:
             p = fix(p)
         return p
 
-    return fix_all
+    return each
 
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).

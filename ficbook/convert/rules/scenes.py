@@ -109,19 +109,22 @@ def normalise(story: Story, ctx: Context) -> Story:
     return dataclasses.replace(story, chapters=tuple(chapters))
 
 
-def still_normalised(old: Story, new: Story, ctx: Context) -> None:
+def still_normalised(old: Story, new: Story, ctx: Context, emptied: bool = True) -> None:
     """`new` is `old` with paragraphs' inlines changed and nothing else: every block is
     either the same object or one of the same kind and line (as `inline.map_story`
     gives them). Normalising looks only at the kind of each block, at the line of the
     first, and whether a paragraph is empty; so a chapter of `old` that normalise gave
-    back stays normalised unless a changed paragraph is now empty. Remembered, so that
-    the next pass skips it."""
+    back stays normalised unless a changed paragraph is now empty (which needs looking
+    at only if the rules say they may have `emptied` one). Remembered, so that the next
+    pass skips it."""
     done = ctx.normalised
     for a, b in zip(old.chapters, new.chapters):
         if b is not a and id(a) in done:
-            changed = compress(b.blocks, map(is_not, b.blocks, a.blocks))
-            if not any(isinstance(x, Paragraph) and _is_empty(x) for x in changed):
-                done[id(b)] = b
+            if emptied:
+                changed = compress(b.blocks, map(is_not, b.blocks, a.blocks))
+                if any(isinstance(x, Paragraph) and _is_empty(x) for x in changed):
+                    continue
+            done[id(b)] = b
 
 
 def _settled(blocks: tuple[Block, ...]) -> list[Block]:

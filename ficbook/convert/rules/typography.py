@@ -134,14 +134,16 @@ def close_dashes(text: str) -> str:
 
 
 def apply(story: Story, ctx: Context) -> Story:
-    fix, finish = fixer(ctx)
+    fix, finish, _ = fixer(ctx)
     story = map_story(story, fix)
     finish()
     return story
 
 
-def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at the end)
-    """The `typography` rule for one paragraph, and the summary to report once all are done."""
+def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at the end, str -> str)
+    """The `typography` rule for one paragraph; the summary to report once all are done;
+    and the rule for the text of a paragraph of one run (the same object back when it
+    stays as it is), which `pipeline.inline_rules` calls without the paragraph."""
     closing = ctx.enabled("close_dashes")
     changed = 0
 
@@ -149,21 +151,30 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
         new = smarten(text, before)
         if closing:
             new = close_dashes(new)
-        return new.replace("\u2060", "")
+        if "\u2060" in new:
+            new = new.replace("\u2060", "")
+            ctx.emptied = True  # a paragraph of word joiners is empty now
+        return new
+
+    def fix_run(text: str) -> str:
+        nonlocal changed
+        new = smarten(text, "")  # run(), inlined: this is most paragraphs
+        if closing:
+            new = close_dashes(new)
+        if "\u2060" in new:
+            new = new.replace("\u2060", "")
+            ctx.emptied = True
+        if new == text:
+            return text
+        changed += 1
+        return new
 
     def fix(p: Paragraph) -> Paragraph:
-        nonlocal changed
         inlines = p.inlines
         if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs: one run
             text = inlines[0].text
-            new = smarten(text, "")  # run(), inlined: this is every paragraph
-            if closing:
-                new = close_dashes(new)
-            new = new.replace("\u2060", "")
-            if new == text:
-                return p
-            changed += 1
-            return with_inlines(p, (Text(new),))
+            new = fix_run(text)
+            return p if new is text else with_inlines(p, (Text(new),))
         prev = ""
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -196,4 +207,4 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
             ctx.report("info", "typography", f"typography: curly quotes, dashes and ellipses in {changed} "
                        "runs of text")
 
-    return fix, finish
+    return fix, finish, fix_run
