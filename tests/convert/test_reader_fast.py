@@ -425,3 +425,13 @@ def test_chrome_rule_still_drops_what_the_reader_let_through() -> None:
 def test_a_heading_starts_with_a_character_the_walk_allows(text: str) -> None:
     if text and chapter_rules._MAYBE.match(text):
         assert chapter_rules._MAY_START[text[0]]
+
+
+def test_first_character_index_stays_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of many different first characters: past the limit they are worked out
+    each time, not remembered."""
+    monkeypatch.setattr(chrome, "CACHED_CHARS", 3)
+    index = chrome.FirstCharIndex((r"back to top", r"\d+ reviews"))
+    looked = [index[c] for c in "ab1漢字b€"]
+    assert len(index) == 3
+    assert [p is not None for p in looked] == [False, True, True, False, False, True, False]

@@ -19,7 +19,7 @@ from ficbook.convert.inlines import para_text, squeeze
 from ficbook.model import Chapter, Paragraph, Story
 
 MAX_LENGTH = 200  # squeezed; a longer line is story text
-CACHED_CHARS = 4096  # first characters remembered (in FirstCharIndex and alike)
+CACHED_CHARS = 16384  # first characters remembered (FirstCharIndex and alike): a few MB
 
 
 @lru_cache(maxsize=1)
@@ -106,12 +106,15 @@ class FirstCharIndex(dict):
     def __init__(self, patterns: tuple[str, ...]) -> None:
         super().__init__()
         self.patterns = patterns
+        self.any_starts = can_start(_alternation(patterns).pattern)  # one test for most
         self.tests = [can_start(p) for p in patterns]
         self.compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {(): None}
 
     def __missing__(self, c: str) -> re.Pattern[str] | None:
         if c.isspace():
             chosen = self.patterns
+        elif not self.any_starts(c):
+            chosen = ()
         else:
             chosen = tuple(p for p, test in zip(self.patterns, self.tests) if test(c))
         if chosen not in self.compiled:
