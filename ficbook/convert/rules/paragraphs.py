@@ -77,8 +77,12 @@ def _lines(text: str, ctx: Context, plain: bool = False) -> Lines:
     not_chrome = ctx.not_chrome
     chrome_starts = by_first_char()
     # Tabs become four spaces and no-break spaces one, in the whole text at once: rstrip()
-    # takes both, and is_chrome and the log's quote() squeeze them alike (tests).
-    text = text.replace("\t", "    ").replace("\u00a0", " ")
+    # takes both, and is_chrome and the log's quote() squeeze them alike (tests). Looking
+    # for one first is cheaper than replace() finding none.
+    if "\t" in text:
+        text = text.replace("\t", "    ")
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
     for n, line in enumerate(text.split("\n"), 1):
         line = line.rstrip()  # str.rstrip() also takes other Unicode spaces
         if not line:
