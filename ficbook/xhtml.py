@@ -163,14 +163,20 @@ class _Draft:
 
 
 def _resolve(drafts: list[_Draft]) -> list[Document]:
-    # Every placeholder holds "\x00": a body without one has nothing to resolve, and when
-    # no body has one (no notes appendix: most books) the ids need not be looked for.
-    linked = ["\x00" in d.body for d in drafts]
+    try:
+        pages: list[bytes | None] = [page(d.title, d.body, d.lang, d.body_class) for d in drafts]
+    except UnicodeEncodeError:
+        pages = [None] * len(drafts)  # text that cannot be written: fail below, as ever
+    # A link placeholder holds "\x00", and UTF-8 writes nothing else as a zero byte: a page
+    # without one is done (a memchr; the text's own "\x00" test is a slow loop in wide
+    # strings). With no links at all (no notes appendix: most books), no ids to look for.
+    done = [p is not None and b"\x00" not in p for p in pages]
+    if all(done):
+        return [Document(d.name, d.uid, d.title, p) for d, p in zip(drafts, pages)]
     where: dict[str, str] = {}
-    if any(linked):
-        for d in drafts:
-            for anchor in _ID.findall(d.body):
-                where.setdefault(anchor, d.name.rsplit("/", 1)[-1])
+    for d in drafts:
+        for anchor in _ID.findall(d.body):
+            where.setdefault(anchor, d.name.rsplit("/", 1)[-1])
 
     def sub(m: re.Match[str]) -> str:
         anchor = m.group(1)
@@ -179,9 +185,8 @@ def _resolve(drafts: list[_Draft]) -> list[Document]:
         return f"{where[anchor]}#{anchor}"
 
     return [Document(d.name, d.uid, d.title,
-                     page(d.title, _REF.sub(sub, d.body) if has_refs else d.body,
-                          d.lang, d.body_class))
-            for d, has_refs in zip(drafts, linked)]
+                     p if ok else page(d.title, _REF.sub(sub, d.body), d.lang, d.body_class))
+            for d, p, ok in zip(drafts, pages, done)]
 
 
 # ------------------------------------------------------------------ where notes go

@@ -179,13 +179,25 @@ def test_resolve_links_across_documents_and_leaves_the_rest() -> None:
     docs = _resolve(drafts)
     assert b'<a href="b.xhtml#there">x</a>' in docs[0].content
     assert b'<p id="there">y</p>' in docs[1].content
-    missing = [_Draft("text/a.xhtml", "a", "A", f'<a href="{ref("nowhere")}">x</a>', "en")]
-    try:
-        _resolve(missing)
-    except AssertionError as e:
-        assert "nowhere" in str(e)
-    else:
-        raise AssertionError("a link to a missing id resolved")
+    # A zero byte outside the body (the title) changes nothing.
+    odd = _resolve([_Draft("text/a.xhtml", "a", "A\x00", "<p>x</p>", "en")])
+    assert odd[0].content.count(b"<p>x</p>") == 1
+
+
+def test_resolve_fails_as_it_always_did() -> None:
+    link = f'<a href="{ref("nowhere")}">x</a>'
+    with pytest.raises(AssertionError, match="nowhere"):
+        _resolve([_Draft("text/a.xhtml", "a", "A", link, "en")])
+    # A link to nowhere is reported before text that cannot be written, in the same page
+    # or a later one; unwritable text in an earlier page is reported first.
+    with pytest.raises(AssertionError, match="nowhere"):
+        _resolve([_Draft("text/a.xhtml", "a", "A", link + "\ud800", "en")])
+    with pytest.raises(AssertionError, match="nowhere"):
+        _resolve([_Draft("text/a.xhtml", "a", "A", link, "en"),
+                  _Draft("text/b.xhtml", "b", "B", "\ud800", "en")])
+    with pytest.raises(UnicodeEncodeError):
+        _resolve([_Draft("text/a.xhtml", "a", "A", "\ud800", "en"),
+                  _Draft("text/b.xhtml", "b", "B", link, "en")])
 
 
 # ------------------------------------------------------------------ building the model
