@@ -35,9 +35,12 @@ SETTINGS = settings(max_examples=150, derandomize=True, deadline=None,
 # ------------------------------------------------------------------- the long way
 
 
+ALL_CHROME = re.compile("|".join(f"(?:{p})" for p in chrome._patterns()), re.IGNORECASE)
+
+
 def slow_is_chrome(line: str) -> bool:
     text = squeeze(line)
-    return bool(text) and len(text) <= 200 and chrome._pattern().fullmatch(text) is not None
+    return bool(text) and len(text) <= 200 and ALL_CHROME.fullmatch(text) is not None
 
 
 def slow_decode(data: bytes, mojibake: bool = True) -> tuple[str, list[Diagnostic]]:

@@ -31,12 +31,11 @@ def _patterns() -> tuple[str, ...]:
 
 
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile(_either(patterns), re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _pattern() -> re.Pattern[str]:
-    return _alternation(_patterns())
+def _either(patterns: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
 def is_chrome(line: str) -> bool:
@@ -90,6 +89,7 @@ def drop_paragraphs(story: Story, ctx: Context) -> Story:
 # characters a pattern's matches can start with comes from its parse tree, erring towards
 # any (a construct the walk does not know allows any character), and the regex engine
 # itself tells whether a character is one of them (case ignored, as the patterns are).
+# `can_start` serves the chapter headings' quick test as well.
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +106,10 @@ class FirstCharIndex(dict):
     def __init__(self, patterns: tuple[str, ...]) -> None:
         super().__init__()
         self.patterns = patterns
-        self.any_starts = can_start(_alternation(patterns).pattern)  # one test for most
-        self.tests = [can_start(p) for p in patterns]
+        firsts = [_first_regex(p) for p in patterns]
+        self.tests = [_test(regex) for regex in firsts]
+        # one test settles most characters: can any pattern start with it?
+        self.any_starts = _test(None if None in firsts else "|".join(firsts))
         self.compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {(): None}
 
     def __missing__(self, c: str) -> re.Pattern[str] | None:
@@ -127,10 +129,19 @@ class FirstCharIndex(dict):
 def can_start(pattern: str) -> Callable[[str], bool]:
     """A test: can a match of `pattern` (case ignored) start with this character? It errs
     towards yes."""
+    return _test(_first_regex(pattern))
+
+
+def _first_regex(pattern: str) -> str | None:
+    """A regex for the characters a match of `pattern` can start with (None: any)."""
     first, _ = _starts(sre_parse.parse(pattern, re.IGNORECASE))
-    if first is None:
+    return None if first is None else "|".join(sorted(first)) or "(?!)"  # "(?!)": none
+
+
+def _test(regex: str | None) -> Callable[[str], bool]:
+    if regex is None:
         return lambda c: True
-    one = re.compile("|".join(sorted(first)) or "(?!)", re.IGNORECASE)  # "(?!)": never
+    one = re.compile(regex, re.IGNORECASE)
     return lambda c: one.fullmatch(c) is not None
 
 
