@@ -293,15 +293,27 @@ def test_a_paragraph_emptied_by_typography_still_goes(emptied: Paragraph) -> Non
 def test_note_first_characters_begin_no_label() -> None:
     # no white space or bracket (which may stand before a label), no letter that
     # case-folds to the first letter of one (a, c, e, n, s: a/n, chapter, end, notes, story)
-    for c in notes._NEVER_FIRST:
+    for c in notes.NEVER_LABEL_FIRST:
         assert not c.isspace() and c not in "([", c
         assert re.fullmatch("(?i)[acens]", c) is None, c
+    # after S, only "story"; after A, only "a/n", "a.n.", "author", "AN" (the second
+    # characters tried: ASCII, and all that match an ASCII letter ignoring case)
+    like_ascii = [c for c in map(chr, range(0x80, 0x110000)) if re.fullmatch("(?i)[a-z]", c)]
+    assert "ſ" in like_ascii and "\u212a" in like_ascii  # long s, Kelvin sign
+    for first, seconds in notes._SECOND.items():
+        for c in [*map(chr, range(0x80)), *like_ascii]:
+            if c in seconds:
+                continue
+            for rest in ("tory notes: x", "/n: x", ".n.: x", "uthor's note: x", "N: x"):
+                text = first + c + rest[1:]
+                assert _note_label_plain(Paragraph((Text(text),))) is None, text
 
 
 @settings(max_examples=500, derandomize=True, deadline=None)
-@given(st.sampled_from(sorted(notes._NEVER_FIRST) + [" ", "(", "[", "a", "A", "n", "S", "ſ"]),
-       st.lists(st.sampled_from(["a/n", "/n", "A/N", "N/A", "N", "uthor's note", "otes", "tory notes",
-                                 "hapter notes", "nd notes", ":", " - ", " ", "(", ")", "x"]),
+@given(st.sampled_from(sorted(notes.NEVER_LABEL_FIRST) + list(" ([aAnNsScCeEſ")),
+       st.lists(st.sampled_from(["a/n", "/n", "A/N", "N/A", "N", "n", "uthor's note", "Uthors notes",
+                                 ".n.", "otes", "tory notes", "Tory notes", "hapter notes", "nd notes",
+                                 ":", " - ", " ", "(", ")", "x", "t", "he", "s"]),
                 max_size=6).map("".join))
 def test_note_label_same_as_the_plain_one(first: str, rest: str) -> None:
     for text in (first + rest, first + " " + rest, rest):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from operator import is_
 
 from ficbook.convert.context import Context, quote
@@ -34,14 +35,29 @@ _BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/
 # letters but a, c, e, n, s (which case-fold only to themselves and their other case),
 # digits, quotes and dashes. Most paragraphs begin with one of them, and one look at the
 # first character spares the two patterns (tests/convert/test_rules_fast.py).
-_NEVER_FIRST = frozenset("bdfghijklmopqrtuvwxyzBDFGHIJKLMOPQRTUVWXYZ0123456789"
+NEVER_LABEL_FIRST = frozenset("bdfghijklmopqrtuvwxyzBDFGHIJKLMOPQRTUVWXYZ0123456789"
                          "\"'“”‘’*-—–…._~#!?,;:")
+
+
+# After a first S or A (She, So, As, And…) the second letter settles most paragraphs: a
+# label there is "story notes", or "a/n", "a.n.", "author…", "AN" (no other letter folds
+# to t or u either).
+_SECOND = {"S": "tT", "s": "tT", "A": "/.uUnN", "a": "/.uUnN"}
+
+
+def may_be_label(text: str) -> bool:
+    """False when the first characters settle that `text` starts with no label."""
+    first = text[:1]
+    if first in NEVER_LABEL_FIRST:
+        return False
+    second = _SECOND.get(first)
+    return second is None or text[1:2] in second
 
 
 def note_label(p: Paragraph) -> tuple[str, int, int] | None:
     """(label, characters to drop at the start, at the end) when the paragraph is a note."""
     text = para_text(p)
-    if text[:1] in _NEVER_FIRST:
+    if not may_be_label(text):
         return None
     bare = _BARE.fullmatch(text)
     if bare:
@@ -90,24 +106,44 @@ def _next_note(blocks: tuple[Block, ...], start: int) -> int:
     for i in range(start, len(blocks)):
         b = blocks[i]
         if isinstance(b, Paragraph):
-            inlines = b.inlines  # most paragraphs: one run, settled by its first character
-            if len(inlines) == 1 and type(inlines[0]) is Text and inlines[0].text[:1] in _NEVER_FIRST:
+            inlines = b.inlines  # most paragraphs: one run, settled by its first characters
+            if len(inlines) == 1 and type(inlines[0]) is Text and (
+                    inlines[0].text[:1] in NEVER_LABEL_FIRST or not may_be_label(inlines[0].text)):
                 continue
             if note_label(b) is not None:
                 return i
     return len(blocks)
 
 
+def _next_candidate(blocks: tuple[Block, ...], start: int, candidates: list[int]) -> int:
+    """`_next_note`, looking only at the paragraphs `scenes.glyph_breaks` found may
+    begin with a label (the others cannot)."""
+    for i in candidates[bisect_left(candidates, start):]:
+        b = blocks[i]
+        if isinstance(b, Paragraph) and note_label(b) is not None:
+            return i
+    return len(blocks)
+
+
 def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
     blocks = ch.blocks
-    i = _next_note(blocks, 0)
+    known = ctx.label_candidates.get(id(ch))
+    if known is not None and known[0] is ch:
+        candidates = known[1]
+
+        def next_note(start: int) -> int:
+            return _next_candidate(blocks, start, candidates)
+    else:
+        def next_note(start: int) -> int:
+            return _next_note(blocks, start)
+    i = next_note(0)
     if i == len(blocks):  # most chapters: no label, nothing to set apart
         return ch
     out: list[Block] = list(blocks[:i])  # kept as they are, as below
     seen_text = any(isinstance(b, Paragraph) for b in out)
     while i < len(blocks):
         # the blocks up to the next label are kept as they are
-        upto = _next_note(blocks, i)
+        upto = next_note(i)
         if upto > i:
             kept = blocks[i:upto]
             out.extend(kept)

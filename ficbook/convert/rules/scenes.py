@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from itertools import compress
 from operator import is_, is_not
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
+from ficbook.convert.rules.notes import NEVER_LABEL_FIRST, may_be_label
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
@@ -48,7 +48,9 @@ _NEVER_FIRST = frozenset("abcdefgijklmnpqstuvwyzABCDEFGIJKLMNPQSTUVWYZ123456789\
 
 
 def glyph_breaks(story: Story, ctx: Context) -> Story:
-    """Block rule `scene_breaks`: paragraphs that are one glyph line."""
+    """Block rule `scene_breaks`: paragraphs that are one glyph line. The same look at
+    each paragraph's first character notes which may begin with a note label, for
+    `notes.set_apart` (`Context.label_candidates`)."""
     chapters = tuple(_chapter_glyphs(ch, ctx) for ch in story.chapters)
     if all(map(is_, chapters, story.chapters)):
         return story
@@ -56,25 +58,39 @@ def glyph_breaks(story: Story, ctx: Context) -> Story:
 
 
 def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
+    glyphs, labels = _candidates(ch.blocks)
     blocks = list(ch.blocks)
-    for i in _maybe_glyph_lines(ch.blocks):
+    for i in glyphs:
         b = blocks[i]
         text = para_text(b)
         if text and "\n" not in text and is_glyph_line(text):
             ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
             blocks[i] = SceneBreak(line=b.line)
-    return with_blocks(ch, blocks)
+    kept = with_blocks(ch, blocks)
+    # the same indices: paragraphs were only replaced by breaks (which set_apart passes by)
+    ctx.label_candidates[id(kept)] = (kept, labels)
+    return kept
 
 
-def _maybe_glyph_lines(blocks: tuple[Block, ...]) -> Iterator[int]:
-    """The indices of the paragraphs that may be a glyph line: not those of one run whose
-    first character settles it."""
+def _candidates(blocks: tuple[Block, ...]) -> tuple[list[int], list[int]]:
+    """The indices of the paragraphs that may be a glyph line, and of those that may
+    begin with a note label: not those of one run whose first character settles it."""
+    glyphs: list[int] = []
+    labels: list[int] = []
     for i, b in enumerate(blocks):
         if isinstance(b, Paragraph):
             inlines = b.inlines
-            if len(inlines) == 1 and type(inlines[0]) is Text and inlines[0].text[:1] in _NEVER_FIRST:
-                continue
-            yield i
+            if len(inlines) == 1 and type(inlines[0]) is Text:
+                text = inlines[0].text
+                first = text[:1]
+                if first not in _NEVER_FIRST:
+                    glyphs.append(i)
+                if first not in NEVER_LABEL_FIRST and may_be_label(text):
+                    labels.append(i)
+            else:
+                glyphs.append(i)
+                labels.append(i)
+    return glyphs, labels
 
 
 def normalise(story: Story, ctx: Context) -> Story:
