@@ -8,11 +8,9 @@ fixed times.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
-import zipfile
 from datetime import datetime, time, timezone
 from importlib.resources import files
 from pathlib import Path
@@ -102,13 +100,35 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     if first_story:
         eb.guide.append({"type": "text", "href": first_story, "title": "Start"})
 
-    raw = io.BytesIO()
     mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
                              tzinfo=timezone.utc)
-    # ebooklib's zip is only a carrier for rezip: stored (level 0), not compressed twice.
-    epub.write_epub(raw, eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True},
-                              "compresslevel": 0})
-    return rezip(raw.getvalue(), mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)})
+    writer = _Writer("", eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
+    writer.process()
+    writer.write()
+    return rezip(writer.out.files, mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)})
+
+
+class _Files:
+    """Stands in for the zip ebooklib writes: keeps each file's bytes for `rezip`."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+        self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with the zip left out: `write_epub` zipped every file only for
+    `rezip` to read it back (a third of packaging). `write` is ebooklib 0.20's, less the
+    zip (pinned in pyproject.toml; tests/test_samples.py reads every book back)."""
+
+    def write(self) -> None:
+        self.out = _Files()
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
 
 
 def nav_depth(entries: tuple[NavEntry, ...]) -> int:
@@ -151,20 +171,19 @@ def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
     return out
 
 
-def rezip(data: bytes, when: datetime,
+def rezip(files: dict[str, bytes], when: datetime,
           fix: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
-    """Re-pack with `mimetype` first and stored, entries in a fixed order, fixed times.
+    """Pack with `mimetype` first and stored, entries in a fixed order, fixed times.
 
     `fix` maps a file name (the last path segment) to a function that rewrites its bytes.
     """
     fix = fix or {}
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
+    names = list(files)
     order = ["mimetype", "META-INF/container.xml"]
     rest = sorted(n for n in names if n not in order)
 
     def entry(name: str) -> Entry:
-        content = src.read(name)
+        content = files[name]
         if name.rsplit("/", 1)[-1] in fix:
             content = fix[name.rsplit("/", 1)[-1]](content)
         return Entry(name, content, compress=should_compress(name))
