@@ -158,6 +158,46 @@ def _lift_plain(story: Story, ctx: Context | None = None) -> Story:
                                end_notes=tuple(end))
 
 
+def _chapter_top_plain(ch: Chapter, reader, ctx: Context) -> Chapter:  # noqa: ANN001
+    from ficbook.convert.inlines import drop_prefix, strip_inlines
+    from ficbook.convert.rules import header
+
+    blocks = list(ch.blocks)
+    summary = list(ch.summary)
+    kept: list[Block] = []
+    while blocks and (isinstance(blocks[0], (Note, SceneBreak)) or (
+            isinstance(blocks[0], Paragraph) and (_note_label_plain(blocks[0]) is not None
+                                                  or scenes.is_glyph_line(para_text(blocks[0]))))):
+        kept.append(blocks.pop(0))
+    while blocks and isinstance(blocks[0], Paragraph):
+        p = blocks[0]
+        f = header._field(para_text(p).strip())
+        if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
+            break
+        label, value, kind = f
+        rest = drop_prefix(p, len(para_text(p)) - len(value))
+        text = " ".join(value.split())
+        if kind == "summary":
+            summary.append(dataclasses.replace(rest, inlines=strip_inlines(rest.inlines)))
+            ctx.report("info", "summary", f"chapter summary set apart: {quote(text)}", p.line)
+        elif kind == "title":
+            break
+        else:
+            known = reader.story.meta
+            current = reader.meta.get(kind, getattr(known, kind, None))
+            current_text = ", ".join(current) if isinstance(current, tuple) else (current or "")
+            if " ".join(current_text.lower().split()) != text.lower():
+                reader.extra.append((label, text))
+                ctx.report("info", "header-field", f"kept on the card: {quote(label + ': ' + text)}",
+                           p.line)
+            else:
+                ctx.report("info", "header-field",
+                           f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
+                           p.line)
+        blocks.pop(0)
+    return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
+
+
 def _map_story_plain(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
     def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(block(b) for b in bs)
@@ -205,6 +245,7 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
     monkeypatch.setattr(notes, "note_label", _note_label_plain)
     monkeypatch.setattr(header, "note_label", _note_label_plain)
+    monkeypatch.setattr(header, "_chapter_top", _chapter_top_plain)
     monkeypatch.setattr(typography, "smarten", _smarten_by_the_character)
 
 
@@ -237,6 +278,9 @@ _STORIES = [  # each path of the notes rule at least once, glyph lines, a header
      "I hope you enjoyed this fic, review please"],
     ["\"Hi,\" she said -- 'tis the '90s... . . .", "Chapter 1", "Note: x", "Story Notes:", "* * *",
      "Text.", "--Someone"],
+    ["Title: T", "Rating: K", "Chapter 1", "Summary: one.", "Rating: T", "Text.", "Chapter 2",
+     "A/N: hi", "* * *", "Rating: K", "Summary: two.", "Text two.", "Chapter 3", "Rating: K",
+     "Text three.", "Chapter 4", "Text four."],
 ]
 
 
@@ -249,6 +293,7 @@ _STORIES = [  # each path of the notes rule at least once, glyph lines, a header
 @example(_STORIES[3], "\n\n", ())
 @example(_STORIES[4], "\n\n", ())
 @example(_STORIES[4], "\n", (("close_dashes", True),))
+@example(_STORIES[5], "\n\n", ())
 def test_rules_same_as_the_plain_rules(lines: list[str], gap: str, rules) -> None:  # noqa: ANN001
     text = gap.join(lines)
     from ficbook.errors import StoryError
@@ -351,3 +396,12 @@ _DOTS_AND_QUOTES = st.sampled_from(
 def test_smarten_same_as_the_character_loop(text: str, prev: str) -> None:
 
     assert typography.smarten(text, prev) == _smarten_by_the_character(text, prev)
+
+
+def test_attribution_first_characters_begin_none() -> None:
+    from ficbook.convert.rules import epigraphs
+
+    for c in epigraphs._NEVER_FIRST:
+        assert not c.isspace() and c not in "-—–―~", c
+        for rest in ("", "- Name", "--Name", "— Name", "~Name", " --Name"):
+            assert epigraphs._cut(c + rest) is None, c + rest

@@ -15,12 +15,16 @@ _MAX_QUOTE_PARAS = 6
 _MAX_QUOTE_WORDS = 150
 
 
+# First characters no attribution line has: it begins with white space or its dash.
+_NEVER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"“”‘’'(*")
+
+
 def attribution(p: Block) -> int | None:
     """Characters before the name when `p` is an attribution line, else None."""
     if not isinstance(p, Paragraph):
         return None
     text = para_text(p)
-    if "\n" in text.strip():
+    if text[:1] in _NEVER_FIRST or "\n" in text.strip():
         return None
     return _cut(text)
 

@@ -290,15 +290,16 @@ class _HeaderReader:
 
 def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
     """Labels repeated at a chapter's top: its summary; fields already on the card."""
-    blocks = list(ch.blocks)
+    blocks = ch.blocks
     summary = list(ch.summary)
-    kept: list[Block] = []
-    while blocks and (isinstance(blocks[0], (Note, SceneBreak)) or (
-            isinstance(blocks[0], Paragraph) and (note_label(blocks[0]) is not None
-                                                  or is_glyph_line(para_text(blocks[0]))))):
-        kept.append(blocks.pop(0))  # notes and breaks above the labels keep their place
-    while blocks and isinstance(blocks[0], Paragraph):
-        p = blocks[0]
+    i = 0  # notes and breaks above the labels keep their place: blocks[:i]
+    while i < len(blocks) and (isinstance(blocks[i], (Note, SceneBreak)) or (
+            isinstance(blocks[i], Paragraph) and (note_label(blocks[i]) is not None
+                                                  or is_glyph_line(para_text(blocks[i]))))):
+        i += 1
+    j = i  # the label paragraphs taken: blocks[i:j]
+    while j < len(blocks) and isinstance(blocks[j], Paragraph):
+        p = blocks[j]
         f = _field(para_text(p).strip())
         if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
             break
@@ -322,10 +323,12 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
                 ctx.report("info", "header-field",
                            f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
                            p.line)
-        blocks.pop(0)
+        j += 1
+    if j == i:  # most chapters: no labels at the top, nothing taken
+        return ch
     if len(summary) == len(ch.summary):  # nothing set apart as the summary
-        return with_blocks(ch, (*kept, *blocks))
-    return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
+        return with_blocks(ch, (*blocks[:i], *blocks[j:]))
+    return dataclasses.replace(ch, blocks=(*blocks[:i], *blocks[j:]), summary=tuple(summary))
 
 
 # AO3's stats line holds several fields: "Published: 2019-03-01 Words: 1,234 Chapters: 2/2".

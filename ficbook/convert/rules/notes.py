@@ -321,8 +321,7 @@ def trailing_heuristic(story: Story, ctx: Context) -> Story:
         if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
             break
         k -= 1
-    story_text = [b for b in blocks[:k] if isinstance(b, Paragraph)]
-    if k == len(blocks) or not story_text:
+    if k == len(blocks) or not any(isinstance(b, Paragraph) for b in blocks[:k]):
         return story
     note = _as_note(blocks[k:], None, ctx,
                     "unlabelled, reads as the author talking; a recipe `notes_after:` or "

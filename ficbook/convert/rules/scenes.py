@@ -42,9 +42,10 @@ def is_glyph_line(text: str) -> bool:
     return False
 
 
-# First characters that settle a paragraph as no glyph line: those _NOT_GLYPH finds, and
-# quotes, which no glyph pattern allows (tests/convert/test_rules_fast.py).
-_NEVER_FIRST = frozenset("abcdefgijklmnpqstuvwyzABCDEFGIJKLMNPQSTUVWYZ123456789\"“”‘’'")
+# First characters that settle a paragraph as no glyph line: those _NOT_GLYPH finds; h and
+# r, which only <hr> allows, after its <; and quotes, which no pattern allows
+# (tests/convert/test_rules_fast.py).
+_NEVER_FIRST = frozenset("abcdefghijklmnpqrstuvwyzABCDEFGHIJKLMNPQRSTUVWYZ123456789\"“”‘’'")
 
 
 def glyph_breaks(story: Story, ctx: Context) -> Story:
