@@ -26,6 +26,8 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 def parse_text(text: str, tags: bool = True) -> tuple[Inline, ...]:
     """Plain text (with "\\n" for line breaks) to inlines, honouring literal tags."""
     if not tags or ("<" not in text and "&" not in text):  # no tag, no entity: plain lines
+        if "\n" not in text:  # one line (most paragraphs): _lines, inlined
+            return (Text(text),) if text else ()
         return _lines(text)
     text = _LAYOUT_TAG.sub("", text)
     root: list[Inline] = []
