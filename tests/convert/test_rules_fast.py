@@ -198,6 +198,24 @@ def _chapter_top_plain(ch: Chapter, reader, ctx: Context) -> Chapter:  # noqa: A
     return dataclasses.replace(ch, blocks=(*kept, *blocks), summary=tuple(summary))
 
 
+def _epigraphs_plain(story: Story, ctx: Context) -> Story:
+    from ficbook.convert.rules import epigraphs
+
+    chapters = []
+    for ch in story.chapters:
+        blocks = list(ch.blocks)
+        tail = len(blocks)
+        while tail > 0 and isinstance(blocks[tail - 1], Note):
+            tail -= 1
+        blocks = [*epigraphs._at_bottom(blocks[:tail], ctx), *blocks[tail:]]
+        lead = 0
+        while lead < len(blocks) and isinstance(blocks[lead], Note):
+            lead += 1
+        blocks = [*blocks[:lead], *epigraphs._at_top(blocks[lead:], ctx)]
+        chapters.append(with_blocks(ch, blocks))
+    return dataclasses.replace(story, chapters=tuple(chapters))
+
+
 def _map_story_plain(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
     def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(block(b) for b in bs)
@@ -237,11 +255,13 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
                 ctx.diagnostics.extend(own.diagnostics)
         return story
 
+    from ficbook.convert.rules import epigraphs
+
     swap = {scenes.normalise: _normalise_plain, scenes.glyph_breaks: _glyph_breaks_plain,
             notes.set_apart: _set_apart_plain, notes.lift: _lift_plain,
-            pipeline.inline_rules: inline_plain}
+            epigraphs.find: _epigraphs_plain, pipeline.inline_rules: inline_plain}
     rules = tuple((n, swap.get(r, r)) for n, r in pipeline.BLOCK_RULES)
-    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 9
+    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 10
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
     monkeypatch.setattr(notes, "note_label", _note_label_plain)
     monkeypatch.setattr(header, "note_label", _note_label_plain)
@@ -281,6 +301,8 @@ _STORIES = [  # each path of the notes rule at least once, glyph lines, a header
     ["Title: T", "Rating: K", "Chapter 1", "Summary: one.", "Rating: T", "Text.", "Chapter 2",
      "A/N: hi", "* * *", "Rating: K", "Summary: two.", "Text two.", "Chapter 3", "Rating: K",
      "Text three.", "Chapter 4", "Text four."],
+    ["A quotation.", "--Someone Wise", "* * *", "Story text.", "More text.", "* * *",
+     "Another quotation.", "Second line.", "~ Name", "A/N: after it."],
 ]
 
 
@@ -294,6 +316,7 @@ _STORIES = [  # each path of the notes rule at least once, glyph lines, a header
 @example(_STORIES[4], "\n\n", ())
 @example(_STORIES[4], "\n", (("close_dashes", True),))
 @example(_STORIES[5], "\n\n", ())
+@example(_STORIES[6], "\n\n", ())
 def test_rules_same_as_the_plain_rules(lines: list[str], gap: str, rules) -> None:  # noqa: ANN001
     text = gap.join(lines)
     from ficbook.errors import StoryError

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
+from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
-from ficbook.model import Block, Epigraph, Note, Paragraph, SceneBreak, Story, count_words
+from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, count_words
 
 _ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
 _MAX_QUOTE_PARAS = 6
@@ -47,21 +49,26 @@ def _cut(text: str) -> int | None:
 
 
 def find(story: Story, ctx: Context) -> Story:
-    chapters = []
-    for ch in story.chapters:
-        blocks = _at_end(list(ch.blocks), ctx)
-        blocks = _at_start(blocks, ctx)
-        chapters.append(with_blocks(ch, blocks))
-    return dataclasses.replace(story, chapters=tuple(chapters))
+    chapters = tuple(_chapter_epigraphs(ch, ctx) for ch in story.chapters)
+    if all(map(is_, chapters, story.chapters)):
+        return story
+    return dataclasses.replace(story, chapters=chapters)
 
 
-def _quote_ok(paras: list[Block]) -> bool:
+def _chapter_epigraphs(ch: Chapter, ctx: Context) -> Chapter:
+    # each step gives back the very blocks it was given when it finds nothing (most
+    # chapters): then nothing is copied
+    blocks = _at_start(_at_end(ch.blocks, ctx), ctx)
+    return ch if blocks is ch.blocks else with_blocks(ch, blocks)
+
+
+def _quote_ok(paras: Sequence[Block]) -> bool:
     return (0 < len(paras) <= _MAX_QUOTE_PARAS
             and all(isinstance(p, Paragraph) and attribution(p) is None for p in paras)
             and sum(count_words(p) for p in paras) <= _MAX_QUOTE_WORDS)
 
 
-def _make(paras: list[Block], attr: Paragraph, cut: int, ctx: Context) -> Epigraph:
+def _make(paras: Sequence[Block], attr: Paragraph, cut: int, ctx: Context) -> Epigraph:
     who = drop_prefix(attr, cut).inlines
     ctx.report("info", "epigraph", f"epigraph attributed {quote(para_text(attr))}", attr.line)
     first = paras[0]
@@ -69,14 +76,16 @@ def _make(paras: list[Block], attr: Paragraph, cut: int, ctx: Context) -> Epigra
                     line=getattr(first, "line", None))
 
 
-def _at_end(blocks: list[Block], ctx: Context) -> list[Block]:
+def _at_end(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     tail = len(blocks)  # set-apart notes below the epigraph keep their place
     while tail > 0 and isinstance(blocks[tail - 1], Note):
         tail -= 1
-    return [*_at_bottom(blocks[:tail], ctx), *blocks[tail:]]
+    head = blocks[:tail]
+    bottom = _at_bottom(head, ctx)
+    return blocks if bottom is head else [*bottom, *blocks[tail:]]
 
 
-def _at_bottom(blocks: list[Block], ctx: Context) -> list[Block]:
+def _at_bottom(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None:
         return blocks
     # the quotation: paragraphs back to the nearest scene break; without one, one paragraph
@@ -92,14 +101,16 @@ def _at_bottom(blocks: list[Block], ctx: Context) -> list[Block]:
     return blocks
 
 
-def _at_start(blocks: list[Block], ctx: Context) -> list[Block]:
+def _at_start(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     lead = 0  # set-apart notes above the epigraph keep their place
     while lead < len(blocks) and isinstance(blocks[lead], Note):
         lead += 1
-    return [*blocks[:lead], *_at_top(blocks[lead:], ctx)]
+    rest = blocks[lead:]
+    top = _at_top(rest, ctx)
+    return blocks if top is rest else [*blocks[:lead], *top]
 
 
-def _at_top(blocks: list[Block], ctx: Context) -> list[Block]:
+def _at_top(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     for idx in range(1, min(len(blocks), _MAX_QUOTE_PARAS + 1)):
         if not isinstance(blocks[idx - 1], Paragraph):
             return blocks

@@ -60,14 +60,16 @@ def glyph_breaks(story: Story, ctx: Context) -> Story:
 
 def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
     glyphs, labels = _candidates(ch.blocks)
-    blocks = list(ch.blocks)
+    blocks: list[Block] | None = None  # a copy once a glyph line is found
     for i in glyphs:
-        b = blocks[i]
+        b = ch.blocks[i]
         text = para_text(b)
         if text and "\n" not in text and is_glyph_line(text):
             ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
+            if blocks is None:
+                blocks = list(ch.blocks)
             blocks[i] = SceneBreak(line=b.line)
-    kept = with_blocks(ch, blocks)
+    kept = ch if blocks is None else with_blocks(ch, blocks)
     # the same indices: paragraphs were only replaced by breaks (which set_apart passes by)
     ctx.label_candidates[id(kept)] = (kept, labels)
     return kept
