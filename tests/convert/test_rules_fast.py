@@ -428,3 +428,58 @@ def test_attribution_first_characters_begin_none() -> None:
         assert not c.isspace() and c not in "-—–―~", c
         for rest in ("", "- Name", "--Name", "— Name", "~Name", " --Name"):
             assert epigraphs._cut(c + rest) is None, c + rest
+
+
+# ------------------------------------------------------------ the author-talking score
+
+
+def _first_letters(seq) -> set[str]:  # noqa: ANN001 - an sre parse tree
+    """The characters a parsed pattern can begin with (an error for anything else)."""
+    from re import _constants as C  # noqa: N812
+
+    out: set[str] = set()
+    for op, av in seq:
+        if op is C.AT:  # \b
+            continue
+        if op is C.LITERAL:
+            return out | {chr(av)}
+        if op is C.IN:
+            assert all(o is C.LITERAL for o, _ in av), av
+            return out | {chr(a) for _, a in av}
+        if op is C.SUBPATTERN:
+            return out | _first_letters(av[-1])
+        if op is C.BRANCH:
+            return out.union(*(_first_letters(alt) for alt in av[1]))
+        assert op in (C.MAX_REPEAT, C.MIN_REPEAT), op
+        out |= _first_letters(av[2])
+        if av[0] >= 1:
+            return out
+    raise AssertionError("a pattern that may match nothing")
+
+
+@pytest.mark.parametrize("pattern", [notes._STRONG, notes._WEAK])
+def test_score_lookahead_holds_every_first_letter(pattern: re.Pattern[str]) -> None:
+    from re import _constants as C  # noqa: N812
+    from re import _parser as P  # noqa: N812
+
+    (op, (direction, ahead)), *rest = P.parse(pattern.pattern, pattern.flags)
+    assert op is C.ASSERT and direction == 1
+    allowed = _first_letters(ahead)
+    # both under the same IGNORECASE: the letters as written must be the same
+    assert _first_letters(rest) == allowed
+
+
+_TALK = st.sampled_from(["review", "Reviews", "updates", "next chapter", "THIS FIC", "my beta", "beta'd",
+                         "thanks for reading", "hope you enjoyed", "fics", "one-shot", "r & r", "holidays",
+                         "I'll post", "to be continued", "tbc", ":)", ";-)", "xD", "<3", "lol", "please",
+                         "let me know", "anything you'd like", "sorry for the wait", "belated", "ſequel",
+                         "\u212abc", "İ", "ı", " ", ".", "word", "x", "P"])
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(_TALK, max_size=12).map(" ".join))
+def test_score_same_as_without_the_lookahead(text: str) -> None:
+    strong = re.compile(notes._STRONG.pattern.split(")", 1)[1], re.IGNORECASE)
+    weak = re.compile(notes._WEAK.pattern.split(")", 1)[1], re.IGNORECASE)
+    for fast, plain in ((notes._STRONG, strong), (notes._WEAK, weak)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]

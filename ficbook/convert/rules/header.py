@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.context import quote as _quote
@@ -283,6 +284,12 @@ class _HeaderReader:
             ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
 
     def finish(self, chapters: tuple[Chapter, ...]) -> Story:
+        story = self.story
+        # fields, extras and summary paragraphs are only ever added
+        if not self.meta and len(self.extra) == len(story.meta.extra) \
+                and len(self.summary) == len(story.summary) \
+                and all(map(is_, chapters, story.chapters)):
+            return story  # no header here (most second passes)
         meta = dataclasses.replace(self.story.meta, **self.meta, extra=tuple(self.extra))
         return dataclasses.replace(self.story, meta=meta, chapters=chapters,
                                    summary=tuple(self.summary))
