@@ -36,7 +36,7 @@ _BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/
 # digits, quotes and dashes. Most paragraphs begin with one of them, and one look at the
 # first character spares the two patterns (tests/convert/test_rules_fast.py).
 NEVER_LABEL_FIRST = frozenset("bdfghijklmopqrtuvwxyzBDFGHIJKLMOPQRTUVWXYZ0123456789"
-                         "\"'“”‘’*-—–…._~#!?,;:")
+                              "\"'“”‘’*-—–…._~#!?,;:")
 
 
 # After a first S or A (She, So, As, And…) the second letter settles most paragraphs: a
@@ -107,8 +107,7 @@ def _next_note(blocks: tuple[Block, ...], start: int) -> int:
         b = blocks[i]
         if isinstance(b, Paragraph):
             inlines = b.inlines  # most paragraphs: one run, settled by its first characters
-            if len(inlines) == 1 and type(inlines[0]) is Text and (
-                    inlines[0].text[:1] in NEVER_LABEL_FIRST or not may_be_label(inlines[0].text)):
+            if len(inlines) == 1 and type(inlines[0]) is Text and not may_be_label(inlines[0].text):
                 continue
             if note_label(b) is not None:
                 return i
