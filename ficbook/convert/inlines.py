@@ -145,7 +145,7 @@ def drop_prefix(p: Paragraph, n: int) -> Paragraph:
             remaining -= 1
         else:
             out.append(node)
-    return dataclasses.replace(p, inlines=strip_inlines(tuple(out)))
+    return with_inlines(p, strip_inlines(tuple(out)))
 
 
 def drop_suffix(p: Paragraph, n: int) -> Paragraph:
@@ -164,7 +164,7 @@ def drop_suffix(p: Paragraph, n: int) -> Paragraph:
                 n = 0
         else:
             break
-    return dataclasses.replace(p, inlines=strip_inlines(tuple(items)))
+    return with_inlines(p, strip_inlines(tuple(items)))
 
 
 def split_lines(p: Paragraph) -> list[tuple[Inline, ...]]:
