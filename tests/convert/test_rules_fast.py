@@ -238,9 +238,10 @@ def _map_story_plain(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph
 
 
 def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every block rule the plain way; typography curls by the character loop."""
+    """Every block rule the plain way (the inline rules a walk each, no memory of
+    normalised chapters or label candidates); typography curls by the character loop."""
     from ficbook.convert import pipeline
-    from ficbook.convert.rules import header, inline
+    from ficbook.convert.rules import epigraphs, header, inline
 
     def inline_plain(story: Story, ctx: Context) -> Story:
         for name, make in (("stripped_tags", lambda c: (inline.stripped_fixer(c), None)),
@@ -254,8 +255,6 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
                     finish()
                 ctx.diagnostics.extend(own.diagnostics)
         return story
-
-    from ficbook.convert.rules import epigraphs
 
     swap = {scenes.normalise: _normalise_plain, scenes.glyph_breaks: _glyph_breaks_plain,
             notes.set_apart: _set_apart_plain, notes.lift: _lift_plain,
