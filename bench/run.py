@@ -68,6 +68,10 @@ def snapshot(work: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("ficbook", "covers"):
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    # Byte-compiled, as pip leaves an installed package: with PYTHONDONTWRITEBYTECODE set
+    # (this machine sets it) every run would otherwise compile ficbook's modules again.
+    import compileall
+    compileall.compile_dir(target / "ficbook", quiet=1)
     return target
 
 
