@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
@@ -13,7 +14,7 @@ from ficbook.convert.rules.chapters import find_headings, heading
 from ficbook.convert.rules.inline import parse_text
 from ficbook.convert.rules.paragraphs import RawPara, split_paragraphs
 from ficbook.errors import StoryError
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.sources import Source
 
 
@@ -98,7 +99,9 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
 
 def _blocks(paras: list[RawPara], tags: bool) -> list[Block]:
     """The paragraphs, each after a scene break if it has one."""
-    if not any(p.brk for p in paras):  # most runs of paragraphs: one list in one go
+    if not any(map(_brk, paras)):  # most runs of paragraphs: one list in one go
+        if _all_one_line_plain(paras, tags):  # parse_text's first case, for the whole run
+            return [Paragraph((Text(text),) if text else (), line) for line, text, _, _ in paras]
         return [Paragraph(parse_text(text, tags), line) for line, text, _, _ in paras]
     blocks: list[Block] = []
     for line, text, _, brk in paras:
@@ -106,6 +109,20 @@ def _blocks(paras: list[RawPara], tags: bool) -> list[Block]:
             blocks.append(SceneBreak(line - 1))
         blocks.append(Paragraph(parse_text(text, tags), line))
     return blocks
+
+
+_brk = itemgetter(3)  # RawPara.brk
+
+
+def _all_one_line_plain(paras: list[RawPara], tags: bool) -> bool:
+    """No text holds a line break, nor (with `tags`) a "<" or "&": parse_text gives each
+    its one Text (or nothing when empty). One look at the texts joined instead of a call
+    a paragraph."""
+    joined = "".join(map(_text, paras))
+    return "\n" not in joined and (not tags or ("<" not in joined and "&" not in joined))
+
+
+_text = itemgetter(1)  # RawPara.text
 
 
 def title_from_path(path: Path) -> str:

@@ -438,3 +438,16 @@ def test_first_character_index_stays_small(monkeypatch: pytest.MonkeyPatch) -> N
     looked = [index[c] for c in "ab1漢字b€"]
     assert len(index) == 3
     assert [p is not None for p in looked] == [False, True, True, False, False, True, False]
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.sampled_from(["a", " ", "\n", "<", "i>", "&", "amp;", "<br>", "é"]),
+                         max_size=8).map("".join), max_size=6),
+       st.booleans())
+def test_blocks_same_as_parse_text_each(texts: list[str], tags: bool) -> None:
+    """`_blocks` looks at a run's texts joined to skip parse_text: the same paragraphs."""
+    from ficbook.convert.text import _blocks
+
+    paras = [P.RawPara(i + 1, text, 1) for i, text in enumerate(texts)]
+    assert _blocks(paras, tags) == [Paragraph(parse_text(text, tags), i + 1)
+                                    for i, text in enumerate(texts)]
