@@ -21,11 +21,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ficbook.model import (
-    ASCII_SPACES, OTHER_SPACES, BlockQuote, Book, BookMeta, Chapter, Epigraph, LineBreak,
-    ListBlock, Note, Paragraph, Part, SceneBreak, Story, StoryMeta, Styled, Table, TableCell,
+    ASCII_SPACES, OTHER_SPACES, Block, BlockQuote, Book, BookMeta, BookStory, Chapter, Epigraph,
+    LineBreak, ListBlock, Note, Paragraph, Part, SceneBreak, Story, StoryMeta, Styled, Table, TableCell,
     Text, count_text_words, count_words,
 )
-from ficbook.xhtml import BlockWriter, _Draft, _resolve, _split, esc, ref, render_inlines
+from ficbook.xhtml import (
+    BlockWriter, StoryWriter, _BackMatter, _Draft, _resolve, _split, esc, ref, render_inlines,
+)
 
 SETTINGS = settings(max_examples=300, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -124,6 +126,19 @@ def test_a_paragraph_renders_as_its_inlines(p: Paragraph) -> None:
     body = render_inlines(p.inlines, {})
     cls = f' class="{p.align}"' if p.align else ""
     assert BlockWriter(BOOK).block(p) == ("" if not body.strip() else f"<p{cls}>{body}</p>\n")
+
+
+@SETTINGS
+@given(st.lists(blocks, max_size=8), st.sampled_from(["inline", "appendix", "story-end", "drop"]))
+@example([Paragraph((Text(" \n\xa0"),)), Paragraph((Text(""),)), Paragraph((Text("<&>"),)),
+          Paragraph((Text("a"),), align="center")], "inline")
+def test_a_story_writes_each_block_as_block_writes_it(chapter: list[Block], notes: str) -> None:
+    story = Story(StoryMeta("T"), (Chapter(None, tuple(chapter)),))
+    writers = [StoryWriter(BOOK, BookStory(story, 1, notes), _BackMatter(), {}) for _ in "ab"]
+    for w in writers:
+        w.chapter = 1
+    assert writers[0].each(tuple(chapter)) == [writers[1].block(b) for b in chapter]
+    assert writers[0].back == writers[1].back and writers[0].story_end == writers[1].story_end
 
 
 def _split_plainly(rendered: list[str], limit: int, closing: str = "",
