@@ -18,8 +18,8 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
 from ficbook.convert.rules import notes, scenes, typography
 from ficbook.model import (
-    Block, BlockQuote, Chapter, Epigraph, LineBreak, Note, Paragraph, SceneBreak, Story, Styled,
-    Text,
+    Block, BlockQuote, Chapter, Epigraph, LineBreak, Note, Paragraph, SceneBreak, Story,
+    StoryMeta, Styled, Text,
 )
 from tests.convert.test_fast_paths import _smarten_by_the_character
 
@@ -482,3 +482,16 @@ def test_score_same_as_without_the_lookahead(text: str) -> None:
     weak = re.compile(notes._WEAK.pattern.split(")", 1)[1], re.IGNORECASE)
     for fast, plain in ((notes._STRONG, strong), (notes._WEAK, weak)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("align", [None, "center", "right"])
+def test_inline_rules_keep_every_field_of_a_curled_paragraph(align: str | None) -> None:
+    """The one-run path of `pipeline.inline_rules` builds the curled paragraph itself:
+    every field but the inlines as `dataclasses.replace` keeps them."""
+    from ficbook.convert import ConvertOptions
+    from ficbook.convert.pipeline import inline_rules
+
+    p = Paragraph((Text('"Hi," she said.'),), 7, align)  # type: ignore[arg-type]
+    story = Story(meta=StoryMeta(title="T"), chapters=(Chapter(None, (p,), 7),))
+    got = inline_rules(story, Context(ConvertOptions(), "s.txt")).chapters[0].blocks[0]
+    assert got == dataclasses.replace(p, inlines=(Text("“Hi,” she said."),))
