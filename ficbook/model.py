@@ -208,9 +208,18 @@ class Story:
     def words(self) -> int:
         """The sum of `count_words` over the chapters' blocks but notes."""
         if self._words < 0:
+            self.count_words_of(_story_texts(self.chapters))
+        return self._words
+
+    def count_words_of(self, texts: list[str]) -> int:
+        """`words`, counted from `texts`: what `_story_texts` gives for this story.
+
+        For the renderer, which has the texts in hand; a count already made is kept.
+        """
+        if self._words < 0:
             # Counted over the blocks' texts joined by "\n": a separator that is white
             # space, so no word straddles two blocks and each counts its own words.
-            n = count_text_words("\n".join(_story_texts(self.chapters)))
+            n = count_text_words("\n".join(texts))
             object.__setattr__(self, "_words", n)  # a cache: the story itself stays frozen
         return self._words
 

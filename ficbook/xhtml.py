@@ -250,6 +250,9 @@ class StoryWriter(BlockWriter):
         self.back = back
         self.chapter: int | None = None  # the chapter being written, for origins
         self.story_end: list[tuple[str | None, Note]] = []
+        # The plain texts of the chapters' blocks but notes, in order, gathered by `each`
+        # for the story's word count (model._story_texts, without a second walk).
+        self.texts: list[str] = []
 
     def block(self, b: Block) -> str:
         if type(b) is Paragraph:  # nine blocks in ten: skip the isinstance chain
@@ -259,24 +262,30 @@ class StoryWriter(BlockWriter):
         return super().block(b)
 
     def each(self, blocks: tuple[Block, ...]) -> list[str]:
-        """`[self.block(b) for b in blocks]`.
+        """`[self.block(b) for b in blocks]`, a chapter's blocks; their texts go to `texts`.
 
         A paragraph of one text without alignment (nine blocks in ten) is written here as
         `paragraph` writes it, without the call. esc() leaves white space alone and writes
         nothing for nothing, so the escaped body is blank exactly when the text is.
         """
         out: list[str] = []
-        add = out.append
+        add, add_text = out.append, self.texts.append
         for b in blocks:
             if type(b) is not Paragraph:
+                if not isinstance(b, Note):
+                    add_text(block_text(b))
                 add(self.block(b))
                 continue
             inlines = b.inlines
-            if b.align is None and len(inlines) == 1 and type(inlines[0]) is Text:
-                text = inlines[0].text
-                add("" if not text or text.isspace() else f"<p>{esc(text)}</p>\n")
+            if len(inlines) == 1 and type(inlines[0]) is Text:
+                text = inlines[0].text  # block_text's own first case
+                add_text(text)
+                if b.align is None:
+                    add("" if not text or text.isspace() else f"<p>{esc(text)}</p>\n")
+                    continue
             else:
-                add(self.paragraph(b))
+                add_text(block_text(b))
+            add(self.paragraph(b))
         return out
 
     def placed(self, note: Note) -> str:
@@ -445,7 +454,8 @@ def part_page(book: Book, part_no: int, title: str) -> _Draft:
                   book.meta.language, "front-matter")
 
 
-def story_card(book: Book, bs: BookStory, writer: StoryWriter) -> str:
+def story_card(book: Book, bs: BookStory, notes: list[str]) -> str:
+    """The story's card: title, author, facts (`words` among them), then `notes`."""
     story, meta = bs.story, bs.story.meta
     author = _join_names(meta.authors) if meta.authors else book.label("unknown-author")
     facts: list[tuple[str, str]] = []
@@ -474,7 +484,14 @@ def story_card(book: Book, bs: BookStory, writer: StoryWriter) -> str:
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
     parts = [f'<h1 class="story-title">{esc(meta.title)}</h1>',
              f'<p class="story-author">{esc(author)}</p>',
-             f'<dl class="story-meta">{dl}</dl>']
+             f'<dl class="story-meta">{dl}</dl>', *notes]
+    return (f'<section class="story-card" id="{bs.key}">\n' + "\n".join(parts) + "</section>\n")
+
+
+def card_notes(bs: BookStory, writer: StoryWriter) -> list[str]:
+    """The card's summary and leading notes, placed (and reported) before the chapters'."""
+    story = bs.story
+    parts: list[str] = []
     if story.summary:
         parts.append(writer.note(Note("summary", story.summary)))
     # Disclaimers on the card: the story's own, wherever it put them, each once, in the
@@ -494,15 +511,15 @@ def story_card(book: Book, bs: BookStory, writer: StoryWriter) -> str:
             parts.append(html)
     if disclaimers and not shown:
         parts.extend(writer.note(d) for d in disclaimers)
-    return (f'<section class="story-card" id="{bs.key}">\n' + "\n".join(parts) + "</section>\n")
+    return parts
 
 
 def render_story(book: Book, bs: BookStory, writer: StoryWriter) -> tuple[list[_Draft], NavEntry]:
     story = bs.story
     lang = story.meta.language or book.meta.language
     label = story_label(bs, book)
-    drafts = [_Draft(f"text/{bs.key}-card.xhtml", f"{bs.key}-card", story.meta.title,
-                     story_card(book, bs, writer), lang, "story-card-page")]
+    notes = card_notes(bs, writer)
+    drafts: list[_Draft] = []
     chapter_navs: list[NavEntry] = []
     n = len(story.chapters)
     for c_no, chapter in enumerate(story.chapters, 1):
@@ -515,6 +532,11 @@ def render_story(book: Book, bs: BookStory, writer: StoryWriter) -> tuple[list[_
     writer.chapter = None
     if writer.story_end:
         drafts.append(story_notes(book, bs, writer, lang))
+    # The card comes first but is written last: its word count is made from the texts
+    # the chapters' writing gathered.
+    story.count_words_of(writer.texts)
+    drafts.insert(0, _Draft(f"text/{bs.key}-card.xhtml", f"{bs.key}-card", story.meta.title,
+                            story_card(book, bs, notes), lang, "story-card-page"))
     nav = NavEntry(label, drafts[0].name, tuple(chapter_navs) if n > 1 else ())
     return drafts, nav
 

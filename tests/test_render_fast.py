@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from ficbook.model import (
     ASCII_SPACES, OTHER_SPACES, Block, BlockQuote, Book, BookMeta, BookStory, Chapter, Epigraph,
     LineBreak, ListBlock, Note, Paragraph, Part, SceneBreak, Story, StoryMeta, Styled, Table, TableCell,
-    Text, count_text_words, count_words,
+    Text, _story_texts, count_text_words, count_words,
 )
 from ficbook.xhtml import (
     BlockWriter, StoryWriter, _BackMatter, _Draft, _resolve, _split, esc, ref, render_inlines,
+    render_story,
 )
 
 SETTINGS = settings(max_examples=300, derandomize=True, deadline=None,
@@ -139,6 +140,23 @@ def test_a_story_writes_each_block_as_block_writes_it(chapter: list[Block], note
         w.chapter = 1
     assert writers[0].each(tuple(chapter)) == [writers[1].block(b) for b in chapter]
     assert writers[0].back == writers[1].back and writers[0].story_end == writers[1].story_end
+
+
+@SETTINGS
+@given(stories, st.sampled_from(["inline", "appendix", "story-end", "drop"]))
+def test_writing_a_story_counts_its_words_as_story_words_does(story: Story, notes: str) -> None:
+    writer = StoryWriter(BOOK, BookStory(story, 1, notes), _BackMatter(), {})
+    drafts, _ = render_story(BOOK, writer.bs, writer)
+    assert writer.texts == _story_texts(story.chapters)
+    plain = sum(count_words(b) for c in story.chapters for b in c.blocks if not isinstance(b, Note))
+    assert story._words == plain == dataclasses.replace(story).words
+    assert drafts[0].name == "text/s01-card.xhtml" and f"<dd>{plain:,}</dd>" in drafts[0].body
+
+
+def test_a_word_count_made_is_kept() -> None:
+    story = Story(StoryMeta("T"), (Chapter(None, (Paragraph((Text("one two"),)),)),))
+    assert story.count_words_of(["a b c"]) == 3 and story.words == 3
+    assert story.count_words_of(["a"]) == 3
 
 
 def _split_plainly(rendered: list[str], limit: int, closing: str = "",
