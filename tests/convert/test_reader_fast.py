@@ -451,3 +451,18 @@ def test_blocks_same_as_parse_text_each(texts: list[str], tags: bool) -> None:
     paras = [P.RawPara(i + 1, text, 1) for i, text in enumerate(texts)]
     assert _blocks(paras, tags) == [Paragraph(parse_text(text, tags), i + 1)
                                     for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("line", [
+    "Next chapter", "Review this story!", "Next chapter is the one I like best, really.",
+    "Review this story and the next one too", "Reviews: 12 " + "and more " * 25,
+    "Please review" + "!" * 190, "Please review" + "!" * 188,
+])
+def test_plain_lines_chrome_as_the_long_way(line: str) -> None:
+    """Plain text takes its own way to the chrome test (the pattern already looked up):
+    whole lines only, squeezed length limit included."""
+    text = f"It was late.\n\n{line}\n\nShe left."
+    ctx, slow_ctx = Context(ConvertOptions(), "s.txt"), Context(ConvertOptions(), "s.txt")
+    fast = [(p.line, p.text, p.gap, p.brk) for p in P.split_paragraphs(text, ctx, plain=True)[0]]
+    assert fast == slow_split_paragraphs(text, slow_ctx)
+    assert ctx.diagnostics == slow_ctx.diagnostics

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ficbook.convert.context import Context
 from ficbook.convert.rules.epigraphs import is_attribution_text
-from ficbook.convert.rules.chrome import by_first_char, is_chrome, is_squeezed_chrome
+from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.header import LABEL_RE, label_kind
 from ficbook.convert.rules.scenes import is_glyph_line
@@ -88,10 +88,11 @@ def _lines(text: str, ctx: Context, plain: bool = False) -> Lines:
         if not line:
             run += 1
             continue
-        if chrome and chrome_starts[line[0]] is not None:  # a quick no for most lines
-            # in plain text a line with no leading or double space is squeezed already
-            if (is_squeezed_chrome(line) if plain and line[0] != " " and "  " not in line
-                    else is_chrome(line)):
+        if chrome and (pattern := chrome_starts[line[0]]) is not None:  # a quick no for most
+            # in plain text a line with no leading or double space is squeezed already:
+            # is_squeezed_chrome(line), inlined (its pattern is the one just looked up)
+            if (len(line) <= MAX_LENGTH and pattern.fullmatch(line) is not None
+                    if plain and line[0] != " " and "  " not in line else is_chrome(line)):
                 report_chrome(ctx, line, n)
                 gap, run = max(gap, run), 0
                 continue
