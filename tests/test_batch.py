@@ -129,8 +129,10 @@ def test_expand_files_folders_and_globs(tmp_path: Path):
 # ---------------------------------------------------------------------- Ctrl-C
 
 
-def big_shelf(root: Path, books: int = 4, copies: int = 40) -> Path:
-    """Recipes slow enough to interrupt: each story is a sample repeated `copies` times."""
+def big_shelf(root: Path, books: int = 6, copies: int = 100) -> Path:
+    """Recipes slow enough to interrupt: each story is a sample repeated `copies` times.
+    After the first book, five are left: seconds of work on a loaded machine, so the
+    signal always lands mid-build however fast a book gets."""
     (root / "stories").mkdir(parents=True)
     (root / "recipes").mkdir()
     samples = sorted((ROOT / "stories").glob("*.txt"))
@@ -168,6 +170,6 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_book(tmp_path: Path, jobs: str, 
     leftovers = [p.name for p in out.rglob("*") if p.name.endswith(".part")]
     assert leftovers == []
     books = list(out.glob("*.epub"))
-    assert 1 <= len(books) < 4
+    assert 1 <= len(books) < 6
     for book in books:  # every book there is whole
         assert zipfile.ZipFile(book).testzip() is None
