@@ -266,7 +266,6 @@ def _drain(queue, reporter: Reporter) -> None:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Ctrl-C: workers get SIGTERM, unwind (temp files removed), and exit."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
             p.terminate()
@@ -275,6 +274,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         p.join(max(0.0, deadline - time.monotonic()))
         if p.is_alive():
             p.kill()
+            p.join()
+    # With the workers gone, wait for the pool's manager thread as well: at exit Python
+    # 3.11 wakes every manager thread still registered, and one that closed its wake-up
+    # pipe meanwhile printed an EBADF traceback (seen 1 Ctrl-C in 13 on a loaded machine).
+    pool.shutdown(wait=True, cancel_futures=True)
+    gc.collect()  # the finished thread leaves that registry (a weak dictionary)
 
 
 def _sweep(recipes: list[Path], job: Job) -> None:
