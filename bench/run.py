@@ -155,12 +155,15 @@ def main() -> None:
     full = synth.write_recipe(work / "one" / "recipes" / "anthology.yaml", "Two Hundred Stories", a_stories)
     half = synth.write_recipe(work / "one" / "recipes" / "half.yaml", "One Hundred Stories",
                               a_stories[: len(a_stories) // 2])
+    quarter = synth.write_recipe(work / "one" / "recipes" / "quarter.yaml", "Fifty Stories",
+                                 a_stories[: len(a_stories) // 4])
     lib_stories = synth.make_stories(work / "shelf" / "stories", 2000 // scale, 55_000, start=10_000)
     per = len(lib_stories) // 100
     for i in range(100):
         synth.write_recipe(work / "shelf" / "recipes" / f"r{i:03d}.yaml", f"Shelf {i}",
                            lib_stories[i * per:(i + 1) * per])
     a_mb, h_mb, lib_mb = mb(a_stories), mb(a_stories[: len(a_stories) // 2]), mb(lib_stories)
+    q_mb = mb(a_stories[: len(a_stories) // 4])
     print(f"library made in {time.perf_counter() - t:.1f} s: anthology {len(a_stories)} stories "
           f"{a_mb:.1f} MB; shelf {len(lib_stories)} stories {lib_mb:.1f} MB in 100 recipes\n")
     out = work / "out"
@@ -184,14 +187,26 @@ def main() -> None:
     print(f"  `ficbook build --jobs 1` end to end (interpreter start included): {cli_wall:.2f} s "
           f"(CPU {cli_cpu:.2f} s) = {a_mb / cli_wall:.1f} MB/s, peak RSS {max(c[1] for c in cli):.0f} MB")
 
-    halves = best([in_process(half, out) for _ in range(args.repeat)])
-    doubling = r["cpu"] / halves["cpu"]
-    # The "within 10% of linear": the time ratio against the bytes ratio (the two
-    # halves are not exactly equal in bytes: stories differ in size).
+    # Linearity: the anthology's first quarter, half and whole, alternated, best of 5 each.
+    sizes = {"quarter": [], "half": [], "full": [r]}
+    for _ in range(max(5, args.repeat)):
+        sizes["quarter"].append(in_process(quarter, out))
+        sizes["half"].append(in_process(half, out))
+        sizes["full"].append(in_process(full, out))
+    tq, th, tf = (best(sizes[k])["cpu"] for k in ("quarter", "half", "full"))
+    doubling = tf / th
     linearity = doubling / (a_mb / h_mb)
-    print(f"  half the input ({h_mb:.1f} MB): {halves['wall']:.3f} s (CPU {halves['cpu']:.3f} s); "
-          f"doubling costs x{doubling:.2f} in CPU time for x{(a_mb / h_mb):.2f} the bytes "
-          f"= {linearity:.2f} of linear\n")
+    # A book has fixed costs too (its cover, the first in the process; its package): time
+    # is a + b x bytes, so doubling the bytes gives less than twice the time. "Linear" is
+    # then the size-dependent part: what the second half costs against the first half's
+    # second quarter, per byte.
+    marginal = ((tf - th) / (a_mb - h_mb)) / ((th - tq) / (h_mb - q_mb))
+    fixed = th - (tf - th) / (a_mb - h_mb) * h_mb
+    print(f"  quarter / half / whole the input ({q_mb:.1f} / {h_mb:.1f} / {a_mb:.1f} MB), best of "
+          f"{len(sizes['half'])}: {tq:.3f} / {th:.3f} / {tf:.3f} s CPU")
+    print(f"  doubling (half -> whole) costs x{doubling:.2f} for x{(a_mb / h_mb):.2f} the bytes "
+          f"= {linearity:.2f} of proportional; per byte, the second half costs {marginal:.2f} "
+          f"of what the second quarter did (1.00: linear); fixed cost of a book ~{fixed:.2f} s\n")
 
     # ---------------------------------------------------------------- the shelf
     recipes = str(work / "shelf" / "recipes")
@@ -244,9 +259,9 @@ def main() -> None:
         ("throughput, end to end", f"{a_mb / cli_wall:.1f} MB/s", f"{a_mb / cli_cpu:.1f} MB/s",
          f">= {T['anthology_mbps']} MB/s", a_mb / cli_wall >= T["anthology_mbps"], a_mb / cli_cpu >= T["anthology_mbps"]),
         ("peak memory (RSS)", f"{peak:.0f} MB", "", f"< {T['peak_mb']} MB", peak < T["peak_mb"], peak < T["peak_mb"]),
-        ("doubling the input, of linear (CPU)", "", f"{linearity:.2f}",
+        ("doubling the input, per byte (CPU)", "", f"{marginal:.2f}",
          f"{T['linearity'][0]}-{T['linearity'][1]}",
-         *[T["linearity"][0] <= linearity <= T["linearity"][1]] * 2),
+         *[T["linearity"][0] <= marginal <= T["linearity"][1]] * 2),
         ("shelf, --jobs 1", f"{j1[0]:.1f} s", f"{j1[2]:.1f} s", f"< {T['library_s_per_core']} s",
          j1[0] < T["library_s_per_core"], j1[2] < T["library_s_per_core"]),
         ("--jobs 2 vs --jobs 1", f"x{j1[0] / j2[0]:.2f}", "", f">= x{T['jobs_speedup']}",
