@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from ficbook.convert import ConvertOptions, ConvertResult, convert
+from ficbook.errors import StoryError
 from ficbook.model import (
     Block, BlockQuote, Epigraph, Inline, LineBreak, Note, Paragraph, SceneBreak, Story, Styled,
     Text,
@@ -15,6 +19,22 @@ from ficbook.sources import Source
 def run(text: str | bytes, name: str = "story.txt", **options: object) -> ConvertResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return convert(Source(Path(name), data), ConvertOptions(**options))  # type: ignore[arg-type]
+
+
+def assert_same_as_plain(text: str, rules: tuple, plain: Callable[[pytest.MonkeyPatch], None]) -> None:
+    """The story and every diagnostic, in order (or the same error), with the fast paths
+    and with `plain` patching in the plain versions they replace."""
+    def converted() -> object:
+        try:
+            return run(text, rules=rules)
+        except StoryError as exc:
+            return exc.message
+
+    fast = converted()
+    with pytest.MonkeyPatch.context() as mp:
+        plain(mp)
+        slow = converted()
+    assert fast == slow
 
 
 def inlines(nodes: tuple[Inline, ...]) -> str:

@@ -241,22 +241,9 @@ _OPTION_SETS = [(), (("emphasis", False),), (("typography", False), ("close_dash
 @settings(max_examples=60, derandomize=True, deadline=None)
 @given(st.lists(_STORY_LINES, min_size=1, max_size=30).map("\n".join), st.sampled_from(_OPTION_SETS))
 def test_one_walk_same_as_a_walk_per_rule(text: str, rules) -> None:  # noqa: ANN001
-    import pytest
+    from tests.convert.helpers import assert_same_as_plain
 
-    from ficbook.errors import StoryError
-    from tests.convert.helpers import run
-
-    def both():  # noqa: ANN202
-        try:
-            return run(text, rules=rules)
-        except StoryError as exc:
-            return exc.message
-
-    fast = both()
-    with pytest.MonkeyPatch.context() as mp:
-        _one_pass_each(mp)
-        slow = both()
-    assert fast == slow  # the story and every diagnostic, in the same order
+    assert_same_as_plain(text, rules, _one_pass_each)
 
 
 def test_with_blocks_keeps_an_untouched_chapter() -> None:

@@ -317,21 +317,9 @@ _STORIES = [  # each path of the notes rule at least once, glyph lines, a header
 @example(_STORIES[5], "\n\n", ())
 @example(_STORIES[6], "\n\n", ())
 def test_rules_same_as_the_plain_rules(lines: list[str], gap: str, rules) -> None:  # noqa: ANN001
-    text = gap.join(lines)
-    from ficbook.errors import StoryError
-    from tests.convert.helpers import run
+    from tests.convert.helpers import assert_same_as_plain
 
-    def both():  # noqa: ANN202
-        try:
-            return run(text, rules=rules)
-        except StoryError as exc:
-            return exc.message
-
-    fast = both()
-    with pytest.MonkeyPatch.context() as mp:
-        _plain_rules(mp)
-        plain = both()
-    assert fast == plain  # the story and every diagnostic, in the same order
+    assert_same_as_plain(gap.join(lines), rules, _plain_rules)
 
 
 @pytest.mark.parametrize("emptied", [
