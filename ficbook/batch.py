@@ -211,10 +211,16 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    # fork: workers start at once with ficbook already imported (spawn re-imports it all).
+    # fork: workers start at once with ficbook already imported (spawn re-imports it all),
+    # and with the stories several books share already converted.
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     queue = ctx.SimpleQueue()
     _preload()
+    try:
+        with _few_collections():
+            _worker["shared"] = _convert_shared(todo, reporter) if ctx.get_start_method() == "fork" else None
+    except KeyboardInterrupt:
+        raise Interrupted(list(outcomes.values())) from None
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue, job, key))
     futures: dict[Future, Path] = {}
@@ -244,6 +250,8 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
         _stop(pool)
         _sweep(todo, job)
         raise Interrupted(list(outcomes.values())) from None
+    finally:
+        _worker.pop("shared", None)  # the workers have their copies
     _drain(queue, reporter)
 
 
@@ -289,6 +297,38 @@ def _sweep(recipes: list[Path], job: Job) -> None:
         for name in (output.name, output.stem + ".kepub.epub"):
             for tmp in output.parent.glob(f".{glob.escape(name)}.*.part"):
                 tmp.unlink(missing_ok=True)
+
+
+def _convert_shared(todo: list[Path], reporter: Reporter) -> cache.StoryMemo:
+    """The stories more than one of these books use (same file, same options), converted
+    here once: the forked workers inherit the memo, so each is converted once per run
+    rather than once per worker. As many as the memo keeps without dropping any; a recipe
+    or story with a problem is left to its worker, which reports it."""
+    from ficbook.build import convert_options, convert_story
+    from ficbook.recipe import load_recipe
+
+    users: dict[tuple, list[tuple[Path, object, object]]] = {}
+    for recipe_path in todo:
+        try:
+            recipe = load_recipe(recipe_path)
+        except Exception:  # noqa: BLE001 - its worker reports it, with the book's name
+            continue
+        for entry in recipe.all_stories:
+            key = (recipe.story_path(entry), convert_options(recipe, entry))
+            users.setdefault(key, []).append((recipe_path, recipe, entry))
+    memo = cache.StoryMemo()
+    for (path, _), books in users.items():
+        if len(books) < 2:
+            continue
+        try:
+            if os.stat(path).st_size > memo.room:
+                continue
+            recipe_path, recipe, entry = books[0]
+            reporter.stage(recipe_path, "convert")
+            convert_story(recipe, entry, memo)
+        except Exception:  # noqa: BLE001 - likewise
+            continue
+    return memo
 
 
 def _preload() -> None:
@@ -362,7 +402,8 @@ def _init_worker(queue, job: Job, key: str) -> None:
     # Ctrl-C reaches the whole process group: the parent decides, workers wait for SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
-    _worker.update(queue=queue, job=job, key=key, memo=cache.StoryMemo(), busy=False)
+    _worker.update(queue=queue, job=job, key=key, memo=_worker.get("shared") or cache.StoryMemo(),
+                   busy=False)
 
 
 def _on_term(signum, frame) -> None:

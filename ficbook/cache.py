@@ -245,10 +245,11 @@ def weight(recipe_path: Path, output: Path) -> int:
 class StoryMemo:
     """Converted stories of this process, keyed by path, content hash and options.
 
-    A story shared by several recipes is converted once per process. Bounded by the
-    bytes of source kept (least recently used first out), so a long batch does not keep
-    a whole library of parsed stories in memory. Also remembers the stamp of every story
-    read, for the manifests.
+    A story shared by several recipes is converted once per process (and once per run:
+    `batch` converts the shared ones before its workers fork, and they inherit the memo).
+    Bounded by the bytes of source kept (least recently used first out), so a long batch
+    does not keep a whole library of parsed stories in memory. Also remembers the stamp of
+    every story read, for the manifests.
     """
 
     def __init__(self, max_source_bytes: int = 16 * 1024 * 1024):
@@ -258,6 +259,11 @@ class StoryMemo:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
+
+    @property
+    def room(self) -> int:
+        """Bytes of source the memo can still keep without dropping any."""
+        return self.max_source_bytes - self._bytes
 
     def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult:
         from ficbook.convert import convert

@@ -126,6 +126,43 @@ def test_expand_files_folders_and_globs(tmp_path: Path):
     assert missing[0].exit_code == ExitCode.RECIPE
 
 
+def test_a_story_several_books_share_is_converted_once_per_run_with_two_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import os
+
+    import ficbook.convert
+
+    # Four books on two workers, each with a story of its own (long enough that both
+    # workers get books) and the same shared one.
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "recipes").mkdir()
+    samples = sorted((ROOT / "stories").glob("*.txt"))
+    (tmp_path / "stories" / "shared.txt").write_bytes(samples[1].read_bytes())
+    body = samples[0].read_text("utf-8")
+    for i in range(4):
+        (tmp_path / "stories" / f"own{i}.txt").write_text("\n\n* * *\n\n".join([body] * 20), "utf-8")
+        (tmp_path / "recipes" / f"r{i}.yaml").write_text(
+            f"title: Book {i}\nstories:\n  - path: ../stories/own{i}.txt\n"
+            "  - path: ../stories/shared.txt\n", "utf-8")
+    log = tmp_path / "converted.txt"
+    real = ficbook.convert.convert
+
+    def counted(source, options=ficbook.convert.ConvertOptions()):  # noqa: ANN001, ANN202
+        # the workers are forked after this is patched in: they log here too
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {source.path.name}\n")
+        return real(source, options)
+
+    monkeypatch.setattr(ficbook.convert, "convert", counted)
+    recipes = sorted((tmp_path / "recipes").glob("*.yaml"))
+    outcomes = batch.run(recipes, batch.Job(out_dir=tmp_path / "out", jobs=2))
+    assert [o.status for o in outcomes] == ["built"] * 4, [o.error for o in outcomes]
+    converted = [line.split() for line in log.read_text("utf-8").splitlines()]
+    assert sorted(name for _, name in converted) == ["own0.txt", "own1.txt", "own2.txt",
+                                                     "own3.txt", "shared.txt"]
+    assert len({pid for pid, name in converted if name != "shared.txt"}) == 2  # both workers
+
+
 # ---------------------------------------------------------------------- Ctrl-C
 
 
