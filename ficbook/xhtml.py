@@ -213,11 +213,6 @@ def _is_disclaimer(note: Note) -> bool:
     return note.kind == "disclaimer"
 
 
-def _is_moveable(note: Note) -> bool:
-    """Author's notes, feedback requests, dedications: placed by the `notes` mode."""
-    return note.kind not in ("disclaimer", "summary")
-
-
 def story_disclaimers(story: Story) -> list[Note]:
     """Every disclaimer of a story, wherever the author put it, each text once."""
     found: list[Note] = []

@@ -128,8 +128,6 @@ def test_expand_files_folders_and_globs(tmp_path: Path):
 
 def test_a_story_several_books_share_is_converted_once_per_run_with_two_workers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import os
-
     import ficbook.convert
 
     # Four books on two workers, each with a story of its own (long enough that both

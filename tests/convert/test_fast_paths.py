@@ -149,9 +149,12 @@ def _smarten_by_the_character(text: str, prev: str) -> str:
     the character loop (the reference the fast paths must agree with)."""
     import re
 
-    from ficbook.convert.rules.typography import _double, _ellipsis, _single
+    from ficbook.convert.rules.typography import _double, _single
 
-    text = re.sub(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)", _ellipsis, text)
+    def ellipsis(m: re.Match[str]) -> str:  # ". . ." may take the space before it
+        return " …" if m.group(0).startswith(" ") else "…"
+
+    text = re.sub(r"(?<!\.)\.\.\.(?!\.)|(?<![.\w]) ?\. \. \.(?! \.)", ellipsis, text)
     text = re.sub(r"(?<!-)-{2,3}(?!-)", "—", text)
     text = re.sub(r"(?<=[\w,.;:!?…’”\"')]) - (?=[\w“‘\"'(])", " — ", text)
     text = re.sub(r"(?<=[a-z])- (?!(?:and|or|nor|to|through|\s)\b)(?=\w)", "— ", text)

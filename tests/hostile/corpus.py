@@ -262,7 +262,7 @@ ACTIVE_WORDS = (f"{STORY_HTML_TEXT} She read the javascript link and the sneaky 
 
 
 def nested(depth: int, tag: str = "div") -> bytes:
-    return (f"<!DOCTYPE html><html><head><title>Deep</title></head><body>"
+    return ("<!DOCTYPE html><html><head><title>Deep</title></head><body>"
             + f"<{tag}>" * depth + f"<p>{STORY_HTML_TEXT}</p><p>After the deep part.</p>"
             + f"</{tag}>" * depth + "</body></html>").encode()
 

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from ficbook.build import BuildOptions, build
-from ficbook.errors import FicbookError
 from tests.conftest import assert_epubcheck_clean
 from tests.hostile import harness
 from tests.hostile.corpus import CASES, Book, Case, Fails

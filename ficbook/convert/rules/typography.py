@@ -97,12 +97,6 @@ def smarten(text: str, prev: str) -> str:
     return "".join(out)
 
 
-def _ellipsis(m: re.Match[str]) -> str:
-    """The replacement for a pattern whose ". . ." may take the space before it (as the
-    first version's did; tests/convert/test_fast_paths.py keeps it as the reference)."""
-    return " …" if m.group(0).startswith(" ") else "…"
-
-
 def _double(before: str, after: str) -> str:
     if not before or before in _OPENERS:
         if before in _DASHES and (not after or after.isspace() or after in ".,;:!?"):
