@@ -27,10 +27,6 @@ class Context:
     # Set by a paragraph rule that may have left a paragraph empty (typography, when it
     # drops a word joiner; no other inline rule takes away all of a paragraph's words).
     emptied: bool = False
-    # Per chapter (by id; the value keeps the id from being reused) as `scenes.glyph_breaks`
-    # gave it back: the indices of the paragraphs whose first character does not rule out
-    # a note label, for `notes.set_apart` (one look at each paragraph serves both rules).
-    label_candidates: dict[int, tuple[object, list[int]]] = field(default_factory=dict)
 
     def report(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, self.source, line))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_left
 from operator import is_
 
 from ficbook.convert.context import Context, quote
@@ -114,27 +113,12 @@ def _next_note(blocks: tuple[Block, ...], start: int) -> int:
     return len(blocks)
 
 
-def _next_candidate(blocks: tuple[Block, ...], start: int, candidates: list[int]) -> int:
-    """`_next_note`, looking only at the paragraphs `scenes.glyph_breaks` found may
-    begin with a label (the others cannot)."""
-    for i in candidates[bisect_left(candidates, start):]:
-        b = blocks[i]
-        if isinstance(b, Paragraph) and note_label(b) is not None:
-            return i
-    return len(blocks)
-
-
 def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
     blocks = ch.blocks
-    known = ctx.label_candidates.get(id(ch))
-    if known is not None and known[0] is ch:
-        candidates = known[1]
 
-        def next_note(start: int) -> int:
-            return _next_candidate(blocks, start, candidates)
-    else:
-        def next_note(start: int) -> int:
-            return _next_note(blocks, start)
+    def next_note(start: int) -> int:
+        return _next_note(blocks, start)
+
     i = next_note(0)
     if i == len(blocks):  # most chapters: no label, nothing to set apart
         return ch

@@ -10,7 +10,6 @@ from operator import is_, is_not
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
-from ficbook.convert.rules.notes import NEVER_LABEL_FIRST, may_be_label
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
@@ -49,9 +48,7 @@ _NEVER_FIRST = frozenset("abcdefghijklmnpqrstuvwyzABCDEFGHIJKLMNPQRSTUVWYZ123456
 
 
 def glyph_breaks(story: Story, ctx: Context) -> Story:
-    """Block rule `scene_breaks`: paragraphs that are one glyph line. The same look at
-    each paragraph's first character notes which may begin with a note label, for
-    `notes.set_apart` (`Context.label_candidates`)."""
+    """Block rule `scene_breaks`: paragraphs that are one glyph line."""
     chapters = tuple(_chapter_glyphs(ch, ctx) for ch in story.chapters)
     if all(map(is_, chapters, story.chapters)):
         return story
@@ -59,9 +56,8 @@ def glyph_breaks(story: Story, ctx: Context) -> Story:
 
 
 def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
-    glyphs, labels = _candidates(ch.blocks)
     blocks: list[Block] | None = None  # a copy once a glyph line is found
-    for i in glyphs:
+    for i in _candidates(ch.blocks):
         b = ch.blocks[i]
         text = para_text(b)
         if text and "\n" not in text and is_glyph_line(text):
@@ -69,31 +65,20 @@ def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
             if blocks is None:
                 blocks = list(ch.blocks)
             blocks[i] = SceneBreak(line=b.line)
-    kept = ch if blocks is None else with_blocks(ch, blocks)
-    # the same indices: paragraphs were only replaced by breaks (which set_apart passes by)
-    ctx.label_candidates[id(kept)] = (kept, labels)
-    return kept
+    return ch if blocks is None else with_blocks(ch, blocks)
 
 
-def _candidates(blocks: tuple[Block, ...]) -> tuple[list[int], list[int]]:
-    """The indices of the paragraphs that may be a glyph line, and of those that may
-    begin with a note label: not those of one run whose first character settles it."""
-    glyphs: list[int] = []
-    labels: list[int] = []
+def _candidates(blocks: tuple[Block, ...]) -> list[int]:
+    """The indices of the paragraphs that may be a glyph line: not those of one run whose
+    first character settles it."""
+    out: list[int] = []
     for i, b in enumerate(blocks):
         if isinstance(b, Paragraph):
             inlines = b.inlines
-            if len(inlines) == 1 and type(inlines[0]) is Text:
-                text = inlines[0].text
-                first = text[:1]
-                if first not in _NEVER_FIRST:
-                    glyphs.append(i)
-                if first not in NEVER_LABEL_FIRST and may_be_label(text):
-                    labels.append(i)
-            else:
-                glyphs.append(i)
-                labels.append(i)
-    return glyphs, labels
+            one_run = len(inlines) == 1 and type(inlines[0]) is Text
+            if not (one_run and inlines[0].text[:1] in _NEVER_FIRST):
+                out.append(i)
+    return out
 
 
 def normalise(story: Story, ctx: Context) -> Story:
@@ -151,8 +136,7 @@ def _settled(blocks: tuple[Block, ...]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph):
-            first = b.inlines[0] if b.inlines else None  # _is_empty, inlined: every block
-            if not (type(first) is Text and first.text and not first.text.isspace()) and is_empty(b):
+            if _is_empty(b):
                 continue
         elif isinstance(b, SceneBreak) and out and isinstance(out[-1], SceneBreak):
             continue
