@@ -157,6 +157,20 @@ def read_all(path: Path) -> list[bytes]:
 # ------------------------------------------------------------------ big inputs, in a child
 
 _CHILD = """
+import atexit, os, resource, socket, sys
+def peak():
+    # The child's own high-water mark: wait4's ru_maxrss also counts the test process it
+    # was forked from (Linux keeps the old image's peak across exec). Forked workers are
+    # counted through RUSAGE_CHILDREN.
+    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    try:
+        with open("/proc/self/status") as f:
+            kb = max(kb, next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")))
+    except (OSError, StopIteration):
+        kb = max(kb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    with open(os.environ["FICBOOK_TEST_PEAK"], "w") as f:
+        f.write(str(kb))
+atexit.register(peak)
 import socket, sys
 def refuse(*a, **k):
     raise OSError("network access attempted")
@@ -179,19 +193,24 @@ class Run:
 
 def run_cli(args: list[str], stderr_file: Path, *, fsize: int | None = None,
             cpu_limit: int = 300) -> Run:
-    """`ficbook ARGS` in a child; its own peak RSS and CPU time, via wait4."""
+    """`ficbook ARGS` in a child; its own peak RSS (reported by the child as it exits;
+    wait4's when it was killed) and CPU time, via wait4."""
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_limit))
         if fsize is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
+    peak_file = stderr_file.with_name(stderr_file.name + ".peak")
+    peak_file.unlink(missing_ok=True)
     with stderr_file.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-c", _CHILD, *args], stdout=subprocess.DEVNULL,
-                                stderr=err, preexec_fn=limits)
+                                stderr=err, preexec_fn=limits,
+                                env={**os.environ, "FICBOOK_TEST_PEAK": str(peak_file)})
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(proc.returncode, stderr_file.read_text(), usage.ru_maxrss / 1024,
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss
+    return Run(proc.returncode, stderr_file.read_text(), peak_kb / 1024,
                usage.ru_utime + usage.ru_stime)
 
 
