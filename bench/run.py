@@ -90,8 +90,8 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
     one_core()
     import tracemalloc
 
-    from ficbook.batch import Job, build_one
-    from ficbook.cache import StoryMemo
+    from ficbook.batch.pool import Job, build_one
+    from ficbook.batch.memo import StoryMemo
 
     import ficbook.build  # noqa: F401  (imports are in the end-to-end figure, not here)
 

@@ -1,3 +1,3 @@
-from ficbook.cli import main
+from ficbook.cli.app import main
 
 main()

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ficbook.assemble import assemble
-from ficbook.cache import StoryMemo, output_path
-from ficbook.convert import ConvertOptions, ConvertResult, convert
+from ficbook.outputs import azw3_path, kepub_path, output_path
+from ficbook.convert import ConvertOptions, ConvertResult
+from ficbook.readers import read_story
 from ficbook.cover.render import CoverText, render_cover_with_diagnostics
 from ficbook.errors import Diagnostic, OutputError
 from ficbook.model import Book
-from ficbook.package import package, write_atomic
+from ficbook.epub.package import package, write_atomic
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
-from ficbook.sources import read_source
-from ficbook.xhtml import render
+from ficbook.readers.source import read_source
+from ficbook.render.xhtml import render
 
 __all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
 
@@ -44,12 +46,18 @@ class BuildResult:
     outputs: tuple[Path, ...] = field(default=())
 
 
+class StoryConverter(Protocol):
+    """Converts a story file, remembering what it converted (`ficbook.batch.memo.StoryMemo`)."""
+
+    def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult: ...
+
+
 def _silent(stage: str) -> None:
     pass
 
 
 def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
-          on_stage: Callable[[str], None] = _silent, memo: StoryMemo | None = None) -> BuildResult:
+          on_stage: Callable[[str], None] = _silent, memo: StoryConverter | None = None) -> BuildResult:
     """`on_stage` is called as each stage starts; `memo` shares converted stories between books."""
     on_stage("recipe")
     recipe = load_recipe(recipe_path)
@@ -89,25 +97,25 @@ def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> tu
     """Writes the Kobo and Kindle copies asked for; returns their paths."""
     written: list[Path] = []
     if options.kepub:
-        from ficbook.kepub import kepubify
+        from ficbook.devices.kepub import kepubify
 
-        kepub = output.with_name(output.stem + ".kepub.epub")
+        kepub = kepub_path(output)
         write_atomic(kepub, kepubify(data))
         written.append(kepub)
     if options.azw3:
-        from ficbook.azw3 import convert_azw3
+        from ficbook.devices.azw3 import convert_azw3
 
-        convert_azw3(output, output.with_suffix(".azw3"))
-        written.append(output.with_suffix(".azw3"))
+        convert_azw3(output, azw3_path(output))
+        written.append(azw3_path(output))
     return tuple(written)
 
 
-def convert_story(recipe: Recipe, entry: StoryEntry, memo: StoryMemo | None = None) -> ConvertResult:
+def convert_story(recipe: Recipe, entry: StoryEntry, memo: StoryConverter | None = None) -> ConvertResult:
     path = recipe.story_path(entry)
     options = convert_options(recipe, entry)
     if memo is not None:
         return memo.convert(path, _display(path), options)
-    return convert(read_source(path, display=_display(path)), options)
+    return read_story(read_source(path, display=_display(path)), options)
 
 
 def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:

@@ -23,7 +23,7 @@ def _render_check(story) -> None:  # noqa: ANN001 - ficbook.model.Story
     from lxml import etree
 
     from ficbook.model import Book, BookMeta, BookStory, Part
-    from ficbook.xhtml import render
+    from ficbook.render.xhtml import render
 
     book = Book(BookMeta(title="Fuzz", identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                          language="en"), (Part(None, (BookStory(story, 1),)),))
@@ -44,11 +44,11 @@ def _render_check(story) -> None:  # noqa: ANN001 - ficbook.model.Story
 
 
 def check_convert(data: bytes, name: str = "fuzz.txt") -> None:
-    from ficbook.convert import convert
-    from ficbook.sources import Source
+    from ficbook.readers import read_story
+    from ficbook.readers.source import Source
 
     try:
-        result = convert(Source(Path("/nonexistent-fuzz-dir") / name, data))
+        result = read_story(Source(Path("/nonexistent-fuzz-dir") / name, data))
     except FicbookError:
         return
     _render_check(result.story)
@@ -57,7 +57,7 @@ def check_convert(data: bytes, name: str = "fuzz.txt") -> None:
 def check_markup(html: str) -> None:
     from ficbook.convert import ConvertOptions
     from ficbook.readers import read_markup
-    from ficbook.sources import Source
+    from ficbook.readers.source import Source
 
     data = html.encode("utf-8", "surrogatepass")
     try:
@@ -90,8 +90,8 @@ def _book_check(recipe) -> None:  # noqa: ANN001 - ficbook.recipe.Recipe
 
     from ficbook.assemble import assemble
     from ficbook.model import Chapter, Paragraph, Story, StoryMeta, Text
-    from ficbook.package import package
-    from ficbook.xhtml import render
+    from ficbook.epub.package import package
+    from ficbook.render.xhtml import render
 
     stories = [Story(StoryMeta(title="Story"), (Chapter(None, (Paragraph((Text("Words."),)),)),))
                for _ in recipe.all_stories]

@@ -191,8 +191,8 @@ def rich_recipe(notes: str = "inline", disclaimers: str = "story", **extra):
 def build_rich(out: Path, notes: str = "inline", disclaimers: str = "story", **extra):
     """Assemble, render and package the rich stories (no cover): (path, rendition)."""
     from ficbook.assemble import assemble
-    from ficbook.package import package
-    from ficbook.xhtml import render
+    from ficbook.epub.package import package
+    from ficbook.render.xhtml import render
 
     book = assemble(rich_recipe(notes, disclaimers, **extra), rich_stories())
     rendition = render(book, None)

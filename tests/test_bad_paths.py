@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ficbook.cli import app
+from ficbook.cli.app import app
 from ficbook.errors import ExitCode
 from tests.hostile.harness import stray_books
 
@@ -101,7 +101,7 @@ def test_full_disk_leaves_no_partial_book(shelf: Path):
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
-        "from ficbook.cli import main\n"
+        "from ficbook.cli.app import main\n"
         f"sys.argv = ['ficbook', 'build', {str(recipe)!r}]\n"
         "main()\n"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ficbook import batch
+from ficbook.batch import pool as batch
 from ficbook.build import BuildOptions, build
 from ficbook.errors import ExitCode
 # No EPUBCheck here: the parallel books equal build()'s byte for byte, and test_samples
@@ -129,6 +129,7 @@ def test_expand_files_folders_and_globs(tmp_path: Path):
 def test_a_story_several_books_share_is_converted_once_per_run_with_two_workers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import ficbook.convert
+    import ficbook.readers
 
     # Four books on two workers, each with a story of its own (long enough that both
     # workers get books) and the same shared one.
@@ -143,7 +144,7 @@ def test_a_story_several_books_share_is_converted_once_per_run_with_two_workers(
             f"title: Book {i}\nstories:\n  - path: ../stories/own{i}.txt\n"
             "  - path: ../stories/shared.txt\n", "utf-8")
     log = tmp_path / "converted.txt"
-    real = ficbook.convert.convert
+    real = ficbook.readers.read_story
 
     def counted(source, options=ficbook.convert.ConvertOptions()):  # noqa: ANN001, ANN202
         # the workers are forked after this is patched in: they log here too
@@ -151,7 +152,7 @@ def test_a_story_several_books_share_is_converted_once_per_run_with_two_workers(
             fh.write(f"{os.getpid()} {source.path.name}\n")
         return real(source, options)
 
-    monkeypatch.setattr(ficbook.convert, "convert", counted)
+    monkeypatch.setattr(ficbook.readers, "read_story", counted)
     recipes = sorted((tmp_path / "recipes").glob("*.yaml"))
     outcomes = batch.run(recipes, batch.Job(out_dir=tmp_path / "out", jobs=2))
     assert [o.status for o in outcomes] == ["built"] * 4, [o.error for o in outcomes]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ficbook import batch, cache
+from ficbook.batch import manifest as cache
+from ficbook.batch.memo import StoryMemo
+from ficbook.batch import pool as batch
 from ficbook.build import BuildOptions, build
 from tests.conftest import ROOT
 
@@ -145,7 +147,7 @@ def test_a_story_shared_by_recipes_is_converted_once(shelf: Path):
     stories = sorted(p.name for p in (shelf / "stories").glob("*.txt"))
     one = recipe("one", stories[:2])
     both = recipe("both", stories[:4])  # the first two again, and two more
-    memo = cache.StoryMemo()
+    memo = StoryMemo()
     opts = BuildOptions(out_dir=shelf / "memo")
     build(one, opts, memo=memo)
     build(both, opts, memo=memo)
@@ -156,7 +158,7 @@ def test_a_story_shared_by_recipes_is_converted_once(shelf: Path):
 
 
 def test_memo_keys_on_content_not_just_path(shelf: Path):
-    memo = cache.StoryMemo()
+    memo = StoryMemo()
     opts = BuildOptions(out_dir=shelf / "memo")
     build(shelf / "recipes" / "spuffy.yaml", opts, memo=memo)
     story = shelf / "stories" / "001_d39001a75b639f10.txt"
@@ -166,7 +168,7 @@ def test_memo_keys_on_content_not_just_path(shelf: Path):
 
 
 def test_memo_is_bounded():
-    memo = cache.StoryMemo(max_source_bytes=20_000)
+    memo = StoryMemo(max_source_bytes=20_000)
     stories = sorted((ROOT / "stories").glob("*.txt"))
     from ficbook.convert import ConvertOptions
     for p in stories:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ficbook import __version__
-from ficbook.cli import app
+from ficbook.cli.app import app
 from ficbook.errors import ExitCode
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ficbook.cli import app
+from ficbook.cli.app import app
 from ficbook.errors import ExitCode
 from tests.conftest import ROOT
 

@@ -117,7 +117,7 @@ def _check(text: CoverText, options: CoverOptions, floor: int = TITLE_FLOOR) -> 
 @pytest.mark.parametrize("recipe", SAMPLE_RECIPES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("style", STYLES)
 def test_every_style_renders_every_sample_recipe(style, recipe):
-    from ficbook.cli_cover import cover_text
+    from ficbook.cli.cover import cover_text
     from ficbook.recipe import load_recipe
 
     book = load_recipe(recipe)
@@ -291,7 +291,7 @@ def test_script_with_a_system_font_uses_it(monkeypatch):
 def test_cover_command_writes_cover_and_sheet(tmp_path):
     import typer
 
-    from ficbook.cli_cover import cover
+    from ficbook.cli.cover import cover
 
     app = typer.Typer()
     app.command("cover")(cover)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
+from ficbook.datafiles import data_text
 from pathlib import Path
 
 import pytest
 
-from ficbook.csslint import lint_css
+from ficbook.recipe.csslint import lint_css
 from ficbook.errors import RecipeError
 from ficbook.recipe import parse_recipe
 
-SHIPPED = files("ficbook").joinpath("book.css").read_text("utf-8")
+SHIPPED = data_text("book.css")
 
 
 def test_shipped_stylesheet_is_clean() -> None:

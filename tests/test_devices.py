@@ -9,10 +9,10 @@ import pytest
 
 from ficbook.assemble import assemble
 from ficbook.build import BuildOptions, build
-from ficbook.kepub import kepubify
+from ficbook.devices.kepub import kepubify
 from ficbook.model import Chapter, Paragraph, SceneBreak, Story, StoryMeta, Text
-from ficbook.package import package
-from ficbook.xhtml import MAX_DOC_BYTES, render
+from ficbook.epub.package import package
+from ficbook.render.xhtml import MAX_DOC_BYTES, render
 from tests.bookcheck import NS, Book, build_rich, link_problems, rich_recipe
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean
 
@@ -107,7 +107,7 @@ def test_huge_story_is_split_below_300_kb_without_losing_a_word(books: list[Path
 
 
 def test_the_stylesheet_in_the_book_has_no_rule_for_bare_div_or_span(books: list[Path]) -> None:
-    from ficbook.csslint import lint_css
+    from ficbook.recipe.csslint import lint_css
 
     for path in books:
         book = Book(path)

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from ficbook.build import BuildOptions, build
-from ficbook.kepub import KOBO_STYLE, kepubify, kepubify_xhtml
+from ficbook.devices.kepub import KOBO_STYLE, kepubify, kepubify_xhtml
 from tests.bookcheck import NS, Book, build_rich, link_problems
 from tests.conftest import RECIPES
 

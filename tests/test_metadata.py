@@ -98,7 +98,7 @@ def test_azw3_build_flag_writes_a_kindle_book(tmp_path: Path) -> None:
 
 
 def test_azw3_without_calibre_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ficbook.azw3 import convert_azw3
+    from ficbook.devices.azw3 import convert_azw3
     from ficbook.errors import OutputError
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))

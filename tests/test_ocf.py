@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ficbook.ocf import Entry, should_compress, write_zip
+from ficbook.epub.ocf import Entry, should_compress, write_zip
 
 STAMP = (2024, 5, 1, 0, 0, 0)
 

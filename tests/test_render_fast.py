@@ -25,7 +25,7 @@ from ficbook.model import (
     LineBreak, ListBlock, Note, Paragraph, Part, SceneBreak, Story, StoryMeta, Styled, Table, TableCell,
     Text, _story_texts, count_text_words, count_words,
 )
-from ficbook.xhtml import (
+from ficbook.render.xhtml import (
     BlockWriter, StoryWriter, _BackMatter, _Draft, _resolve, _split, esc, ref, render_inlines,
     render_story,
 )
@@ -195,7 +195,7 @@ rendered_blocks = st.lists(st.sampled_from(
 @SETTINGS
 @given(rendered_blocks, st.integers(0, 200))
 def test_split_is_the_cutting_loop(rendered: list[str], limit: int) -> None:
-    import ficbook.xhtml as xhtml
+    import ficbook.render.xhtml as xhtml
     saved = xhtml.MAX_DOC_BYTES
     xhtml.MAX_DOC_BYTES = limit
     try:

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ficbook.build import BuildOptions, build
-from ficbook.cli import app
-from ficbook.sideload import SideloadError, detect_device, sideload
+from ficbook.cli.app import app
+from ficbook.devices.sideload import SideloadError, detect_device, sideload
 from tests.conftest import RECIPES
 
 needs_calibre = pytest.mark.skipif(shutil.which("ebook-convert") is None,

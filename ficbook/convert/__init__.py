@@ -1,7 +1,6 @@
-"""The converter: a story file's bytes in, a `Story` and diagnostics out. Pure: no I/O.
-
-An ordered list of small named rules (`RULE_NAMES`), each switchable from the recipe.
-"""
+"""The converter: `Story` -> `Story` by an ordered list of small named rules (`RULE_NAMES`),
+each switchable from the recipe. Pure: no I/O. The readers (`ficbook.readers`) make the
+`Story` from a file's bytes and run these rules on it."""
 
 from __future__ import annotations
 
@@ -10,9 +9,8 @@ from dataclasses import dataclass, field
 from ficbook.convert.registry import DEFAULTS, RULE_NAMES, RULES
 from ficbook.errors import Diagnostic
 from ficbook.model import Story
-from ficbook.sources import Source
 
-__all__ = ["RULES", "RULE_NAMES", "ConvertOptions", "ConvertResult", "convert"]
+__all__ = ["RULES", "RULE_NAMES", "ConvertOptions", "ConvertResult"]
 
 
 @dataclass(frozen=True)
@@ -34,16 +32,3 @@ class ConvertOptions:
 class ConvertResult:
     story: Story
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-
-
-def convert(source: Source, options: ConvertOptions = ConvertOptions()) -> ConvertResult:
-    # Markup dispatch (issue 5): saved pages and EPUBs go to ficbook.readers, decided by
-    # the bytes, not the extension; text stays on the text path below.
-    from ficbook.readers import is_markup, read_markup
-
-    if is_markup(source):
-        return read_markup(source, options)
-    # End of markup dispatch.
-    from ficbook.convert.text import convert_text
-
-    return convert_text(source, options)

@@ -13,12 +13,23 @@ from typing import TYPE_CHECKING
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.readers.sniff import Kind, sniff
 
-if TYPE_CHECKING:
-    from ficbook.convert import ConvertOptions, ConvertResult
-    from ficbook.model import Story
-    from ficbook.sources import Source
+from ficbook.convert import ConvertOptions, ConvertResult
 
-__all__ = ["Kind", "read_markup", "sniff", "is_markup"]
+if TYPE_CHECKING:
+    from ficbook.model import Story
+    from ficbook.readers.source import Source
+
+__all__ = ["Kind", "read_markup", "read_story", "sniff", "is_markup"]
+
+
+def read_story(source: Source, options: ConvertOptions = ConvertOptions()) -> ConvertResult:
+    """Any story file -> `Story`: saved pages and EPUBs by their markup, decided by the
+    bytes (not the extension); everything else as plain text."""
+    if is_markup(source):
+        return read_markup(source, options)
+    from ficbook.readers.text.reader import convert_text
+
+    return convert_text(source, options)
 
 
 def is_markup(source: Source) -> bool:
@@ -26,8 +37,6 @@ def is_markup(source: Source) -> bool:
 
 
 def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
-    from ficbook.convert import ConvertResult
-
     kind = sniff(source.data, source.name)
     if kind == "zip":
         if not _opens_as_zip(source.data):
@@ -59,8 +68,8 @@ def _opens_as_zip(data: bytes) -> bool:
 
 
 def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diagnostic]]:
-    from ficbook.readers.common import decode_page
-    from ficbook.readers.html_blocks import Context
+    from ficbook.readers.html.common import decode_page
+    from ficbook.readers.html.blocks import Context
     from ficbook.readers.images import file_loader
 
     text, diags = decode_page(source.data, source.name, options.encoding)
@@ -71,8 +80,8 @@ def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
 
 def read_page(text: str, ctx) -> Story:  # noqa: ANN001 - html_blocks.Context
     """One decoded page -> Story, by the site that made it."""
-    from ficbook.readers import ao3, efiction, ffnet, generic
-    from ficbook.readers.html_blocks import parse
+    from ficbook.readers.html import ao3, efiction, ffnet, generic
+    from ficbook.readers.html.blocks import parse
 
     soup = parse(text)
     if ao3.is_ao3(soup):

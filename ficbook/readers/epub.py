@@ -24,9 +24,9 @@ from lxml import etree
 
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers import ao3
-from ficbook.readers.common import classes, finish_blocks, language_code, split_list, story_chapters
-from ficbook.readers.html_blocks import Context, blocks_of, parse, text_of, tidy
+from ficbook.readers.html import ao3
+from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
+from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
 from ficbook.readers.images import to_resource
 
 MAX_ENTRIES = 10_000

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ficbook.model import Book, BookMeta, BookStory, Part, Story
-from ficbook.xhtml import Document, render
+from ficbook.render.xhtml import Document, render
 
 
 def story_documents(story: Story) -> list[Document]:

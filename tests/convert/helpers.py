@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from ficbook.convert import ConvertOptions, ConvertResult, convert
+from ficbook.convert import ConvertOptions, ConvertResult
+from ficbook.readers import read_story
 from ficbook.errors import StoryError
 from ficbook.model import (
     Block, BlockQuote, Epigraph, Inline, LineBreak, Note, Paragraph, SceneBreak, Story, Styled,
     Text,
 )
-from ficbook.sources import Source
+from ficbook.readers.source import Source
 
 
 def run(text: str | bytes, name: str = "story.txt", **options: object) -> ConvertResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return convert(Source(Path(name), data), ConvertOptions(**options))  # type: ignore[arg-type]
+    return read_story(Source(Path(name), data), ConvertOptions(**options))  # type: ignore[arg-type]
 
 
 def assert_same_as_plain(text: str, rules: tuple, plain: Callable[[pytest.MonkeyPatch], None]) -> None:

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from ficbook.convert.decode import decode
+from ficbook.readers.decode import decode
 from ficbook.errors import StoryError
 from tests.convert.helpers import run
 

@@ -12,7 +12,7 @@ from ftfy.badness import BADNESS_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ficbook.convert.decode import MOJIBAKE_SAFE, _MOJIBAKE_SUSPECT, _fix_mojibake
+from ficbook.readers.decode import MOJIBAKE_SAFE, _MOJIBAKE_SUSPECT, _fix_mojibake
 
 CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False, unescape_html=False, fix_character_width=False,
@@ -109,7 +109,7 @@ def test_plain_text_needs_no_decoding_step() -> None:
     characters: each of those steps must leave such text alone."""
     import unicodedata
 
-    from ficbook.convert.decode import _LINE_ENDS, _NOT_PLAIN, strip_forbidden
+    from ficbook.readers.decode import _LINE_ENDS, _NOT_PLAIN, strip_forbidden
 
     plain = "".join(chr(c) for c in range(0x110000)
                     if (c < 0xD800 or c > 0xDFFF) and not _NOT_PLAIN.fullmatch(chr(c)))
@@ -123,7 +123,7 @@ def test_plain_text_needs_no_decoding_step() -> None:
 
 
 def test_decode_plain_and_unplain_alike() -> None:
-    from ficbook.convert.decode import decode
+    from ficbook.readers.decode import decode
 
     plain = "“Hi,” she said — it’s\tthe ’90s…\n\nNext.\n"
     assert decode(plain.encode(), "s.txt")[0] == plain

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from ficbook.cli import app
+from ficbook.cli.app import app
 from tests.conftest import STORIES
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ficbook.convert import ConvertOptions
-from ficbook.convert.decode import decode
+from ficbook.readers.decode import decode
 from ficbook.convert.pipeline import run_block_rules
 from ficbook.errors import StoryError
 from ficbook.model import Story, block_text

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ficbook.convert import ConvertOptions
-from ficbook.convert import decode as decoding
+from ficbook.readers import decode as decoding
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import squeeze
-from ficbook.convert.rules import chapters as chapter_rules
+from ficbook.readers.text import chapters as chapter_rules
 from ficbook.convert.rules import chrome
-from ficbook.convert.rules import paragraphs as P
+from ficbook.readers.text import paragraphs as P
 from ficbook.convert.rules.inline import parse_text
-from ficbook.convert.text import _chapters
+from ficbook.readers.text.reader import _chapters
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Chapter, Paragraph, SceneBreak
 
@@ -446,7 +446,7 @@ def test_first_character_index_stays_small(monkeypatch: pytest.MonkeyPatch) -> N
        st.booleans())
 def test_blocks_same_as_parse_text_each(texts: list[str], tags: bool) -> None:
     """`_blocks` looks at a run's texts joined to skip parse_text: the same paragraphs."""
-    from ficbook.convert.text import _blocks
+    from ficbook.readers.text.reader import _blocks
 
     paras = [P.RawPara(i + 1, text, 1) for i, text in enumerate(texts)]
     assert _blocks(paras, tags) == [Paragraph(parse_text(text, tags), i + 1)

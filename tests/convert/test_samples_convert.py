@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ficbook.convert import convert
+from ficbook.readers import read_story
 from ficbook.model import Epigraph, Note, Paragraph, SceneBreak, Styled, block_text, inline_text
-from ficbook.sources import read_source
+from ficbook.readers.source import read_source
 from tests.conftest import ROOT, STORIES
 from tests.convert.book import story_documents
 
@@ -20,7 +20,7 @@ SAMPLES = sorted(STORIES.glob("*.txt"))
 
 def sample(prefix: str):
     path = next(p for p in SAMPLES if p.name.startswith(prefix))
-    return convert(read_source(path))
+    return read_story(read_source(path))
 
 
 def texts(story) -> list[str]:
@@ -103,7 +103,7 @@ def test_004_header_on_the_card() -> None:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name[:3] for p in SAMPLES])
 def test_golden_xhtml(path: Path, update_golden: bool) -> None:
-    story = convert(read_source(path)).story
+    story = read_story(read_source(path)).story
     docs = story_documents(story)
     got = "".join(f"<!-- {d.name} -->\n{d.content.decode('utf-8')}\n" for d in docs
                   if d.name.startswith("text/s01"))
@@ -118,7 +118,7 @@ def test_golden_xhtml(path: Path, update_golden: bool) -> None:
 
 def test_no_notes_inside_story_text() -> None:
     for path in SAMPLES:
-        s = convert(read_source(path)).story
+        s = read_story(read_source(path)).story
         for c in s.chapters:
             for b in c.blocks:
                 assert not (isinstance(b, Note) and b.kind == "disclaimer"), path.name

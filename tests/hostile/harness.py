@@ -177,7 +177,7 @@ def refuse(*a, **k):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from ficbook.cli import main
+from ficbook.cli.app import main
 sys.argv = ["ficbook", *sys.argv[1:]]
 main()
 """

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ficbook.errors import ExitCode
-from ficbook.sources import MAX_TEXT_BYTES
+from ficbook.readers.source import MAX_TEXT_BYTES
 from tests.conftest import assert_epubcheck_clean
 from tests.hostile import harness
 from tests.hostile.corpus import CASES, Book, Case, Fails, Setup, story_case

@@ -165,7 +165,7 @@ def check_failure(case: Case, setup, code: int, stderr: str, shelf: Path) -> Non
 
 
 def app():  # noqa: ANN201
-    from ficbook.cli import app as cli_app
+    from ficbook.cli.app import app as cli_app
 
     return cli_app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.model import Note, Story, block_text
 from ficbook.readers import read_markup
-from ficbook.sources import Source
+from ficbook.readers.source import Source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

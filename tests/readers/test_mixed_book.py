@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ficbook.build import BuildOptions, build
-from ficbook.cli import app
+from ficbook.cli.app import app
 from tests.conftest import STORIES, assert_epubcheck_clean
 from tests.readers.epubs import ao3_epub, fff_epub
 from tests.readers.helpers import FIXTURES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ficbook.model import Note, Paragraph, SceneBreak, Styled
 from ficbook.readers import sniff
-from ficbook.readers.html_blocks import Context, blocks_of, parse, tidy
+from ficbook.readers.html.blocks import Context, blocks_of, parse, tidy
 from tests.readers.helpers import FIXTURES, all_text, chapter_text, read
 
 

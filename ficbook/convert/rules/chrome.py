@@ -10,10 +10,10 @@ import dataclasses
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from re import _constants as sre  # parse trees of the patterns: see FirstCharIndex
 from re import _parser as sre_parse
 
+from ficbook.datafiles import data_text
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import para_text, squeeze
 from ficbook.model import Chapter, Paragraph, Story
@@ -26,7 +26,7 @@ CACHED_CHARS = 16384  # first characters remembered (FirstCharIndex and alike): 
 def _patterns() -> tuple[str, ...]:
     from ruamel.yaml import YAML
 
-    data = YAML(typ="safe").load(resources.files("ficbook").joinpath("data/chrome.yaml").read_text("utf-8"))
+    data = YAML(typ="safe").load(data_text("chrome.yaml"))
     return tuple(data["patterns"])
 
 

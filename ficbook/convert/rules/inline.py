@@ -74,7 +74,7 @@ def _entities(text: str) -> str:
 
 
 def _safe(ch: str) -> str:
-    from ficbook.convert.decode import strip_forbidden
+    from ficbook.text import strip_forbidden
 
     return strip_forbidden(ch)
 

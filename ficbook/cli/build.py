@@ -1,66 +1,18 @@
-"""The command line. The only module that prints and picks exit codes."""
+"""`ficbook build`: recipes in, books out, with progress and a summary."""
 
 from __future__ import annotations
 
-import inspect
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ficbook import __version__
+from ficbook.cli import output
+from ficbook.cli.output import err, report_error
 from ficbook.errors import ExitCode, FicbookError
 
-app = typer.Typer(
-    name="ficbook",
-    help="Turn fan fiction saved as text, HTML or EPUB into EPUB 3 anthologies.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
 
-# Set by --debug: show tracebacks instead of one-line errors.
-_debug = False
-
-
-def err(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
-def report_error(exc: FicbookError) -> None:
-    err(f"ficbook: {exc}")
-    for detail in exc.details:
-        err(f"  {detail}")
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"ficbook {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-) -> None:
-    """Turn fan fiction saved as text, HTML or EPUB into EPUB 3 anthologies.
-
-    [bold]Examples[/bold]
-
-      ficbook build recipes/spuffy.yaml            [dim]# writes build/spuffy.epub[/dim]
-
-      ficbook build recipes/*.yaml --out ~/books --check
-    """
-    global _debug
-    _debug = debug
-
-
-@app.command()
 def build(
     recipes: Annotated[list[str], typer.Argument(help="Recipe files (.yaml), folders of recipes, "
                                                  "or globs such as 'shelf/**/*.yaml'.",
@@ -101,12 +53,13 @@ def build(
     """
     import time
 
-    from ficbook import batch, progress
+    from ficbook.batch import pool as batch
+    from ficbook.cli import progress
 
     start = time.perf_counter()
     paths, missing = batch.expand(recipes)
     job = batch.Job(out_dir=out, kepub=kepub, azw3=azw3, jobs=jobs or _cores(), force=force,
-                    fail_fast=fail_fast, debug=_debug)
+                    fail_fast=fail_fast, debug=output.debug)
     show = progress.reporter(quiet)
     for outcome in missing:
         progress.QuietReporter().finished(outcome)
@@ -138,8 +91,8 @@ def _cores() -> int:
 
 
 def _epubcheck(outcomes: list) -> list:
-    from ficbook import batch
-    from ficbook.epubcheck import check as run_check
+    from ficbook.batch import pool as batch
+    from ficbook.epub.epubcheck import check as run_check
 
     books = [o.output for o in outcomes if o.status in ("built", "unchanged") and o.output]
     if not books:
@@ -159,43 +112,3 @@ def _epubcheck(outcomes: list) -> list:
             err(f"ficbook: {res.path}: EPUBCheck: {res.errors} errors, {res.warnings} warnings")
             verdicts[Path(res.path)] = f"{res.errors} errors, {res.warnings} warnings"
     return batch.with_check(outcomes, verdicts)
-
-
-# Commands that live in their own modules (one line each; keep this block together).
-from ficbook import cli_inspect  # noqa: E402
-app.command("inspect")(cli_inspect.inspect)
-from ficbook import cli_sideload  # noqa: E402
-app.command("sideload")(cli_sideload.sideload)
-from ficbook import cli_cover  # noqa: E402
-app.command("cover")(cli_cover.cover)
-
-
-def _reflow(doc: str) -> str:
-    """Docstrings wrap at 90 columns; help is reflowed to the terminal, so join the lines
-    of each plain paragraph (indented example lines stay as they are)."""
-    paragraphs = []
-    for para in doc.strip().split("\n\n"):
-        lines = para.split("\n")
-        plain = all(line and not line[0].isspace() for line in lines)
-        paragraphs.append(" ".join(lines) if plain else para)
-    return "\n\n".join(paragraphs)
-
-
-for _info in app.registered_commands:
-    _info.help = _reflow(inspect.getdoc(_info.callback) or "")
-if app.registered_callback is not None:
-    app.registered_callback.help = _reflow(inspect.getdoc(app.registered_callback.callback) or "")
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err("ficbook: interrupted")
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except Exception as exc:  # a bug, not the input's fault: one line unless --debug
-        if _debug:
-            raise
-        err(f"ficbook: internal error: {type(exc).__name__}: {exc} "
-            "(please report it; --debug shows the traceback)")
-        sys.exit(int(ExitCode.FAILED))

@@ -26,7 +26,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from ficbook import cache
+from ficbook.batch import manifest
+from ficbook.batch.memo import StoryMemo
+from ficbook.outputs import azw3_path, kepub_path, output_path
 from ficbook.errors import ExitCode, FicbookError
 
 if TYPE_CHECKING:
@@ -133,12 +135,12 @@ def _failed_input(path: Path, message: str) -> Outcome:
 def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list[Outcome]:
     """Build every recipe (or skip it, unchanged). Outcomes in the order of `recipes`."""
     reporter = reporter or _NoReporter()
-    key = cache.tool_key()
+    key = manifest.tool_key()
     outcomes: dict[Path, Outcome] = {}
     todo: list[Path] = []
     claimed: dict[Path, Path] = {}
     for recipe in recipes:
-        output = cache.output_path(recipe, job.out_dir)
+        output = output_path(recipe, job.out_dir)
         other = claimed.setdefault(output.resolve(), recipe)
         if other is not recipe:
             outcomes[recipe] = Outcome(recipe, "failed", output, error=(
@@ -146,7 +148,7 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
                 f"or build them with different --out folders"), exit_code=int(ExitCode.OUTPUT))
             reporter.finished(outcomes[recipe])
             continue
-        recorded = None if job.force else cache.fresh(recipe, output, key, _device_copies(output, job))
+        recorded = None if job.force else manifest.fresh(recipe, output, key, _device_copies(output, job))
         if recorded is not None:
             outcomes[recipe] = Outcome(recipe, "unchanged", recorded.output, recorded.stories,
                                        recorded.words, recorded.size)
@@ -182,13 +184,12 @@ def _terminate_as_interrupt():
 
 def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:
     """The paths `build.write_device_outputs` writes for these options."""
-    return ((output.with_name(output.stem + ".kepub.epub"),) if job.kepub else ()) + \
-        ((output.with_suffix(".azw3"),) if job.azw3 else ())
+    return ((kepub_path(output),) if job.kepub else ()) + ((azw3_path(output),) if job.azw3 else ())
 
 
 def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
               outcomes: dict[Path, Outcome]) -> None:
-    memo = cache.StoryMemo()
+    memo = StoryMemo()
     stopped = False
     for recipe in todo:
         if stopped:
@@ -228,7 +229,7 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
     forking = getattr(reporter, "forking", contextlib.nullcontext)
     # Biggest books first: the last one to finish then is a small one, not a long tail.
-    order = sorted(todo, key=lambda r: -cache.weight(r, cache.output_path(r, job.out_dir)))
+    order = sorted(todo, key=lambda r: -manifest.weight(r, output_path(r, job.out_dir)))
     try:
         with forking():
             for recipe in order:
@@ -293,13 +294,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def _sweep(recipes: list[Path], job: Job) -> None:
     """Temporary files a killed worker may have left beside the books (`write_atomic`)."""
     for recipe in recipes:
-        output = cache.output_path(recipe, job.out_dir)
-        for name in (output.name, output.stem + ".kepub.epub"):
+        output = output_path(recipe, job.out_dir)
+        for name in (output.name, kepub_path(output).name):
             for tmp in output.parent.glob(f".{glob.escape(name)}.*.part"):
                 tmp.unlink(missing_ok=True)
 
 
-def _convert_shared(todo: list[Path], reporter: Reporter) -> cache.StoryMemo:
+def _convert_shared(todo: list[Path], reporter: Reporter) -> StoryMemo:
     """The stories more than one of these books use (same file, same options), converted
     here once: the forked workers inherit the memo, so each is converted once per run
     rather than once per worker. As many as the memo keeps without dropping any; a recipe
@@ -316,7 +317,7 @@ def _convert_shared(todo: list[Path], reporter: Reporter) -> cache.StoryMemo:
         for entry in recipe.all_stories:
             key = (recipe.story_path(entry), convert_options(recipe, entry))
             users.setdefault(key, []).append((recipe_path, recipe, entry))
-    memo = cache.StoryMemo()
+    memo = StoryMemo()
     for (path, _), books in users.items():
         if len(books) < 2:
             continue
@@ -339,7 +340,7 @@ def _preload() -> None:
 # ------------------------------------------------------------------ one book
 
 
-def build_one(recipe: Path, job: Job, key: str, memo: cache.StoryMemo,
+def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
               report: Callable[[str], None]) -> Outcome:
     """Build one book and record its manifest; every failure becomes an Outcome."""
     from ficbook.build import BuildOptions, build
@@ -351,17 +352,17 @@ def build_one(recipe: Path, job: Job, key: str, memo: cache.StoryMemo,
         marks.append((stage, time.perf_counter()))
         report(stage)
 
-    output = cache.output_path(recipe, job.out_dir)
+    output = output_path(recipe, job.out_dir)
     try:
         try:
-            known = {str(recipe.resolve()): cache.stamp(recipe)}
+            known = {str(recipe.resolve()): manifest.stamp(recipe)}
         except OSError:
             known = {}  # load_recipe says what is wrong
         options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3)
         with _few_collections():
             result = build(recipe, options, on_stage=on_stage, memo=memo)
         known.update(memo.stamps)
-        cache.record(result, key, known)
+        manifest.record(result, key, known)
     except FicbookError as exc:
         return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
                        error=str(exc), details=tuple(exc.details), exit_code=int(exc.exit_code))
@@ -402,7 +403,7 @@ def _init_worker(queue, job: Job, key: str) -> None:
     # Ctrl-C reaches the whole process group: the parent decides, workers wait for SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
-    _worker.update(queue=queue, job=job, key=key, memo=_worker.get("shared") or cache.StoryMemo(),
+    _worker.update(queue=queue, job=job, key=key, memo=_worker.get("shared") or StoryMemo(),
                    busy=False)
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ficbook.outputs import azw3_path, book_stem, kepub_path
 from ficbook.errors import FicbookError, OutputError
-from ficbook.package import write_atomic
+from ficbook.epub.package import write_atomic
 
 DeviceKind = Literal["kobo", "kindle", "pocketbook", "generic"]
 Status = Literal["copied", "replaced", "unchanged"]
@@ -68,17 +69,12 @@ def _books_folder(mount: Path) -> Path:
 
 def variants(book: Path) -> dict[str, Path]:
     """The EPUB, KEPUB and AZW3 of a book, whichever of them BOOK names."""
-    name = book.name
-    for suffix in (".kepub.epub", ".azw3", ".epub"):
-        if name.lower().endswith(suffix):
-            stem = name[: -len(suffix)]
-            break
-    else:
+    stem = book_stem(book)
+    if stem is None:
         raise SideloadError("not a book ficbook writes (.epub, .kepub.epub or .azw3)",
                             file=str(book))
-    return {"epub": book.with_name(stem + ".epub"),
-            "kepub": book.with_name(stem + ".kepub.epub"),
-            "azw3": book.with_name(stem + ".azw3")}
+    epub = book.with_name(stem + ".epub")
+    return {"epub": epub, "kepub": kepub_path(epub), "azw3": azw3_path(epub)}
 
 
 def sideload(book: Path, mount: Path, force: bool = False) -> SideloadResult:
@@ -105,11 +101,11 @@ def _variant(files: dict[str, Path], want: str, given: Path) -> tuple[bytes, str
         raise SideloadError(f"this device needs the {_NAMES[want]}, and there is no "
                             f"{epub.name} to make it from", file=str(given))
     if want == "kepub":
-        from ficbook.kepub import kepubify
+        from ficbook.devices.kepub import kepubify
 
         return kepubify(epub.read_bytes()), f"KEPUB made from {epub.name}", path.name
     if want == "azw3":
-        from ficbook.azw3 import convert_azw3
+        from ficbook.devices.azw3 import convert_azw3
 
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / path.name

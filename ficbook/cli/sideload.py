@@ -29,9 +29,9 @@ def sideload(
 
       ficbook sideload build/spuffy.epub --to /media/$USER/KOBOeReader
     """
-    from ficbook.cli import report_error
+    from ficbook.cli.output import report_error
     from ficbook.errors import FicbookError
-    from ficbook.sideload import sideload as copy_book
+    from ficbook.devices.sideload import sideload as copy_book
 
     try:
         result = copy_book(book, to, force=force)

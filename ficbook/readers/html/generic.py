@@ -14,10 +14,10 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text, inline_text
-from ficbook.readers.common import (
+from ficbook.readers.html.common import (
     classes, finish_blocks, language_code, page_title, source_url, split_list, story_chapters,
 )
-from ficbook.readers.html_blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
 
 _CHROME_NAME = re.compile(
     r"(^|[-_ ])(nav|navbar|navigation|menu|menubar|sidebar|side-bar|footer|header|masthead|"

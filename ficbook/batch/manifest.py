@@ -17,14 +17,12 @@ import json
 import os
 import stat
 import sys
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ficbook.build import BuildResult
-    from ficbook.convert import ConvertOptions, ConvertResult
 
 FORMAT = 1
 CACHE_DIR = ".ficbook-cache"
@@ -32,12 +30,6 @@ CACHE_DIR = ".ficbook-cache"
 # Libraries whose version can change the bytes of a book.
 _LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydantic", "ruamel.yaml",
               "isal")
-
-
-def output_path(recipe_path: Path, out_dir: Path | None) -> Path:
-    """`--out DIR`, else `build/` beside the recipes' folder (recipes/x.yaml -> build/x.epub)."""
-    folder = out_dir if out_dir is not None else recipe_path.resolve().parent.parent / "build"
-    return folder / f"{recipe_path.stem}.epub"
 
 
 def manifest_path(output: Path) -> Path:
@@ -237,59 +229,3 @@ def weight(recipe_path: Path, output: Path) -> int:
         return os.stat(recipe_path).st_size * 1000
     except OSError:
         return 0
-
-
-# ------------------------------------------------------------------ story memo
-
-
-class StoryMemo:
-    """Converted stories of this process, keyed by path, content hash and options.
-
-    A story shared by several recipes is converted once per process (and once per run:
-    `batch` converts the shared ones before its workers fork, and they inherit the memo).
-    Bounded by the bytes of source kept (least recently used first out), so a long batch
-    does not keep a whole library of parsed stories in memory. Also remembers the stamp of
-    every story read, for the manifests.
-    """
-
-    def __init__(self, max_source_bytes: int = 16 * 1024 * 1024):
-        self.max_source_bytes = max_source_bytes
-        self.stamps: dict[str, Stamp] = {}
-        self._kept: OrderedDict[tuple, tuple[ConvertResult, int]] = OrderedDict()
-        self._bytes = 0
-        self.hits = 0
-        self.misses = 0
-
-    @property
-    def room(self) -> int:
-        """Bytes of source the memo can still keep without dropping any."""
-        return self.max_source_bytes - self._bytes
-
-    def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult:
-        from ficbook.convert import convert
-        from ficbook.sources import read_source
-
-        try:
-            st = os.stat(path)
-        except OSError:
-            st = None  # read_source reports the problem in its own words
-        source = read_source(path, display=display)
-        s = stamp(path, source.data, st) if st is not None else None
-        if s is not None:
-            self.stamps[str(path)] = s
-        key = (str(path), display, s.digest if s else digest(source.data), options)
-        hit = self._kept.get(key)
-        if hit is not None:
-            self._kept.move_to_end(key)
-            self.hits += 1
-            return hit[0]
-        self.misses += 1
-        result = convert(source, options)
-        size = len(source.data)
-        if size <= self.max_source_bytes:
-            self._kept[key] = (result, size)
-            self._bytes += size
-            while self._bytes > self.max_source_bytes:
-                _, (_, dropped) = self._kept.popitem(last=False)
-                self._bytes -= dropped
-        return result

@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ficbook.convert.decode import decode
+from ficbook.readers.decode import decode
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, SceneBreak
 

@@ -32,10 +32,11 @@ def inspect(
 
       ficbook inspect story.txt --off typography --json
     """
-    from ficbook.cli import report_error
-    from ficbook.convert import RULE_NAMES, ConvertOptions, convert
+    from ficbook.cli.output import report_error
+    from ficbook.convert import RULE_NAMES, ConvertOptions
+    from ficbook.readers import read_story
     from ficbook.errors import ExitCode, FicbookError
-    from ficbook.sources import read_source
+    from ficbook.readers.source import read_source
 
     unknown = [name for name in off or () if name not in RULE_NAMES]
     if unknown:
@@ -45,7 +46,7 @@ def inspect(
     options = ConvertOptions(encoding=encoding, rules=tuple((n, False) for n in off or ()),
                              notes_after=notes_after, notes_before=notes_before)
     try:
-        result = convert(read_source(file), options)
+        result = read_story(read_source(file), options)
     except FicbookError as exc:
         report_error(exc)
         raise typer.Exit(int(exc.exit_code)) from None

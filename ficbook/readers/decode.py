@@ -10,6 +10,7 @@ import unicodedata
 from typing import NamedTuple
 
 from ficbook.errors import Diagnostic, StoryError
+from ficbook.text import strip_forbidden
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -32,15 +33,7 @@ LIKELY_CODEPAGES = ["cp1252", "cp1251", "cp1250", "iso8859_15", "mac_roman", "cp
                     "cp1254", "cp1257", "koi8_r", "iso8859_2", "iso8859_7"]
 _LATIN1 = {"latin-1", "latin1", "latin_1", "iso-8859-1", "iso8859-1", "iso8859_1", "l1"}
 
-# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, C1 controls, surrogates, FFFE/FFFF),
-# plus invisible joiners many readers have no glyph for.
-_XML_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u2060\ufeff]")
 _LINE_ENDS = re.compile("\r\n|\r|\x85|\u2028|\u2029|\x0b|\x0c")
-
-
-def strip_forbidden(text: str) -> str:
-    return _XML_FORBIDDEN.sub("", text)
 
 
 class Decoded(NamedTuple):

@@ -14,9 +14,9 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.common import finish_blocks, source_url, split_list, story_chapters
-from ficbook.readers.generic import main_block, strip_chrome
-from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import finish_blocks, source_url, split_list, story_chapters
+from ficbook.readers.html.generic import main_block, strip_chrome
+from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 
 _FIELDS = {
     "rated": "rating", "rating": "rating", "categories": "fandoms", "category": "fandoms",

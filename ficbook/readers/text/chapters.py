@@ -15,7 +15,7 @@ from ficbook.convert.inlines import squeeze
 from ficbook.convert.rules.chrome import CACHED_CHARS, can_start
 
 if TYPE_CHECKING:
-    from ficbook.convert.rules.paragraphs import RawPara
+    from ficbook.readers.text.paragraphs import RawPara
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 from datetime import datetime, time, timezone
-from importlib.resources import files
+from ficbook.datafiles import data_text
 from pathlib import Path
 from typing import Callable
 
@@ -20,13 +20,13 @@ from ebooklib import epub
 
 from ficbook.errors import OutputError
 from ficbook.model import Book
-from ficbook.ocf import Entry, should_compress, write_zip
-from ficbook.xhtml import NavEntry, Rendition
+from ficbook.epub.ocf import Entry, should_compress, write_zip
+from ficbook.render.xhtml import NavEntry, Rendition
 
 CSS_NAME = "styles/book.css"
 
 def stylesheet(book: Book) -> bytes:
-    css = files("ficbook").joinpath("book.css").read_text("utf-8")
+    css = data_text("book.css")
     if book.css:
         css += "\n/* from the recipe */\n" + book.css + "\n"
     return css.encode("utf-8")

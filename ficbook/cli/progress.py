@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from ficbook.batch import Outcome
+from ficbook.batch.pool import Outcome
 
 _STATUS = {"built": "built", "unchanged": "unchanged", "failed": "FAILED", "cancelled": "cancelled"}
 

@@ -121,7 +121,7 @@ class Recipe(_Model):
     @classmethod
     def _css(cls, v: str | None) -> str | None:
         if v:
-            from ficbook.csslint import lint_css
+            from ficbook.recipe.csslint import lint_css
 
             problems = lint_css(v)
             if problems:

@@ -14,8 +14,8 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.common import classes, finish_blocks, language_code, split_list, story_chapters
-from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
+from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from importlib.resources import files
+from ficbook.datafiles import data_file
 from pathlib import Path
 
 from ficbook.errors import CheckError
@@ -38,7 +38,7 @@ def check(paths: list[Path]) -> list[CheckResult]:
     java = shutil.which("java")
     if not java:
         raise CheckError("EPUBCheck needs Java, and `java` is not on PATH")
-    source = files("ficbook").joinpath("EpubCheckMany.java")
+    source = data_file("EpubCheckMany.java")
     cmd = [java, "-Xss8m", "-cp", str(epubcheck_jar()), str(source), *map(str, paths)]
     proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     results: list[CheckResult] = []

@@ -14,8 +14,8 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Chapter, Story, StoryMeta
-from ficbook.readers.common import finish_blocks, language_code, source_url, story_chapters
-from ficbook.readers.html_blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import finish_blocks, language_code, source_url, story_chapters
+from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 
 _GENRES = frozenset({
     "adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general",

@@ -1,0 +1,1 @@
+"""The command line: one module per command; `output` holds what they print alike."""

@@ -1,0 +1,88 @@
+"""The command line. The only module that prints and picks exit codes."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ficbook import __version__
+from ficbook.cli import build as build_command
+from ficbook.cli import cover as cover_command
+from ficbook.cli import inspect as inspect_command
+from ficbook.cli import output
+from ficbook.cli import sideload as sideload_command
+from ficbook.cli.output import err
+from ficbook.errors import ExitCode
+
+app = typer.Typer(
+    name="ficbook",
+    help="Turn fan fiction saved as text, HTML or EPUB into EPUB 3 anthologies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ficbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """Turn fan fiction saved as text, HTML or EPUB into EPUB 3 anthologies.
+
+    [bold]Examples[/bold]
+
+      ficbook build recipes/spuffy.yaml            [dim]# writes build/spuffy.epub[/dim]
+
+      ficbook build recipes/*.yaml --out ~/books --check
+    """
+    output.debug = debug
+
+
+# One module per command; this list is the order `--help` shows them in.
+app.command("build")(build_command.build)
+app.command("inspect")(inspect_command.inspect)
+app.command("sideload")(sideload_command.sideload)
+app.command("cover")(cover_command.cover)
+
+
+def _reflow(doc: str) -> str:
+    """Docstrings wrap at 90 columns; help is reflowed to the terminal, so join the lines
+    of each plain paragraph (indented example lines stay as they are)."""
+    paragraphs = []
+    for para in doc.strip().split("\n\n"):
+        lines = para.split("\n")
+        plain = all(line and not line[0].isspace() for line in lines)
+        paragraphs.append(" ".join(lines) if plain else para)
+    return "\n\n".join(paragraphs)
+
+
+for _info in app.registered_commands:
+    _info.help = _reflow(inspect.getdoc(_info.callback) or "")
+if app.registered_callback is not None:
+    app.registered_callback.help = _reflow(inspect.getdoc(app.registered_callback.callback) or "")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err("ficbook: interrupted")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # a bug, not the input's fault: one line unless --debug
+        if output.debug:
+            raise
+        err(f"ficbook: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; --debug shows the traceback)")
+        sys.exit(int(ExitCode.FAILED))

@@ -1,0 +1,1 @@
+"""The EPUB container: the package (ebooklib), the deterministic zip, EPUBCheck."""

@@ -1,0 +1,1 @@
+"""Readers of saved web pages: one per site that made the page, on shared block parsing."""

@@ -1,0 +1,1 @@
+"""Readers of plain text: lines -> paragraphs -> chapters -> the rules."""

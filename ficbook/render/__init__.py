@@ -1,0 +1,1 @@
+"""The writer: a `Book` -> finished XHTML documents and the navigation (a `Rendition`)."""
