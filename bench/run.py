@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/run.py            # the full run (about a minute, plus pandoc)
     .venv/bin/python bench/run.py --quick    # a tenth of the sizes, to try the script
+    .venv/bin/python bench/run.py --against REV   # also: this code against commit REV, same run
 
 Figures only: nothing here fails for being slow (see bench/README.md for the targets).
 """
@@ -58,16 +59,24 @@ def timed(cmd: list[str], pin: bool = False, **kw) -> tuple[float, float, int]:
 SNAPSHOT: Path | None = None
 
 
-def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(SNAPSHOT)} if SNAPSHOT else dict(os.environ)
+def env(code: Path | None = None) -> dict[str, str]:
+    code = code or SNAPSHOT
+    return {**os.environ, "PYTHONPATH": str(code)} if code else dict(os.environ)
 
 
-def snapshot(work: Path) -> Path:
-    target = work / "code"
+def snapshot(work: Path, rev: str | None = None) -> Path:
+    """The working tree's ficbook/ and covers/, or commit REV's (`git archive`)."""
+    target = work / ("code" if rev is None else f"code-{rev}")
     shutil.rmtree(target, ignore_errors=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("ficbook", "covers"):
-        shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    if rev is None:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for name in ("ficbook", "covers"):
+            shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    else:
+        target.mkdir(parents=True)
+        tar = subprocess.run(["git", "archive", rev, "ficbook", "covers"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=tar, check=True)
     # Byte-compiled, as pip leaves an installed package: with PYTHONDONTWRITEBYTECODE set
     # (this machine sets it) every run would otherwise compile ficbook's modules again.
     import compileall
@@ -90,8 +99,12 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
     one_core()
     import tracemalloc
 
-    from ficbook.batch.pool import Job, build_one
-    from ficbook.batch.memo import StoryMemo
+    try:
+        from ficbook.batch.memo import StoryMemo
+        from ficbook.batch.pool import Job, build_one
+    except ImportError:  # --against a commit before the package layout of issue 12
+        from ficbook.batch import Job, build_one  # type: ignore[no-redef]
+        from ficbook.cache import StoryMemo  # type: ignore[no-redef]
 
     import ficbook.build  # noqa: F401  (imports are in the end-to-end figure, not here)
 
@@ -113,11 +126,30 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
     print(json.dumps(result))
 
 
-def in_process(recipe: Path, out: Path, trace: bool = False) -> dict:
+def in_process(recipe: Path, out: Path, trace: bool = False, code: Path | None = None) -> dict:
+    code = code or SNAPSHOT
     text = subprocess.run([PY, __file__, "--child", str(recipe), str(out)] + (["--trace"] if trace else []),
-                          check=True, capture_output=True, text=True, cwd=SNAPSHOT or ROOT,
-                          env=env()).stdout
+                          check=True, capture_output=True, text=True, cwd=code or ROOT,
+                          env=env(code)).stdout
     return json.loads(text.strip().splitlines()[-1])
+
+
+def against(rev: str, work: Path, recipe: Path, mb_in: float, repeat: int) -> None:
+    """This code and commit REV's on the same anthology, alternated (so other work on the
+    machine weighs on both alike), best CPU time of each, stage by stage."""
+    old = snapshot(work, rev)
+    runs: dict[str, list[dict]] = {"this": [], rev: []}
+    for _ in range(repeat):
+        runs["this"].append(in_process(recipe, work / "out-this"))
+        runs[rev].append(in_process(recipe, work / "out-old", code=old))
+    new_best, old_best = (min(runs[k], key=lambda r: r["cpu"]) for k in ("this", rev))
+    print(f"against {rev} (anthology {mb_in:.1f} MB, in process, one core, best CPU of {repeat}, alternated):")
+    print(f"  {'stage':<9} {rev[:12]:>12}  {'this':>9}")
+    for stage in old_best["stage_cpu"]:
+        print(f"  {stage:<9} {old_best['stage_cpu'][stage]:10.3f} s  {new_best['stage_cpu'].get(stage, 0):7.3f} s")
+    ratio = new_best["cpu"] / old_best["cpu"]
+    print(f"  {'total':<9} {old_best['cpu']:10.3f} s  {new_best['cpu']:7.3f} s  this / {rev[:12]} = x{ratio:.3f} "
+          f"({'within' if ratio <= 1.10 else 'OVER'} the 10% allowed)\n")
 
 
 def best(runs: list[dict]) -> dict:
@@ -135,6 +167,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each anthology figure (best kept)")
     ap.add_argument("--shelf-repeat", type=int, default=2, help="runs of each shelf figure (best kept)")
     ap.add_argument("--no-pandoc", action="store_true")
+    ap.add_argument("--against", metavar="REV", help="also measure commit REV's code on the anthology")
+    ap.add_argument("--only-against", action="store_true", help="with --against: only that comparison")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -167,6 +201,10 @@ def main() -> None:
     print(f"library made in {time.perf_counter() - t:.1f} s: anthology {len(a_stories)} stories "
           f"{a_mb:.1f} MB; shelf {len(lib_stories)} stories {lib_mb:.1f} MB in 100 recipes\n")
     out = work / "out"
+    if args.against:
+        against(args.against, work, full, a_mb, max(5, args.repeat))
+        if args.only_against:
+            return
 
     # ---------------------------------------------------------------- one anthology, one core
     runs = [in_process(full, out) for _ in range(args.repeat)]
