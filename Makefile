@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench fuzz clean
+.PHONY: setup demo test bench fuzz field clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ fuzz: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# `make field`: re-fetch the field corpus of real files from local snapshots (field/fetch.py;
+# a missing snapshot is named, not fatal) and print the scorecard (field/score.py). Not part of
+# `make test`: CI has no snapshots. FIELD_ARGS='--only ID' scores one file.
+FIELD_ARGS ?=
+field: setup
+	-$(BIN)/python field/fetch.py
+	mkdir -p build
+	$(BIN)/python field/score.py --json build/field.json $(FIELD_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,281 @@
+"""Score ficbook against the field corpus: one row per real file, a column per check.
+
+For each entry of field/corpus.yaml the file in field/corpus/ is built into a one-story
+book through ficbook's command line (a recipe in a temporary folder); the EPUB is opened
+and each expectation written down in corpus.yaml is checked:
+
+  title, author   the story card's h1.story-title and p.story-author
+  chapters        the story's chapter files (nav entries), exact or [min, max]
+  stay            snippets (first and last sentences included) in chapter body text
+  apart           snippets inside aside.author-note / .disclaimer / .summary / the card
+  not_body        snippets that must not be in the body (front or back matter): set apart or dropped
+  chrome          snippets found nowhere in the book (site furniture, licences)
+  kept            body words / source words >= min_kept
+  empty           no chapter without body text
+  moved           no stay snippet found in a card, note, disclaimer or summary instead of
+                  the body: story text moved out of the story, the most serious failure
+
+Usage: python field/score.py [--only ID] [--json FILE] [--ficbook CMD]
+A file ficbook refuses is a result too (its exit code and message), never a crash.
+Exit 0 always when the run itself worked; the table is the verdict.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fetch import flatten, load_corpus, target_path  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SET_APART = ("author-note", "disclaimer", "summary", "story-card")
+CHECKS = ("build", "title", "author", "chapters", "stay", "apart", "not_body", "chrome", "kept", "empty", "moved")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: nothing to check
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    layout: str
+    language: str
+    exit_code: int | None
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.ok is False]
+
+
+@dataclass(frozen=True)
+class Book:
+    title: str
+    author: str
+    chapters: tuple[str, ...]  # body text of each chapter, set-apart blocks removed
+    apart: str  # text of every set-apart block (card, notes, disclaimers, summaries)
+    everything: str  # all text of the story's files
+
+
+# ---------------------------------------------------------------- text helpers
+
+_QUOTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "—": "-", "–": "-", "‐": "-", "‑": "-", "―": "-", "\u00a0": " ", "\u202f": " ",
+    "\u2009": " ", "\u2060": "",
+})
+
+
+def norm(text: str) -> str:
+    """Compare text the way a reader does: typography, case and spacing ignored."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("…", "...")
+    text = re.sub(r"\s*-+\s*", "-", text)
+    text = re.sub(r'\s+([,.;:!?"\'])', r"\1", text)
+    return re.sub(r"\s+", " ", text).casefold().strip()
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def source_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if path.suffix in (".html", ".htm"):
+        return flatten(raw, visible_only=True).decode("utf-8")
+    if path.suffix == ".epub":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            return "\n".join(flatten(z.read(n), True).decode("utf-8")
+                             for n in sorted(z.namelist()) if n.endswith(("html", "htm")))
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+        return re.sub(r"<[^>]+>", " ", xml.replace("</w:p>", "\n"))
+    return raw.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------- running ficbook
+
+def build(entry: dict, ficbook: list[str], work: Path) -> tuple[int, str, Path | None]:
+    story = target_path(entry).resolve()
+    recipe = work / "field.yaml"
+    lang = entry.get("language", "en")
+    recipe.write_text(
+        f"title: Field {entry['id']}\nlanguage: {lang}\ndate: 2024-01-01\n"
+        f"stories:\n  - path: {json.dumps(str(story))}\n", encoding="utf-8")
+    try:
+        run = subprocess.run([*ficbook, "build", str(recipe), "--out", str(work / "out"), "--quiet", "--force"],
+                             capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return -1, "timed out after 600 s", None
+    books = sorted((work / "out").glob("*.epub"))
+    message = (run.stderr.strip() or run.stdout.strip()).splitlines()
+    return run.returncode, (message[-1] if message else ""), (books[0] if books else None)
+
+
+def read_book(epub: Path) -> Book:
+    with zipfile.ZipFile(epub) as z:
+        names = sorted(n for n in z.namelist() if re.search(r"/s01-c\d+\.xhtml$", n))
+        card_name = next((n for n in z.namelist() if n.endswith("/s01-card.xhtml")), None)
+        pages = [BeautifulSoup(z.read(n), "lxml") for n in names]
+        card = BeautifulSoup(z.read(card_name), "lxml") if card_name else BeautifulSoup("", "lxml")
+    title = card.select_one(".story-title")
+    author = card.select_one(".story-author")
+    apart, chapters, everything = [card.get_text(" ")], [], [card.get_text(" ")]
+    for page in pages:
+        everything.append(page.get_text(" "))
+        for el in page.select(", ".join(f".{c}" for c in SET_APART)):
+            apart.append(el.get_text(" "))
+            el.decompose()
+        for el in page.select("h1, h2.chapter-title"):
+            el.decompose()
+        chapters.append(page.get_text(" "))
+    return Book(
+        title=title.get_text(" ").strip() if title else "",
+        author=author.get_text(" ").strip() if author else "",
+        chapters=tuple(chapters), apart="\n".join(apart), everything="\n".join(everything))
+
+
+# ---------------------------------------------------------------- the checks
+
+def _missing(snippets, haystack: str) -> list[str]:
+    hay = norm(haystack)
+    return [s for s in snippets if norm(s) not in hay]
+
+
+def _short(items: list[str], n: int = 2) -> str:
+    shown = ", ".join(f"“{s[:40]}”" for s in items[:n])
+    return shown + (f" +{len(items) - n}" if len(items) > n else "")
+
+
+def check_book(entry: dict, book: Book, source_words: int) -> tuple[Check, ...]:
+    exp = entry["expect"]
+    body = "\n".join(book.chapters)
+    stay = [s for s in (exp.get("first"), exp.get("last"), *exp.get("stay", [])) if s]
+    checks = []
+    if "title" in exp:
+        ok = norm(exp["title"]) in norm(book.title)
+        checks.append(Check("title", ok, "" if ok else f"card says “{book.title[:50]}”"))
+    if "author" in exp:
+        ok = norm(exp["author"]) in norm(book.author)
+        checks.append(Check("author", ok, "" if ok else f"card says “{book.author[:40]}”"))
+    if "chapters" in exp:
+        want = exp["chapters"]
+        low, high = (want, want) if isinstance(want, int) else want
+        n = len(book.chapters)
+        checks.append(Check("chapters", low <= n <= high, "" if low <= n <= high else f"{n}, expected {want}"))
+    lost = _missing(stay, body)
+    checks.append(Check("stay", not lost, f"not in body: {_short(lost)}" if lost else ""))
+    moved = [s for s in stay if s in lost and not _missing([s], book.apart)]
+    checks.append(Check("moved", not moved, f"in card/notes: {_short(moved)}" if moved else ""))
+    if exp.get("apart"):
+        loose = _missing(exp["apart"], book.apart)
+        checks.append(Check("apart", not loose, f"not set apart: {_short(loose)}" if loose else ""))
+    if exp.get("not_body"):
+        inside = [s for s in exp["not_body"] if not _missing([s], body)]
+        checks.append(Check("not_body", not inside, f"in body: {_short(inside)}" if inside else ""))
+    if exp.get("chrome"):
+        kept = [s for s in exp["chrome"] if not _missing([s], book.everything + "\n" + book.title + book.author)]
+        checks.append(Check("chrome", not kept, f"kept: {_short(kept)}" if kept else ""))
+    if "min_kept" in exp:
+        share = words(body) / max(1, source_words)
+        ok = share >= exp["min_kept"]
+        checks.append(Check("kept", ok, f"{share:.0%} of source words, want ≥{exp['min_kept']:.0%}"))
+    empty = [i + 1 for i, text in enumerate(book.chapters) if not text.strip()]
+    checks.append(Check("empty", not empty, f"empty chapter(s) {empty[:5]}" if empty else ""))
+    return tuple(checks)
+
+
+def score(entry: dict, ficbook: list[str]) -> Result:
+    path = target_path(entry)
+    base = dict(id=entry["id"], layout=entry["layout"], language=entry.get("language", "?"))
+    if not path.exists():
+        return Result(**base, exit_code=None, checks=(Check("build", False, "file missing: run field/fetch.py"),))
+    exp = entry["expect"]
+    with tempfile.TemporaryDirectory(prefix="field-") as tmp:
+        code, message, epub = build(entry, ficbook, Path(tmp))
+        if exp.get("no_story"):
+            ok = code != 0 or epub is None
+            return Result(**base, exit_code=code, checks=(
+                Check("build", ok, f"exit {code}: {message[:60]}" if ok else "built a book from a page with no story"),))
+        if code != 0 or epub is None:
+            return Result(**base, exit_code=code, checks=(Check("build", False, f"exit {code}: {message[:70]}"),))
+        book = read_book(epub)
+    checks = (Check("build", True), *check_book(entry, book, words(source_text(path))))
+    return Result(**base, exit_code=code, checks=checks)
+
+
+# ---------------------------------------------------------------- the table
+
+def table(results: list[Result]) -> str:
+    cols = [c for c in CHECKS if any(r.check(c) for r in results)]
+    width = max(len(r.id) for r in results)
+    head = f"{'file':<{width}}  {'layout':<17} lang " + " ".join(f"{c[:8]:^8}" for c in cols) + "  reason"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        marks = []
+        for c in cols:
+            chk = r.check(c)
+            marks.append(f"{'' if chk is None or chk.ok is None else ('✓' if chk.ok else '✗'):^8}")
+        reasons = "; ".join(f"{c.name}: {c.reason}" for c in r.failed)
+        lines.append(f"{r.id:<{width}}  {r.layout:<17} {r.language:<4} " + " ".join(marks) + f"  {reasons}")
+    lines.append("")
+    lines.append(totals(results))
+    return "\n".join(lines)
+
+
+def totals(results: list[Result]) -> str:
+    wrong = [r for r in results if r.failed]
+    per = {c: sum(1 for r in results if (k := r.check(c)) and k.ok is False) for c in CHECKS}
+    scored = {c: sum(1 for r in results if (k := r.check(c)) and k.ok is not None) for c in CHECKS}
+    moved = per["moved"]
+    out = [f"files: {len(results)}   all checks right: {len(results) - len(wrong)}   some check wrong: {len(wrong)}",
+           "wrong per check: " + ", ".join(f"{c} {per[c]}/{scored[c]}" for c in CHECKS if scored[c]),
+           f"files with story text moved out of the story: {moved}"]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", help="score one entry by id")
+    ap.add_argument("--json", type=Path, help="also write the results to this file")
+    ap.add_argument("--ficbook", default=str(REPO / ".venv" / "bin" / "ficbook"),
+                    help="the ficbook command (default: .venv/bin/ficbook)")
+    args = ap.parse_args(argv)
+    entries = [e for e in load_corpus() if not args.only or e["id"] == args.only]
+    if not entries:
+        print(f"no entry {args.only!r} in field/corpus.yaml")
+        return 2
+    ficbook = shlex.split(args.ficbook)
+    results = []
+    for entry in entries:
+        results.append(score(entry, ficbook))
+        print(f"  scored {entry['id']}", file=sys.stderr)
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
