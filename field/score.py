@@ -34,11 +34,14 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+import warnings
+
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fetch import flatten, load_corpus, target_path  # noqa: E402
 
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SET_APART = ("author-note", "disclaimer", "summary", "story-card")
@@ -134,22 +137,38 @@ def build(entry: dict, ficbook: list[str], work: Path) -> tuple[int, str, Path |
 
 
 def read_book(epub: Path) -> Book:
+    """Read the one story of a field book by the markup contract: spine, nav and classes."""
     with zipfile.ZipFile(epub) as z:
-        names = sorted(n for n in z.namelist() if re.search(r"/s01-c\d+\.xhtml$", n))
-        card_name = next((n for n in z.namelist() if n.endswith("/s01-card.xhtml")), None)
-        pages = [BeautifulSoup(z.read(n), "lxml") for n in names]
-        card = BeautifulSoup(z.read(card_name), "lxml") if card_name else BeautifulSoup("", "lxml")
-    title = card.select_one(".story-title")
-    author = card.select_one(".story-author")
-    apart, chapters, everything = [card.get_text(" ")], [], [card.get_text(" ")]
-    for page in pages:
+        opf_name = re.search(r'full-path="([^"]+)"', z.read("META-INF/container.xml").decode()).group(1)
+        opf = BeautifulSoup(z.read(opf_name), "xml")
+        root = str(Path(opf_name).parent)
+        files = {i["id"]: i["href"] for i in opf.find_all("item")}
+        nav_href = next(i["href"] for i in opf.find_all("item") if "nav" in i.get("properties", "").split())
+        spine = [files[r["idref"]] for r in opf.find_all("itemref")]
+        docs = {href: BeautifulSoup(z.read(f"{root}/{href}".lstrip("/")), "lxml") for href in spine}
+        nav = BeautifulSoup(z.read(f"{root}/{nav_href}".lstrip("/")), "lxml")
+    card_href = next(h for h in spine if docs[h].select_one("section.story-card"))
+    story = spine[spine.index(card_href) + 1:]
+    story = [h for h in story if docs[h].select_one("section.chapter")]
+    # Chapter starts: the nav entries nested under the story's entry, else one chapter.
+    nav_dir = str(Path(nav_href).parent)
+    entry = next((a.find_parent("li") for a in nav.select("nav[epub|type=toc] a, nav a")
+                  if str(Path(nav_dir, a["href"].split("#")[0])).lstrip("./") == card_href.lstrip("./")), None)
+    starts = {str(Path(nav_dir, a["href"].split("#")[0])).lstrip("./") for a in entry.select("ol a")} if entry else set()
+    card = docs[card_href]
+    title, author = card.select_one(".story-title"), card.select_one(".story-author")
+    apart, everything, chapters = [card.get_text(" ")], [card.get_text(" ")], []
+    for href in story:
+        page = docs[href]
         everything.append(page.get_text(" "))
         for el in page.select(", ".join(f".{c}" for c in SET_APART)):
             apart.append(el.get_text(" "))
             el.decompose()
         for el in page.select("h1, h2.chapter-title"):
             el.decompose()
-        chapters.append(page.get_text(" "))
+        if not chapters or href.lstrip("./") in starts:
+            chapters.append("")
+        chapters[-1] += "\n" + page.get_text(" ")
     return Book(
         title=title.get_text(" ").strip() if title else "",
         author=author.get_text(" ").strip() if author else "",
