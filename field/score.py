@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import posixpath
 import re
 import shlex
 import subprocess
@@ -45,7 +46,8 @@ warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SET_APART = ("author-note", "disclaimer", "summary", "story-card")
-CHECKS = ("build", "title", "author", "chapters", "stay", "apart", "not_body", "chrome", "kept", "empty", "moved")
+CHECKS = ("build", "title", "author", "chapters", "stay", "apart", "not_body", "chrome", "kept", "empty",
+          "moved")
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,8 @@ def build(entry: dict, ficbook: list[str], work: Path) -> tuple[int, str, Path |
         f"title: Field {entry['id']}\nlanguage: {lang}\ndate: 2024-01-01\n"
         f"stories:\n  - path: {json.dumps(str(story))}\n", encoding="utf-8")
     try:
-        run = subprocess.run([*ficbook, "build", str(recipe), "--out", str(work / "out"), "--quiet", "--force"],
-                             capture_output=True, text=True, timeout=600)
+        command = [*ficbook, "build", str(recipe), "--out", str(work / "out"), "--quiet", "--force"]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         return -1, "timed out after 600 s", None
     books = sorted((work / "out").glob("*.epub"))
@@ -151,10 +153,14 @@ def read_book(epub: Path) -> Book:
     story = spine[spine.index(card_href) + 1:]
     story = [h for h in story if docs[h].select_one("section.chapter")]
     # Chapter starts: the nav entries nested under the story's entry, else one chapter.
-    nav_dir = str(Path(nav_href).parent)
-    entry = next((a.find_parent("li") for a in nav.select("nav[epub|type=toc] a, nav a")
-                  if str(Path(nav_dir, a["href"].split("#")[0])).lstrip("./") == card_href.lstrip("./")), None)
-    starts = {str(Path(nav_dir, a["href"].split("#")[0])).lstrip("./") for a in entry.select("ol a")} if entry else set()
+    nav_dir = posixpath.dirname(nav_href)
+
+    def target(a) -> str:  # a nav link's document, as the OPF names it
+        return posixpath.normpath(posixpath.join(nav_dir, a["href"].split("#")[0]))
+
+    entries = [a.find_parent("li") for a in nav.select("nav a") if target(a) == card_href]
+    entry = next((li for li in entries if li.find("ol")), None)  # the story's entry, chapters nested
+    starts = {target(a) for a in entry.select("ol a")} if entry else set()
     card = docs[card_href]
     title, author = card.select_one(".story-title"), card.select_one(".story-author")
     apart, everything, chapters = [card.get_text(" ")], [card.get_text(" ")], []
@@ -166,7 +172,7 @@ def read_book(epub: Path) -> Book:
             el.decompose()
         for el in page.select("h1, h2.chapter-title"):
             el.decompose()
-        if not chapters or href.lstrip("./") in starts:
+        if not chapters or href in starts:
             chapters.append("")
         chapters[-1] += "\n" + page.get_text(" ")
     return Book(
@@ -202,7 +208,8 @@ def check_book(entry: dict, book: Book, source_words: int) -> tuple[Check, ...]:
         want = exp["chapters"]
         low, high = (want, want) if isinstance(want, int) else want
         n = len(book.chapters)
-        checks.append(Check("chapters", low <= n <= high, "" if low <= n <= high else f"{n}, expected {want}"))
+        ok = low <= n <= high
+        checks.append(Check("chapters", ok, "" if ok else f"{n}, expected {want}"))
     lost = _missing(stay, body)
     checks.append(Check("stay", not lost, f"not in body: {_short(lost)}" if lost else ""))
     moved = [s for s in stay if s in lost and not _missing([s], book.apart)]
@@ -214,7 +221,8 @@ def check_book(entry: dict, book: Book, source_words: int) -> tuple[Check, ...]:
         inside = [s for s in exp["not_body"] if not _missing([s], body)]
         checks.append(Check("not_body", not inside, f"in body: {_short(inside)}" if inside else ""))
     if exp.get("chrome"):
-        kept = [s for s in exp["chrome"] if not _missing([s], book.everything + "\n" + book.title + book.author)]
+        whole = "\n".join((book.everything, book.title, book.author))
+        kept = [s for s in exp["chrome"] if not _missing([s], whole)]
         checks.append(Check("chrome", not kept, f"kept: {_short(kept)}" if kept else ""))
     if "min_kept" in exp:
         share = words(body) / max(1, source_words)
@@ -229,16 +237,18 @@ def score(entry: dict, ficbook: list[str]) -> Result:
     path = target_path(entry)
     base = dict(id=entry["id"], layout=entry["layout"], language=entry.get("language", "?"))
     if not path.exists():
-        return Result(**base, exit_code=None, checks=(Check("build", False, "file missing: run field/fetch.py"),))
+        missing = Check("build", False, "file missing: run field/fetch.py")
+        return Result(**base, exit_code=None, checks=(missing,))
     exp = entry["expect"]
     with tempfile.TemporaryDirectory(prefix="field-") as tmp:
         code, message, epub = build(entry, ficbook, Path(tmp))
         if exp.get("no_story"):
             ok = code != 0 or epub is None
-            return Result(**base, exit_code=code, checks=(
-                Check("build", ok, f"exit {code}: {message[:60]}" if ok else "built a book from a page with no story"),))
+            why = f"exit {code}: {message[:60]}" if ok else "built a book from a page with no story"
+            return Result(**base, exit_code=code, checks=(Check("build", ok, why),))
         if code != 0 or epub is None:
-            return Result(**base, exit_code=code, checks=(Check("build", False, f"exit {code}: {message[:70]}"),))
+            refused = Check("build", False, f"exit {code}: {message[:70]}")
+            return Result(**base, exit_code=code, checks=(refused,))
         book = read_book(epub)
     checks = (Check("build", True), *check_book(entry, book, words(source_text(path))))
     return Result(**base, exit_code=code, checks=checks)
@@ -268,7 +278,8 @@ def totals(results: list[Result]) -> str:
     per = {c: sum(1 for r in results if (k := r.check(c)) and k.ok is False) for c in CHECKS}
     scored = {c: sum(1 for r in results if (k := r.check(c)) and k.ok is not None) for c in CHECKS}
     moved = per["moved"]
-    out = [f"files: {len(results)}   all checks right: {len(results) - len(wrong)}   some check wrong: {len(wrong)}",
+    out = [f"files: {len(results)}   all checks right: {len(results) - len(wrong)}"
+           f"   some check wrong: {len(wrong)}",
            "wrong per check: " + ", ".join(f"{c} {per[c]}/{scored[c]}" for c in CHECKS if scored[c]),
            f"files with story text moved out of the story: {moved}"]
     return "\n".join(out)
@@ -292,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  scored {entry['id']}", file=sys.stderr)
     print(table(results))
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1), encoding="utf-8")
+        data = json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1)
+        args.json.write_text(data, encoding="utf-8")
     return 0
 
 
