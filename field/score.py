@@ -6,7 +6,7 @@ and each expectation written down in corpus.yaml is checked:
 
   title, author   the story card's h1.story-title and p.story-author
   chapters        the story's chapter files (nav entries), exact or [min, max]
-  stay            snippets (first and last sentences included) in chapter body text
+  stay            snippets (first and last sentences included) in the chapters (body or heading)
   apart           snippets inside aside.author-note / .disclaimer / .summary / the card
   not_body        snippets that must not be in the body (front or back matter): set apart or dropped
   chrome          snippets found nowhere in the book (site furniture, licences)
@@ -77,7 +77,8 @@ class Result:
 class Book:
     title: str
     author: str
-    chapters: tuple[str, ...]  # body text of each chapter, set-apart blocks removed
+    chapters: tuple[str, ...]  # body text of each chapter, set-apart blocks and headings removed
+    headings: str  # the chapter headings: story text too (a chapter's own title)
     apart: str  # text of every set-apart block (card, notes, disclaimers, summaries)
     everything: str  # all text of the story's files
 
@@ -163,7 +164,7 @@ def read_book(epub: Path) -> Book:
     starts = {target(a) for a in entry.select("ol a")} if entry else set()
     card = docs[card_href]
     title, author = card.select_one(".story-title"), card.select_one(".story-author")
-    apart, everything, chapters = [card.get_text(" ")], [card.get_text(" ")], []
+    apart, everything, chapters, headings = [card.get_text(" ")], [card.get_text(" ")], [], []
     for href in story:
         page = docs[href]
         everything.append(page.get_text(" "))
@@ -171,6 +172,7 @@ def read_book(epub: Path) -> Book:
             apart.append(el.get_text(" "))
             el.decompose()
         for el in page.select("h1, h2.chapter-title"):
+            headings.append(el.get_text(" "))
             el.decompose()
         if not chapters or href in starts:
             chapters.append("")
@@ -178,7 +180,8 @@ def read_book(epub: Path) -> Book:
     return Book(
         title=title.get_text(" ").strip() if title else "",
         author=author.get_text(" ").strip() if author else "",
-        chapters=tuple(chapters), apart="\n".join(apart), everything="\n".join(everything))
+        chapters=tuple(chapters), headings="\n".join(headings), apart="\n".join(apart),
+        everything="\n".join(everything))
 
 
 # ---------------------------------------------------------------- the checks
@@ -195,7 +198,7 @@ def _short(items: list[str], n: int = 2) -> str:
 
 def check_book(entry: dict, book: Book, source_words: int) -> tuple[Check, ...]:
     exp = entry["expect"]
-    body = "\n".join(book.chapters)
+    body = "\n".join((*book.chapters, book.headings))  # the story's text: headings included
     stay = [s for s in (exp.get("first"), exp.get("last"), *exp.get("stay", [])) if s]
     checks = []
     if "title" in exp:
