@@ -1,13 +1,22 @@
-"""Recipe + converted stories -> Book: order, numbering, parts, overrides, metadata. Pure."""
+"""Recipe + converted stories -> Book: order, numbering, parts, overrides, metadata, and
+where each note and disclaimer goes (`place`), with each story's words counted once. Pure.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 
-from ficbook.model import Book, BookMeta, BookStory, Paragraph, Part, Story, Text
+from ficbook.errors import Diagnostic
+from ficbook.model import (
+    Block, Book, BookMeta, BookStory, Chapter, DisclaimerPlacement, MovedNote,
+    Note, NoteRef, NotesPlacement, Paragraph, Part, Story, Text, label_of,
+)
 from ficbook.recipe import Recipe, StoryEntry
+from ficbook.text import block_text, story_words
 
 # FanFiction.Net, MPAA-style and AO3 ratings on one scale, so the book can carry the highest.
 _RATING_RANK = {
@@ -42,12 +51,14 @@ def assemble(recipe: Recipe, stories: list[Story]) -> Book:
     """`stories` are converted in the order of `recipe.all_stories`."""
     entries = recipe.all_stories
     assert len(entries) == len(stories)
-    numbered = [
-        BookStory(apply_overrides(story, entry), number=i,
-                  notes=entry.notes or recipe.notes,
-                  disclaimers=entry.disclaimers or recipe.disclaimers)
-        for i, (story, entry) in enumerate(zip(stories, entries), 1)
-    ]
+    labels = tuple(sorted(recipe.labels.items()))
+    label = functools.partial(label_of, labels)
+    numbered: list[BookStory] = []
+    for i, (story, entry) in enumerate(zip(stories, entries), 1):
+        numbered.append(place(apply_overrides(story, entry), i,
+                              entry.notes or recipe.notes,
+                              entry.disclaimers or recipe.disclaimers, label,
+                              first_note=1 + sum(len(b.appendix) for b in numbered)))
     if recipe.parts:
         parts, at = [], 0
         for p in recipe.parts:
@@ -56,8 +67,138 @@ def assemble(recipe: Recipe, stories: list[Story]) -> Book:
     else:
         parts = [Part(None, tuple(numbered))]
     meta = book_meta(recipe, [b.story for b in numbered])
-    return Book(meta=meta, parts=tuple(parts), labels=tuple(sorted(recipe.labels.items())),
-                css=recipe.css or "")
+    credits = any((e.disclaimers or recipe.disclaimers) == "credits" for e in entries)
+    return Book(meta=meta, parts=tuple(parts), labels=labels, css=recipe.css or "",
+                credits=credits)
+
+
+# ------------------------------------------------------------------ where notes go
+
+
+def place(story: Story, number: int, notes: NotesPlacement = "inline",
+          disclaimers: DisclaimerPlacement = "story",
+          label: Callable[[str], str] = functools.partial(label_of, ()), first_note: int = 1) -> BookStory:
+    """The story as the book shows it: each note and disclaimer where the modes put it.
+
+    `notes`: `inline` (where the author put it), `story-end` (gathered after the story),
+    `appendix` (a link where it stood, the note in the book's notes appendix, numbered from
+    `first_note`), `drop` (reported). `disclaimers`: `story` (on the card, each text once),
+    `credits` (on the credits page), `drop` (reported). Summaries always stay.
+    """
+    placer = _Placer(story, notes, disclaimers, label, first_note)
+    card = placer.card()
+    chapters = tuple(placer.chapter(c, c_no) for c_no, c in enumerate(story.chapters, 1))
+    after = placer.blocks(story.end_notes, None)
+    return BookStory(
+        story, number, words=story_words(story.chapters), card=card, chapters=chapters,
+        after=after, story_end=tuple(placer.story_end), appendix=tuple(placer.appendix),
+        credits=tuple(story_disclaimers(story)) if disclaimers == "credits" else (),
+        diagnostics=tuple(placer.diagnostics))
+
+
+def story_disclaimers(story: Story) -> list[Note]:
+    """Every disclaimer of a story, wherever the author put it, each text once."""
+    found: list[Note] = []
+    seen: set[str] = set()
+    notes = [*story.front_notes,
+             *[b for c in story.chapters for b in c.blocks if isinstance(b, Note)],
+             *story.end_notes]
+    for note in notes:
+        key = " ".join(block_text(note).split()).casefold()
+        if note.kind == "disclaimer" and key not in seen:
+            seen.add(key)
+            found.append(note)
+    return found
+
+
+class _Placer:
+    """Places one story's notes in reading order: card, chapters, trailing notes."""
+
+    def __init__(self, story: Story, notes: NotesPlacement, disclaimers: DisclaimerPlacement,
+                 label: Callable[[str], str], first_note: int):
+        self.story, self.notes, self.disclaimers = story, notes, disclaimers
+        self.label = label
+        self.next_note = first_note
+        self.story_end: list[MovedNote] = []
+        self.appendix: list[MovedNote] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def card(self) -> tuple[Block, ...]:
+        """The summary, then the leading notes; the story's disclaimers (each once) in the
+        place of the first leading one, or after the notes."""
+        story = self.story
+        out: list[Block] = []
+        if story.summary:
+            out.append(Note("summary", story.summary))
+        shown = story_disclaimers(story) if self.disclaimers == "story" else []
+        pending = bool(shown)
+        for note in story.front_notes:
+            if note.kind == "disclaimer":
+                if pending:
+                    out.extend(shown)
+                    pending = False
+                else:
+                    self.place(note, None)  # reported, when dropped
+                continue
+            placed = self.place(note, None)
+            if placed is not None:
+                out.append(placed)
+        if pending:
+            out.extend(shown)
+        return tuple(out)
+
+    def chapter(self, chapter: Chapter, c_no: int) -> Chapter:
+        if Note not in map(type, chapter.blocks):
+            return chapter  # most chapters: nothing to place
+        return dataclasses.replace(chapter, blocks=self.blocks(chapter.blocks, c_no))
+
+    def blocks(self, blocks: tuple[Block, ...], c_no: int | None) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for b in blocks:
+            if isinstance(b, Note):
+                placed = self.place(b, c_no)
+                if placed is not None:
+                    out.append(placed)
+            else:
+                out.append(b)
+        return tuple(out)
+
+    def place(self, note: Note, c_no: int | None) -> Note | NoteRef | None:
+        """A note where the author put it: itself, a link to it, or nothing."""
+        if note.kind == "summary":
+            return note
+        if note.kind == "disclaimer":
+            if self.disclaimers == "drop":
+                self._dropped(note, "disclaimers: drop")
+            return None  # on the card or the credits page: see story_disclaimers
+        if self.notes == "inline":
+            return note
+        if self.notes == "drop":
+            self._dropped(note, "notes: drop")
+            return None
+        origin = self._origin(c_no)
+        if self.notes == "story-end":
+            self.story_end.append(MovedNote(note, origin))
+            return None
+        number = self.next_note
+        self.next_note += 1
+        self.appendix.append(MovedNote(note, origin, number))
+        return NoteRef(number, note.kind)
+
+    def _origin(self, c_no: int | None) -> str | None:
+        chapters = self.story.chapters
+        if c_no is None or len(chapters) < 2:
+            return None
+        return chapters[c_no - 1].title or f"{self.label('chapter')} {c_no}"
+
+    def _dropped(self, note: Note, why: str) -> None:
+        words = block_text(note).split()
+        preview = " ".join(words[:8]) + ("\u2026" if len(words) > 8 else "")
+        self.diagnostics.append(Diagnostic(
+            "warning", "note-dropped",
+            f"{self.label(note.kind)} dropped ({why}), {len(words)} words: "
+            f"\u201c{preview}\u201d",
+            file=self.story.path or None, line=note.line))
 
 
 def book_meta(recipe: Recipe, stories: list[Story]) -> BookMeta:

@@ -17,7 +17,7 @@ from ficbook.model import Book
 from ficbook.epub.package import package, write_atomic
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.readers.source import read_source
-from ficbook.render.xhtml import render
+from ficbook.render import render
 
 __all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
 
@@ -77,10 +77,10 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
     diagnostics = (tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
-                   + rendition.diagnostics)
+                   + book.diagnostics)
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
     return BuildResult(recipe_path, output, len(book.stories),
-                       sum(s.story.words for s in book.stories), len(data), diagnostics,
+                       sum(s.words for s in book.stories), len(data), diagnostics,
                        inputs=inputs, outputs=outputs)
 
 

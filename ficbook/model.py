@@ -7,9 +7,10 @@ line it came from so that diagnostics can point at it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal, Union
+
+from ficbook.errors import Diagnostic
 
 # ---------------------------------------------------------------- inlines
 
@@ -17,7 +18,7 @@ from typing import Literal, Union
 # `__init__` is written out: a frozen dataclass's own sets each field with
 # object.__setattr__, which looks the name up first; the slot's descriptor (`_set_*`,
 # taken from the class once it exists) is the same store, 40% cheaper. Everything else
-# is the dataclass's (eq, hash, repr, replace, pickling); tests/test_render_fast.py checks
+# is the dataclass's (eq, hash, repr, replace, pickling); tests/test_model.py checks
 # that the signature, defaults and behaviour are what the generated `__init__` gives.
 
 
@@ -57,14 +58,6 @@ class Image:
 
 
 Inline = Union[Text, Styled, LineBreak, Image]
-
-
-def Emphasis(*children: Inline) -> Styled:  # noqa: N802 - reads like a constructor
-    return Styled("em", tuple(children))
-
-
-def Strong(*children: Inline) -> Styled:  # noqa: N802
-    return Styled("strong", tuple(children))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +149,18 @@ class Note:
     line: int | None = None
 
 
-Block = Union[Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock, Table, Note]
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """Where a note moved to the notes appendix stood: a link to note `number` there.
+
+    Only `assemble` makes these, when it places a story's notes (`BookStory.chapters`).
+    """
+
+    number: int
+    kind: NoteKind
+
+
+Block = Union[Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock, Table, Note, NoteRef]
 
 
 # ---------------------------------------------------------------- story
@@ -200,129 +204,6 @@ class Story:
     # Trailing notes after the last chapter (the author talking, not the story).
     end_notes: tuple[Note, ...] = ()
     path: str = ""  # the source file, for messages
-    # `words`, counted once (the card, the contents and the build summary all ask); not an
-    # init field, so a story made by dataclasses.replace() counts its own words again.
-    _words: int = field(default=-1, init=False, repr=False, compare=False)
-
-    @property
-    def words(self) -> int:
-        """The sum of `count_words` over the chapters' blocks but notes."""
-        if self._words < 0:
-            self.count_words_of(_story_texts(self.chapters))
-        return self._words
-
-    def count_words_of(self, texts: list[str]) -> int:
-        """`words`, counted from `texts`: what `_story_texts` gives for this story.
-
-        For the renderer, which has the texts in hand; a count already made is kept.
-        """
-        if self._words < 0:
-            # Counted over the blocks' texts joined by "\n": a separator that is white
-            # space, so no word straddles two blocks and each counts its own words.
-            n = count_text_words("\n".join(texts))
-            object.__setattr__(self, "_words", n)  # a cache: the story itself stays frozen
-        return self._words
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def inline_text(inlines: tuple[Inline, ...]) -> str:
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, Styled):
-            out.append(inline_text(node.children))
-        elif isinstance(node, LineBreak):
-            out.append("\n")
-    return "".join(out)
-
-
-def block_text(block: Block) -> str:
-    """The plain text of a block, for word counts and 'nothing lost' checks."""
-    if isinstance(block, Paragraph):
-        inlines = block.inlines
-        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs
-            return inlines[0].text
-        return inline_text(inlines)
-    if isinstance(block, (BlockQuote, Note)):
-        return "\n".join(block_text(b) for b in block.blocks)
-    if isinstance(block, Epigraph):
-        return "\n".join([*(block_text(b) for b in block.blocks),
-                          inline_text(block.attribution)])
-    if isinstance(block, ListBlock):
-        return "\n".join(block_text(b) for item in block.items for b in item)
-    if isinstance(block, Table):
-        return "\n".join(inline_text(c.inlines) for row in block.rows for c in row)
-    return ""
-
-
-def _story_texts(chapters: tuple[Chapter, ...]) -> list[str]:
-    """`[block_text(b) for c in chapters for b in c.blocks if not isinstance(b, Note)]`.
-
-    A one-text paragraph (nine blocks in ten) gives its text here without the call:
-    block_text's own first case, so the texts are the same.
-    """
-    texts: list[str] = []
-    add = texts.append
-    for chapter in chapters:
-        for b in chapter.blocks:
-            if type(b) is Paragraph:
-                inlines = b.inlines
-                if len(inlines) == 1 and type(inlines[0]) is Text:
-                    add(inlines[0].text)
-                    continue
-            if not isinstance(b, Note):
-                add(block_text(b))
-    return texts
-
-
-def count_words(block: Block) -> int:
-    return len(block_text(block).split())
-
-
-# `str.split()` splits at runs of the characters `str.isspace()` accepts: these (a test
-# checks both lists against every code point).
-ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-OTHER_SPACES = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
-
-def _by_lead_byte(chars: str) -> tuple[tuple[bytes, re.Pattern[bytes]], ...]:
-    """For each first byte of the characters' UTF-8 forms: the byte and a pattern for them.
-
-    `lead in data` is a memchr (fast), so a pattern runs only where its first byte is there;
-    the regex engine seeks a pattern's literal first byte quickly too. Each pattern is that
-    byte then (middle bytes, a class of last bytes) | …: a class is one test where a list of
-    whole forms would be tried one by one at every match of the first byte.
-    """
-    groups: dict[bytes, dict[bytes, bytes]] = {}
-    for c in chars:
-        utf8 = c.encode()
-        lasts = groups.setdefault(utf8[:1], {})
-        lasts[utf8[1:-1]] = lasts.get(utf8[1:-1], b"") + utf8[-1:]
-    return tuple(
-        (lead, re.compile(re.escape(lead) + b"(?:" + b"|".join(
-            re.escape(middle) + b"[" + re.escape(last) + b"]" for middle, last in lasts.items())
-            + b")"))
-        for lead, lasts in groups.items())
-
-
-_OTHER_SPACES_UTF8 = _by_lead_byte(OTHER_SPACES)
-# A UTF-8 byte -> b" " for an ASCII space, b"w" for anything else: every byte of a
-# non-ASCII character is >= 0x80, so none of them looks like an ASCII space.
-_SPACE_OR_WORD = bytes(0x20 if chr(i) in ASCII_SPACES else 0x77 for i in range(256))
-
-
-def count_text_words(text: str) -> int:
-    """`len(text.split())`, without a string per word (1.8 million in a 10 MB book)."""
-    data = text.encode("utf-8", "surrogatepass")  # lone surrogates: 3 bytes >= 0x80 each
-    if any(lead in data and pattern.search(data) for lead, pattern in _OTHER_SPACES_UTF8):
-        return len(text.split())  # a no-break space or the like: rare in stories
-    # Only ASCII spaces split words here: each word is a run of b"w"; count where runs start.
-    flat = data.translate(_SPACE_OR_WORD)
-    return flat.count(b" w") + flat.startswith(b"w")
 
 
 # ---------------------------------------------------------------- book
@@ -350,11 +231,31 @@ DisclaimerPlacement = Literal["story", "credits", "drop"]
 
 
 @dataclass(frozen=True, slots=True)
+class MovedNote:
+    """A note the recipe sends away from where the author put it (`story-end`, `appendix`)."""
+
+    note: Note
+    origin: str | None  # "Chapter 2", for stories with more than one chapter
+    number: int = 0  # its number in the notes appendix (0: not there)
+
+
+@dataclass(frozen=True, slots=True)
 class BookStory:
-    story: Story
+    """A story as the book shows it: its notes and disclaimers placed, its words counted.
+
+    Made by `ficbook.assemble.place`; the writer writes these fields as they are.
+    """
+
+    story: Story  # as converted, with the recipe's overrides
     number: int  # 1-based, in reading order: file names and ids derive from it
-    notes: NotesPlacement = "inline"
-    disclaimers: DisclaimerPlacement = "story"
+    words: int  # the chapters' words, notes apart
+    card: tuple[Block, ...]  # the summary, disclaimers and leading notes on the story's card
+    chapters: tuple[Chapter, ...]  # the chapters, each note in place, linked, or gone
+    after: tuple[Block, ...]  # the story's trailing notes that stay after its text
+    story_end: tuple[MovedNote, ...] = ()  # `notes: story-end`, in the author's order
+    appendix: tuple[MovedNote, ...] = ()  # `notes: appendix`, numbered across the book
+    credits: tuple[Note, ...] = ()  # `disclaimers: credits`: the disclaimers, each once
+    diagnostics: tuple[Diagnostic, ...] = ()  # notes and disclaimers dropped
 
     @property
     def key(self) -> str:
@@ -373,13 +274,29 @@ class Book:
     parts: tuple[Part, ...]
     labels: tuple[tuple[str, str], ...] = ()  # "author-note" -> "Author's note", …
     css: str = ""  # the recipe's extra CSS
+    credits: bool = False  # a credits page (some story has `disclaimers: credits`)
 
     @property
     def stories(self) -> tuple[BookStory, ...]:
         return tuple(s for p in self.parts for s in p.stories)
 
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The notes and disclaimers the recipe dropped, in reading order, for the build log."""
+        return tuple(d for bs in self.stories for d in bs.diagnostics)
+
+    @property
+    def appendix(self) -> tuple[tuple[BookStory, MovedNote], ...]:
+        """The notes appendix, in order: each moved note with its story."""
+        return tuple((bs, moved) for bs in self.stories for moved in bs.appendix)
+
     def label(self, kind: str) -> str:
-        return dict(self.labels).get(kind) or DEFAULT_LABELS.get(kind, kind)
+        return label_of(self.labels, kind)
+
+
+def label_of(labels: tuple[tuple[str, str], ...], kind: str) -> str:
+    """The book's label for `kind`: the recipe's `labels:`, else the default."""
+    return dict(labels).get(kind) or DEFAULT_LABELS.get(kind, kind)
 
 
 DEFAULT_LABELS = {

@@ -82,7 +82,7 @@ def _where(exc: BaseException) -> str:
 _ATHERIS_MAIN = """
 import sys, atheris
 with atheris.instrument_imports(include=["ficbook"]):
-    import ficbook.convert, ficbook.readers, ficbook.recipe, ficbook.render.xhtml
+    import ficbook.convert, ficbook.readers, ficbook.recipe, ficbook.render
 from fuzz.targets import TARGETS
 target = TARGETS[{name!r}]
 

@@ -22,11 +22,12 @@ from ficbook.errors import FicbookError
 def _render_check(story) -> None:  # noqa: ANN001 - ficbook.model.Story
     from lxml import etree
 
-    from ficbook.model import Book, BookMeta, BookStory, Part
-    from ficbook.render.xhtml import render
+    from ficbook.assemble import place
+    from ficbook.model import Book, BookMeta, Part
+    from ficbook.render import render
 
     book = Book(BookMeta(title="Fuzz", identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
-                         language="en"), (Part(None, (BookStory(story, 1),)),))
+                         language="en"), (Part(None, (place(story, 1),)),))
     for doc in render(book, None).documents:
         root = etree.fromstring(doc.content)  # raises on anything not well-formed
         for el in root.iter():
@@ -91,7 +92,7 @@ def _book_check(recipe) -> None:  # noqa: ANN001 - ficbook.recipe.Recipe
     from ficbook.assemble import assemble
     from ficbook.model import Chapter, Paragraph, Story, StoryMeta, Text
     from ficbook.epub.package import package
-    from ficbook.render.xhtml import render
+    from ficbook.render import render
 
     stories = [Story(StoryMeta(title="Story"), (Chapter(None, (Paragraph((Text("Words."),)),)),))
                for _ in recipe.all_stories]

@@ -130,7 +130,7 @@ def png(colour: str = "red") -> bytes:
 def rich_stories():
     """Two stories with notes everywhere a converter can put them, an image, summaries."""
     from ficbook.model import (
-        Chapter, Emphasis, Image, Note, Paragraph, Resource, SceneBreak, Story, StoryMeta, Text,
+        Chapter, Image, Note, Paragraph, Resource, SceneBreak, Story, StoryMeta, Styled, Text,
     )
 
     def p(text: str, line: int | None = None) -> Paragraph:
@@ -156,7 +156,7 @@ def rich_stories():
             Chapter(None, (note("disclaimer", "DISCLAIMER-ONE Not mine.", 20),
                            p("Story text GAMMA three.", 21),
                            Paragraph((Text("A map: "), Image(picture, "A map of Sunnydale"),
-                                      Emphasis(Text("here.")))),
+                                      Styled("em", (Text("here."),)))),
                            note("author-note", "ENDOFCHAPTERNOTE see you soon.", 23)), line=19),
         ),
         end_notes=(note("feedback", "FEEDBACKNOTE please review.", 30),),
@@ -189,13 +189,13 @@ def rich_recipe(notes: str = "inline", disclaimers: str = "story", **extra):
 
 
 def build_rich(out: Path, notes: str = "inline", disclaimers: str = "story", **extra):
-    """Assemble, render and package the rich stories (no cover): (path, rendition)."""
+    """Assemble, render and package the rich stories (no cover): (path, the assembled book)."""
     from ficbook.assemble import assemble
     from ficbook.epub.package import package
-    from ficbook.render.xhtml import render
+    from ficbook.render import render
 
     book = assemble(rich_recipe(notes, disclaimers, **extra), rich_stories())
     rendition = render(book, None)
     path = out / f"rich-{notes}-{disclaimers}.epub"
     path.write_bytes(package(book, rendition, None))
-    return path, rendition
+    return path, book

@@ -56,8 +56,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str]
             built[(recipe.stem, notes, disclaimers)] = (result.output, result.diagnostics)
     for notes in NOTES:
         for disclaimers in DISCLAIMERS:
-            path, rendition = build_rich(out, notes, disclaimers)
-            built[("rich", notes, disclaimers)] = (path, rendition.diagnostics)
+            path, book = build_rich(out, notes, disclaimers)
+            built[("rich", notes, disclaimers)] = (path, book.diagnostics)
     return built
 
 

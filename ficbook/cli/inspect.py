@@ -60,7 +60,8 @@ def inspect(
 
 def report(result: Any) -> dict[str, Any]:
     """The converter's findings as plain data (what `--json` prints)."""
-    from ficbook.model import Epigraph, Note, Paragraph, SceneBreak, block_text, count_words
+    from ficbook.model import Epigraph, Note, Paragraph, SceneBreak
+    from ficbook.text import block_text, count_words, story_words
 
     story = result.story
     diags = result.diagnostics
@@ -97,7 +98,7 @@ def report(result: Any) -> dict[str, Any]:
             "series": meta.series, "language": meta.language, "published": meta.published,
             "extra": [list(kv) for kv in meta.extra],
         },
-        "words": story.words,
+        "words": story_words(story.chapters),
         "summary": [block_text(b) for b in story.summary],
         "front_notes": [note(n) for n in story.front_notes],
         "end_notes": [note(n) for n in story.end_notes],

@@ -6,7 +6,8 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from operator import is_
 
-from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text, inline_text
+from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text
+from ficbook.text import inline_text
 
 
 def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]]) -> tuple[Inline, ...]:

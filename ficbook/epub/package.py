@@ -21,7 +21,7 @@ from ebooklib import epub
 from ficbook.errors import OutputError
 from ficbook.model import Book
 from ficbook.epub.ocf import Entry, should_compress, write_zip
-from ficbook.render.xhtml import NavEntry, Rendition
+from ficbook.render import NavEntry, Rendition
 
 CSS_NAME = "styles/book.css"
 
@@ -94,11 +94,11 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=book.label("contents"))
     eb.add_item(nav)
     eb.spine = spine
-    eb.guide = [{"type": "cover", "href": "text/cover.xhtml", "title": "Cover"}] if cover else []
-    eb.guide.append({"type": "toc", "href": "text/contents.xhtml", "title": book.label("contents")})
-    first_story = next((d.name for d in rendition.documents if d.name.endswith("-card.xhtml")), None)
-    if first_story:
-        eb.guide.append({"type": "text", "href": first_story, "title": "Start"})
+    marks = rendition.landmarks
+    eb.guide = [{"type": "cover", "href": marks.cover, "title": "Cover"}] if marks.cover else []
+    eb.guide.append({"type": "toc", "href": marks.contents, "title": book.label("contents")})
+    if marks.start:
+        eb.guide.append({"type": "text", "href": marks.start, "title": "Start"})
 
     mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
                              tzinfo=timezone.utc)

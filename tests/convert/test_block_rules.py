@@ -5,8 +5,9 @@ from __future__ import annotations
 from ficbook.convert import RULE_NAMES, ConvertOptions
 from ficbook.convert.pipeline import run_block_rules
 from ficbook.model import (
-    Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, StoryMeta, Styled, Text, block_text,
+    Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, StoryMeta, Styled, Text,
 )
+from ficbook.text import block_text
 
 
 def P(text: str, line: int | None = None, *inlines) -> Paragraph:  # noqa: N802

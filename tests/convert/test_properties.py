@@ -16,7 +16,8 @@ from ficbook.convert import ConvertOptions
 from ficbook.readers.decode import decode
 from ficbook.convert.pipeline import run_block_rules
 from ficbook.errors import StoryError
-from ficbook.model import Story, block_text
+from ficbook.model import Story
+from ficbook.text import block_text
 from tests.convert.book import story_documents
 from tests.convert.helpers import run
 

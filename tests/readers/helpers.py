@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.model import Note, Story, block_text
+from ficbook.model import Note, Story
+from ficbook.text import block_text
 from ficbook.readers import read_markup
 from ficbook.readers.source import Source
 

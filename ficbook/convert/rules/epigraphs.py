@@ -10,7 +10,8 @@ from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
-from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, count_words
+from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story
+from ficbook.text import count_words
 
 _ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
 _MAX_QUOTE_PARAS = 6

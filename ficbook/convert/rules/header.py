@@ -15,9 +15,8 @@ from ficbook.convert.inlines import (
 )
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
-from ficbook.model import (
-    Block, Chapter, Inline, Note, NoteKind, Paragraph, SceneBreak, Story, inline_text,
-)
+from ficbook.model import Block, Chapter, Inline, Note, NoteKind, Paragraph, SceneBreak, Story
+from ficbook.text import inline_text
 
 # label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"
 LABELS: dict[str, str] = {

@@ -10,7 +10,8 @@ from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, with_blocks
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text, count_words
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
+from ficbook.text import count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
 # "Author's Notes -", "N/A:". Case matters for the short forms so that "An" (a word) is text.

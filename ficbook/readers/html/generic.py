@@ -13,7 +13,8 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text, inline_text
+from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
+from ficbook.text import inline_text
 from ficbook.readers.html.common import (
     classes, finish_blocks, language_code, page_title, source_url, split_list, story_chapters,
 )

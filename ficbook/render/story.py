@@ -1,0 +1,118 @@
+"""One story: its card, its chapters (split into files), its gathered notes."""
+
+from __future__ import annotations
+
+from ficbook.model import Book, BookStory, Chapter, Note, NoteRef
+from ficbook.render.blocks import BlockWriter
+from ficbook.render.links import anchor_of
+from ficbook.render.rendition import Draft, NavEntry, esc, join_names
+from ficbook.render.split import split
+
+
+def story_label(bs: BookStory) -> str:
+    authors = join_names(bs.story.meta.authors)
+    return f"{bs.story.meta.title} \u2014 {authors}" if authors else bs.story.meta.title
+
+
+def card_name(bs: BookStory) -> str:
+    return f"text/{bs.key}-card.xhtml"
+
+
+def render_story(book: Book, bs: BookStory, writer: BlockWriter) -> tuple[list[Draft], NavEntry]:
+    story = bs.story
+    lang = story.meta.language or book.meta.language
+    card = [writer.block(b) for b in bs.card]
+    card_anchors = tuple(anchor_of(b) for b in bs.card if isinstance(b, NoteRef))
+    drafts = [Draft(card_name(bs), f"{bs.key}-card", story.meta.title,
+                    story_card(book, bs, card), lang, "story-card-page", card_anchors)]
+    chapter_navs: list[NavEntry] = []
+    n = len(bs.chapters)
+    for c_no, chapter in enumerate(bs.chapters, 1):
+        after = bs.after if c_no == n else ()
+        chapter_drafts = render_chapter(book, bs, chapter, c_no, after, writer, lang)
+        drafts.extend(chapter_drafts)
+        title = chapter.title or f"{book.label('chapter')} {c_no}"
+        chapter_navs.append(NavEntry(title, chapter_drafts[0].name))
+    if bs.story_end:
+        drafts.append(story_notes(book, bs, writer, lang))
+    nav = NavEntry(story_label(bs), drafts[0].name, tuple(chapter_navs) if n > 1 else ())
+    return drafts, nav
+
+
+def story_card(book: Book, bs: BookStory, notes: list[str]) -> str:
+    """The story's card: title, author, facts (`words` among them), then `notes`."""
+    story, meta = bs.story, bs.story.meta
+    author = join_names(meta.authors) if meta.authors else book.label("unknown-author")
+    facts: list[tuple[str, str]] = []
+    if meta.rating:
+        facts.append((book.label("rating"), meta.rating))
+    if meta.fandoms:
+        facts.append((book.label("category"), ", ".join(meta.fandoms)))
+    if meta.pairings:
+        facts.append((book.label("pairing"), ", ".join(meta.pairings)))
+    if meta.characters:
+        facts.append((book.label("characters"), ", ".join(meta.characters)))
+    if meta.warnings:
+        facts.append((book.label("warnings"), ", ".join(meta.warnings)))
+    if meta.genres:
+        facts.append((book.label("genre"), ", ".join(meta.genres)))
+    if meta.tags:
+        facts.append((book.label("tags"), ", ".join(meta.tags)))
+    if meta.status:
+        facts.append((book.label("status"), meta.status))
+    facts.extend(meta.extra)
+    facts.append((book.label("words"), f"{bs.words:,}"))
+    if len(story.chapters) > 1:
+        facts.append((book.label("chapters"), str(len(story.chapters))))
+    if meta.source:
+        facts.append((book.label("source"), meta.source))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
+    parts = [f'<h1 class="story-title">{esc(meta.title)}</h1>',
+             f'<p class="story-author">{esc(author)}</p>',
+             f'<dl class="story-meta">{dl}</dl>', *(html for html in notes if html)]
+    return (f'<section class="story-card" id="{bs.key}">\n' + "\n".join(parts) + "</section>\n")
+
+
+def render_chapter(book: Book, bs: BookStory, chapter: Chapter, c_no: int,
+                   after: tuple, writer: BlockWriter, lang: str) -> list[Draft]:
+    """The chapter in one file or more; `after`: the story's trailing notes, after the text."""
+    n = len(bs.chapters)
+    base = f"{bs.key}-c{c_no:02d}"
+    heading = ""
+    if chapter.title or n > 1:
+        title = chapter.title or f"{book.label('chapter')} {c_no}"
+        heading = f'<h2 class="chapter-title">{esc(title)}</h2>\n'
+    summary = writer.note(Note("summary", chapter.summary)) if chapter.summary else ""
+    blocks = chapter.blocks
+    anchors = ({i: anchor_of(b) for i, b in enumerate(blocks) if type(b) is NoteRef}
+               if NoteRef in map(type, blocks) else None)
+    pieces = split(writer.each(blocks), anchors)
+    after_html = "".join(writer.block(b) for b in after)
+    after_anchors = tuple(anchor_of(b) for b in after if isinstance(b, NoteRef))
+    drafts = []
+    title = chapter.title or bs.story.meta.title
+    count = max(len(pieces), 1)
+    for i in range(count):
+        first, last = i == 0, i == count - 1
+        piece = pieces[i].html if pieces else ""
+        name = base if first else f"{base}-{i + 1}"
+        body = (f'<section class="chapter" epub:type="chapter" id="{name}">\n'
+                f'{heading + summary if first else ""}{piece}</section>\n'
+                f'{after_html if last else ""}')
+        held = (pieces[i].anchors if pieces else ()) + (after_anchors if last else ())
+        drafts.append(Draft(f"text/{name}.xhtml", name, title, body, lang, "chapter-page", held))
+    return drafts
+
+
+def story_notes(book: Book, bs: BookStory, writer: BlockWriter, lang: str) -> Draft:
+    """`notes: story-end`: the story's notes gathered after its text, in the author's order."""
+    items = []
+    for moved in bs.story_end:
+        where = f'<p class="note-origin">{esc(moved.origin)}</p>\n' if moved.origin else ""
+        items.append(where + writer.note(moved.note))
+    name = f"{bs.key}-notes"
+    title = f"{bs.story.meta.title}: {book.label('notes')}"
+    body = (f'<section class="story-notes" id="{name}">\n'
+            f'<h2 class="story-notes-title">{esc(book.label("notes"))}</h2>\n'
+            + "".join(items) + "</section>\n")
+    return Draft(f"text/{name}.xhtml", name, title, body, lang, "back-matter")
