@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,15 @@ MIN_MARGIN = 0.08
 
 
 def covers_dir() -> Path:
-    """`$FICBOOK_COVERS`, else `covers/` at the project root (an editable install)."""
+    """The cover styles and fonts: `$FICBOOK_COVERS`; else `ficbook/covers` in an installed
+    package (a wheel carries the project's top-level covers/ there: see setup.py); else
+    `covers/` at the project root (a source checkout, an editable install)."""
     override = os.environ.get("FICBOOK_COVERS")
     if override:
         return Path(override)
+    packaged = files("ficbook") / "covers"
+    if packaged.is_dir():
+        return Path(str(packaged))
     return Path(ficbook.__file__).resolve().parents[1] / "covers"
 
 
