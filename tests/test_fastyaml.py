@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from ficbook import fastyaml
 from ficbook.errors import RecipeError
-from ficbook.recipe.schema import _parse, _parse_plain
+from ficbook.recipe.load import _parse, _parse_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = ROOT / "recipes" / "r.yaml"

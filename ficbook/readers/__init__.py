@@ -51,7 +51,9 @@ def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
         story, diags = read_html(source, options)
     else:
         raise StoryError("not an HTML page or an EPUB", file=source.name)
-    story, more = apply_block_rules(story, options, source.name)
+    from ficbook.convert.pipeline import run_block_rules
+
+    story, more = run_block_rules(story, options, source.name)
     return ConvertResult(story, tuple(diags) + tuple(more))
 
 
@@ -91,11 +93,3 @@ def read_page(text: str, ctx) -> Story:  # noqa: ANN001 - html_blocks.Context
     if efiction.is_efiction(soup):
         return efiction.read_efiction(soup, ctx, text)
     return generic.read_generic(soup, ctx, text)
-
-
-def apply_block_rules(story: Story, options: ConvertOptions,
-                      name: str) -> tuple[Story, list[Diagnostic]]:
-    """The converter's plain-text rules (chrome lines, notes, stripped tags, typography)."""
-    from ficbook.convert.pipeline import run_block_rules
-
-    return run_block_rules(story, options, name)
