@@ -221,11 +221,3 @@ def has_orphan(lines: Sequence[str]) -> bool:
     """A one-word last line where another word could have joined it."""
     return (len(lines) > 1 and len(lines[-1].split()) == 1
             and sum(len(line.split()) for line in lines) > len(lines))
-
-
-def shrink_to_width(text: str, measure_at: Callable[[int], Measure], max_width: float,
-                    size: int, min_size: int) -> int:
-    """The given size, or the largest smaller one at which one line of `text` fits."""
-    while size > min_size and measure_at(size)(text) > max_width:
-        size -= max(1, size // 24)
-    return max(size, min_size)

@@ -23,7 +23,7 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ficbook.errors import Diagnostic
 from ficbook.model import (
-    Align, Block, BlockQuote, Image, Inline, LineBreak, ListBlock, Note, Paragraph, Resource,
+    Align, Block, BlockQuote, Image, Inline, LineBreak, ListBlock, Paragraph, Resource,
     SceneBreak, Styled, StyleKind, Table, TableCell, Text,
 )
 
@@ -554,11 +554,3 @@ def text_of(tag: Tag) -> str:
             if not any(p.name in DROP for p in s.parents if isinstance(p, Tag)):
                 parts.append(str(s))
     return _WS.sub(" ", "".join(parts).replace("\u00a0", " ")).strip()
-
-
-def note_of(tag: Tag | None, ctx: Context, kind: str = "author-note",
-            label: str | None = None) -> Note | None:
-    if tag is None:
-        return None
-    blocks = tidy(blocks_of(tag, ctx))
-    return Note(kind, tuple(blocks), label=label) if blocks else None  # type: ignore[arg-type]
