@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     STORY = 4  # a story file missing, unreadable, empty or undecodable
     CHECK = 5  # EPUBCheck reported messages (--check)
     OUTPUT = 6  # the book could not be written
+    DELIVERY = 7  # a book could not be mailed (ficbook send)
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -13,6 +13,7 @@ from ficbook.cli import build as build_command
 from ficbook.cli import cover as cover_command
 from ficbook.cli import inspect as inspect_command
 from ficbook.cli import output
+from ficbook.cli import send as send_command
 from ficbook.cli import sideload as sideload_command
 from ficbook.cli.output import err
 from ficbook.errors import ExitCode
@@ -54,6 +55,7 @@ def main_options(
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
 app.command("sideload")(sideload_command.sideload)
+app.command("send")(send_command.send)
 app.command("cover")(cover_command.cover)
 
 

@@ -35,6 +35,8 @@ def build(
                                         "problems still go to stderr.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout "
                                           "(for scripts).")] = False,
+    send: Annotated[Optional[str], typer.Option("--send", metavar="ADDRESS", help="Mail the books "
+                                                "built to ADDRESS (see `ficbook send`).")] = None,
 ) -> None:
     """Build each RECIPE into OUT/<recipe-name>.epub, in parallel, skipping books whose
     recipe, stories, cover style and fonts are unchanged since the last build.
@@ -81,6 +83,9 @@ def build(
     code = batch.exit_code(outcomes)
     if code:
         raise typer.Exit(code)
+    if send:
+        from ficbook.cli.send import mail_books
+        mail_books([o.output for o in outcomes if o.output], send, dry_run=False)
 
 
 def _cores() -> int:
