@@ -14,6 +14,7 @@ from ficbook.cli import cover as cover_command
 from ficbook.cli import inspect as inspect_command
 from ficbook.cli import output
 from ficbook.cli import send as send_command
+from ficbook.cli import serve as serve_command
 from ficbook.cli import sideload as sideload_command
 from ficbook.cli.output import err
 from ficbook.errors import ExitCode
@@ -56,6 +57,8 @@ app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
 app.command("sideload")(sideload_command.sideload)
 app.command("send")(send_command.send)
+app.command("serve")(serve_command.serve)
+app.command("opds")(serve_command.opds)
 app.command("cover")(cover_command.cover)
 
 

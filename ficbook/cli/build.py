@@ -37,6 +37,8 @@ def build(
                                           "(for scripts).")] = False,
     send: Annotated[Optional[str], typer.Option("--send", metavar="ADDRESS", help="Mail the books "
                                                 "built to ADDRESS (see `ficbook send`).")] = None,
+    opds: Annotated[bool, typer.Option("--opds", help="Write the output folders' OPDS catalog "
+                                       "as static files (see `ficbook opds`).")] = False,
 ) -> None:
     """Build each RECIPE into OUT/<recipe-name>.epub, in parallel, skipping books whose
     recipe, stories, cover style and fonts are unchanged since the last build.
@@ -83,6 +85,10 @@ def build(
     code = batch.exit_code(outcomes)
     if code:
         raise typer.Exit(code)
+    if opds:
+        from ficbook.cli.serve import write as write_catalog
+        for folder in dict.fromkeys(o.output.parent for o in outcomes if o.output):
+            write_catalog(folder)
     if send:
         from ficbook.cli.send import mail_books
         mail_books([o.output for o in outcomes if o.output], send, dry_run=False)
