@@ -82,13 +82,13 @@ class Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = parse_qs(parts.query)
         catalog = self.server.catalog()
+        base = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
         if path in ("/", "/index.html"):
-            page = index_html(catalog.entries, opds.SERVER, catalog.title, "/opds")
+            page = index_html(catalog.entries, opds.SERVER, catalog.title, base + "/opds")
             return self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", body)
         if path in ("/opds", "/opds/", "/opds/index.xml"):
             return self._feed(catalog.feed("index.xml"), opds.NAVIGATION, body)
         if path == "/opds/search.xml":
-            base = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
             return self._send(HTTPStatus.OK, catalog.opensearch(base),
                               "application/opensearchdescription+xml; charset=utf-8", body)
         if path == "/opds/search":
