@@ -1,9 +1,15 @@
 """Where books are written: the book for a recipe and its copies for devices. One
-definition, used by the build, the batch records, sideloading and the cover preview."""
+definition, used by the build, the batch records, sideloading and the cover preview;
+and how every output is written (temporary file, then rename)."""
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from pathlib import Path
+
+from ficbook.errors import OutputError
 
 # The copies a book can have beside it, by device format.
 KEPUB_SUFFIX = ".kepub.epub"  # Kobo's own engine
@@ -31,3 +37,84 @@ def book_stem(book: Path) -> str | None:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return None
+
+
+# ------------------------------------------------------------------ writing
+
+
+def write_atomic(path: Path, data: bytes, what: str = "the book") -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file.
+
+    The temporary file's name carries the writer's process id (`.NAME.PID-XXXXXXXX.part`):
+    it belongs to that process, and only once that process is gone may another one
+    remove it (`sweep`) — never the file of a build still running beside this one.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep(path)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(path.parent)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {what}: {exc.strerror or exc}", file=str(path)) from None
+        raise
+
+
+def _temp_prefix(name: str) -> str:
+    """`.NAME.PID-`, NAME cut so that the temporary name (8 random characters and `.part`
+    after it) fits the usual 255-byte limit whenever the book's own name does."""
+    owner = f".{os.getpid()}-"
+    prefix = f".{name}"
+    while len(os.fsencode(prefix + owner)) > 255 - 8 - len(".part"):
+        prefix = prefix[:-1]
+    return prefix + owner
+
+
+_OWNED = re.compile(r"\.(\d+)-[^.]{6,}\.part$")
+
+
+def sweep(path: Path) -> list[Path]:
+    """Remove the temporary files of `path` whose writer is gone (killed mid-write);
+    returns them. Files of a live process, and files not named by `write_atomic`, stay."""
+    removed = []
+    prefix = _temp_prefix(path.name)[: -len(f".{os.getpid()}-")]
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(prefix + "."):
+            continue
+        m = _OWNED.search(name)
+        if m is None or name[len(prefix):m.start()] or _alive(int(m[1])):
+            continue
+        try:
+            os.unlink(path.parent / name)
+            removed.append(path.parent / name)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, from before: we are not writing it now (one write at a time)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process: leave its file alone
+    return True

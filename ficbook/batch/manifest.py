@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ficbook.inputs import Read, digest, read_regular
+
 if TYPE_CHECKING:
     from ficbook.build import BuildResult
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = ".ficbook-cache"
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # a record is a few kB: anything bigger is not ours
+MAX_INPUT_BYTES = 400 * 1024 * 1024  # an input bigger than any reader takes is a change
 
 # Libraries whose version can change the bytes of a book.
 _LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydantic", "ruamel.yaml",
@@ -33,27 +37,20 @@ _LIBRARIES = ("ebooklib", "lxml", "pillow", "ftfy", "charset-normalizer", "pydan
 
 
 def manifest_path(output: Path) -> Path:
-    return output.parent / CACHE_DIR / f"{output.stem}.json"
+    """`.ficbook-cache/NAME.json` beside the book; a name too long for that (with the
+    temporary file's prefix and suffix) is shortened and made unique by its hash."""
+    name = output.stem
+    if len(os.fsencode(name)) > 180:
+        short = os.fsencode(name)[:100].decode("utf-8", "ignore")
+        name = f"{short}-{hashlib.blake2b(os.fsencode(name), digest_size=8).hexdigest()}"
+    return output.parent / CACHE_DIR / f"{name}.json"
 
 
 # ------------------------------------------------------------------ file stamps
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """What a file was when we read it: size and mtime for speed, the hash for truth."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    digest: str
-
-    def as_json(self) -> list[Any]:
-        return [self.path, self.size, self.mtime_ns, self.digest]
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+# What a file was when we read it: size and mtime for speed, the hash for truth.
+Stamp = Read
 
 
 # Digests already taken in this process, by (path, size, mtime_ns): the cover fonts are
@@ -69,27 +66,44 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _seen.get(key)
     if known is None or data is not None:
-        known = _seen[key] = digest(data if data is not None else Path(path).read_bytes())
+        known = _seen[key] = digest(data if data is not None else read_regular(path, MAX_INPUT_BYTES)[0])
     return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 
 def unchanged(recorded: list[Any]) -> bool:
-    """True when the file still has the recorded bytes. A file whose mtime moved but whose
-    bytes did not (a `touch`, a `git checkout`) gets its new mtime written into `recorded`,
-    so that the next check is a stat again."""
-    path, size, mtime_ns, recorded_digest = recorded
+    """True when the file is still the one recorded, with the recorded bytes: the path
+    resolves to the same file (a symlink retargeted is a change) and the bytes hash the
+    same. A file whose mtime moved but whose bytes did not (a `touch`, a `git checkout`)
+    gets its new mtime written into `recorded`, so that the next check is a stat again."""
+    path, size, mtime_ns, recorded_digest, real = recorded
     try:
+        if os.path.realpath(path) != real:
+            return False
         st = os.stat(path)
-        if st.st_size != size:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != size:
             return False
         if st.st_mtime_ns == mtime_ns:
             return True
-        if digest(Path(path).read_bytes()) != recorded_digest:
+        data, _ = read_regular(path, MAX_INPUT_BYTES)  # never a FIFO or a device
+        if digest(data) != recorded_digest:
             return False
         recorded[2] = st.st_mtime_ns
         return True
     except OSError:
         return False
+
+
+def load(path: Path) -> dict[str, Any] | None:
+    """A record as JSON, or None when it is missing or damaged (anything but a small
+    regular file holding a JSON object of our format): a rebuild, never a failure."""
+    try:
+        data, _ = read_regular(path, MAX_RECORD_BYTES)
+        record = json.loads(data)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return None
+    return record
 
 
 # ------------------------------------------------------------------ tool key
@@ -136,17 +150,17 @@ class Recorded:
     stories: int
     words: int
     size: int
+    inputs: tuple[str, ...] = ()  # resolved: what a run must not write over
 
 
 def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()) -> Recorded | None:
     """The recorded book when nothing that makes it changed and every output wanted
     (the book, and `also`: its device copies) was written with it, else None."""
-    try:
-        data = json.loads(manifest_path(output).read_text("utf-8"))
-    except (OSError, ValueError):
+    data = load(manifest_path(output))
+    if data is None:
         return None
     try:
-        if data.get("format") != FORMAT or data.get("key") != key:
+        if data["key"] != key or data["book"] != str(Path(output).resolve()):
             return None
         if data["recipe"] != str(Path(recipe_path).resolve()):
             return None
@@ -158,43 +172,43 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
             recorded.add(path)
         if any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
             return None
-        before = [s[2] for s in data["inputs"]]
-        if not all(unchanged(s) for s in data["inputs"]):
+        inputs = data["inputs"]
+        before = [s[2] for s in inputs]
+        if not all(isinstance(s, list) and len(s) == 5 and unchanged(s) for s in inputs):
             return None
-        if before != [s[2] for s in data["inputs"]]:
+        if before != [s[2] for s in inputs]:
             _write_manifest(manifest_path(output), data)
         r = data["result"]
-        return Recorded(Path(r["output"]), int(r["stories"]), int(r["words"]), int(r["size"]))
-    except (OSError, KeyError, TypeError, ValueError):
+        return Recorded(Path(r["output"]), int(r["stories"]), int(r["words"]), int(r["size"]),
+                        tuple(str(s[4]) for s in inputs))
+    except (OSError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
 
 
-def record(result: BuildResult, key: str, known: dict[str, Stamp]) -> None:
-    """Write the manifest of a finished book. `known` holds stamps taken when files were read.
+def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[Path, ...] = ()) -> None:
+    """Write the manifest of a finished book. `known` holds what each file was when it
+    was read (`ficbook.inputs`); `also`, inputs the build does not list itself (the story
+    paths as the recipe gives them, before symlinks are resolved).
 
     Best effort: a cache that cannot be written only costs a rebuild next time.
     """
-    def resolved(path: Path) -> str:
-        # the stories' paths are realpaths already (Recipe.story_path), and known by them
-        text = str(path)
-        return text if text in known else str(Path(path).resolve())
-
+    known = {os.path.abspath(k): v for k, v in known.items()}
     inputs = []
-    for path in dict.fromkeys(map(resolved, result.inputs)):
+    for path in dict.fromkeys(os.path.abspath(p) for p in (*result.inputs, *also, *known)):
         s = known.get(path)
         if s is None:
             try:
                 s = stamp(Path(path))
             except OSError:
                 return  # an input vanished: do not claim the book is up to date
-        inputs.append(s.as_json())
+        inputs.append([path, s.size, s.mtime_ns, s.digest, os.path.realpath(path)])
     outputs = []
     for p in result.outputs:
         st = os.stat(p)
         outputs.append([str(Path(p).resolve()), st.st_size, st.st_mtime_ns])
     data = {
-        "format": FORMAT, "key": key, "recipe": str(Path(result.recipe).resolve()),
-        "inputs": inputs, "outputs": outputs,
+        "format": FORMAT, "key": key, "book": str(Path(result.output).resolve()),
+        "recipe": str(Path(result.recipe).resolve()), "inputs": inputs, "outputs": outputs,
         "result": {"output": str(result.output), "stories": result.stories,
                    "words": result.words, "size": result.size},
     }
@@ -220,10 +234,10 @@ def _write_manifest(path: Path, data: dict[str, Any]) -> None:
 def weight(recipe_path: Path, output: Path) -> int:
     """About how much work the book is: its inputs' bytes at the last build, else a guess
     from the recipe's size (a longer recipe lists more stories)."""
+    data = load(manifest_path(output))
     try:
-        data = json.loads(manifest_path(output).read_text("utf-8"))
-        return sum(int(entry[1]) for entry in data["inputs"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return sum(int(entry[1]) for entry in data["inputs"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError, IndexError):
         pass
     try:
         return os.stat(recipe_path).st_size * 1000

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ficbook.batch.manifest import Stamp, digest, stamp
+from ficbook.inputs import Read, digest, recording, replay
 
 if TYPE_CHECKING:  # the no-change path of a batch imports this module and little else
     from ficbook.convert import ConvertOptions, ConvertResult
@@ -19,14 +18,14 @@ class StoryMemo:
     A story shared by several recipes is converted once per process (and once per run:
     `batch` converts the shared ones before its workers fork, and they inherit the memo).
     Bounded by the bytes of source kept (least recently used first out), so a long batch
-    does not keep a whole library of parsed stories in memory. Also remembers the stamp of
-    every story read, for the manifests.
+    does not keep a whole library of parsed stories in memory. The files a story's reader
+    opened besides the story (pictures beside a saved page) are kept with it and noted
+    again on a hit, so that every book using it records them (`ficbook.inputs`).
     """
 
     def __init__(self, max_source_bytes: int = 16 * 1024 * 1024):
         self.max_source_bytes = max_source_bytes
-        self.stamps: dict[str, Stamp] = {}
-        self._kept: OrderedDict[tuple, tuple[ConvertResult, int]] = OrderedDict()
+        self._kept: OrderedDict[tuple, tuple[ConvertResult, int, tuple[Read, ...]]] = OrderedDict()
         self._bytes = 0
         self.hits = 0
         self.misses = 0
@@ -40,27 +39,24 @@ class StoryMemo:
         from ficbook.readers import read_story
         from ficbook.readers.source import read_source
 
-        try:
-            st = os.stat(path)
-        except OSError:
-            st = None  # read_source reports the problem in its own words
-        source = read_source(path, display=display)
-        s = stamp(path, source.data, st) if st is not None else None
-        if s is not None:
-            self.stamps[str(path)] = s
-        key = (str(path), display, s.digest if s else digest(source.data), options)
+        with recording() as notes:  # read_source notes the story itself
+            source = read_source(path, display=display)
+        story = notes.get(str(path))
+        key = (str(path), display, story.digest if story else digest(source.data), options)
         hit = self._kept.get(key)
         if hit is not None:
             self._kept.move_to_end(key)
             self.hits += 1
+            replay(hit[2])
             return hit[0]
         self.misses += 1
-        result = read_story(source, options)
+        with recording() as notes:
+            result = read_story(source, options)
         size = len(source.data)
         if size <= self.max_source_bytes:
-            self._kept[key] = (result, size)
+            self._kept[key] = (result, size, tuple(notes.values()))
             self._bytes += size
             while self._bytes > self.max_source_bytes:
-                _, (_, dropped) = self._kept.popitem(last=False)
+                _, (_, dropped, _) = self._kept.popitem(last=False)
                 self._bytes -= dropped
         return result

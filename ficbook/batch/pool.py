@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
-from ficbook.outputs import azw3_path, kepub_path, output_path
+from ficbook.outputs import azw3_path, kepub_path, output_path, sweep
 from ficbook.errors import ExitCode, FicbookError
 
 if TYPE_CHECKING:
@@ -137,31 +137,87 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
     reporter = reporter or _NoReporter()
     key = manifest.tool_key()
     outcomes: dict[Path, Outcome] = {}
+
+    def fail(recipe: Path, output: Path, error: str) -> None:
+        outcomes[recipe] = Outcome(recipe, "failed", output, error=error, exit_code=int(ExitCode.OUTPUT))
+        reporter.finished(outcomes[recipe])
+
     todo: list[Path] = []
-    claimed: dict[Path, Path] = {}
+    claimed: dict[str, Path] = {}
+    inputs: dict[str, Path] = {}  # every input of every recipe in the run -> its recipe
     for recipe in recipes:
         output = output_path(recipe, job.out_dir)
-        other = claimed.setdefault(output.resolve(), recipe)
-        if other is not recipe:
-            outcomes[recipe] = Outcome(recipe, "failed", output, error=(
-                f"{recipe}: writes the same book as {other} ({output}); rename one recipe "
-                f"or build them with different --out folders"), exit_code=int(ExitCode.OUTPUT))
-            reporter.finished(outcomes[recipe])
+        mine = (output, *_device_copies(output, job))
+        other = next((claimed[k] for k in map(_real, mine) if claimed.get(k, recipe) != recipe), None)
+        if other is not None:
+            fail(recipe, output, f"{recipe}: writes the same book as {other} ({output}); rename one "
+                                 f"recipe or build them with different --out folders")
             continue
+        claimed.update((k, recipe) for k in map(_real, mine))
         recorded = None if job.force else manifest.fresh(recipe, output, key, _device_copies(output, job))
         if recorded is not None:
             outcomes[recipe] = Outcome(recipe, "unchanged", recorded.output, recorded.stories,
                                        recorded.words, recorded.size)
             reporter.finished(outcomes[recipe])
+            inputs.update((k, recipe) for k in recorded.inputs)
         else:
             todo.append(recipe)
-    workers = max(1, min(job.jobs, len(todo)))
+    loaded = _load_recipes(todo)
+    for recipe, plan in loaded.items():
+        inputs.update((k, recipe) for k in plan.inputs)
+    building = []
+    for recipe in todo:
+        output = output_path(recipe, job.out_dir)
+        clash = next(((o, inputs[_real(o)]) for o in (output, *_device_copies(output, job))
+                      if _real(o) in inputs), None)
+        if clash is None:
+            building.append(recipe)
+        elif clash[1] == recipe:
+            fail(recipe, clash[0], f"{clash[0]}: the book would overwrite one of its own input "
+                                   "files; use --out to write it elsewhere")
+        else:
+            fail(recipe, clash[0], f"{clash[0]}: the book would overwrite an input of {clash[1]}; "
+                                   "use --out to write it elsewhere")
+    workers = max(1, min(job.jobs, len(building)))
     with _terminate_as_interrupt():
         if workers == 1:
-            _run_here(todo, job, key, reporter, outcomes)
+            _run_here(building, job, key, reporter, outcomes, loaded)
         else:
-            _run_pool(todo, job, key, reporter, outcomes, workers)
+            _run_pool(building, job, key, reporter, outcomes, workers, loaded)
     return [outcomes[r] for r in recipes]
+
+
+def _real(path: Path | str) -> str:
+    return os.path.realpath(path)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A recipe to build, read in the parent: what it reads, before the run writes anything."""
+
+    recipe: object  # ficbook.recipe.Recipe (imported only when there is work)
+    links: tuple[str, ...]  # the story paths as the recipe gives them (symlinks unresolved)
+    inputs: frozenset[str]  # every file the book is made from, resolved
+
+
+def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
+    """The recipes to build, parsed; a recipe with a problem is left to its build, which reports it."""
+    if not todo:
+        return {}
+    from ficbook.build import cover_inputs
+    from ficbook.recipe import load_recipe
+
+    plans = {}
+    for recipe_path in todo:
+        try:
+            recipe = load_recipe(recipe_path)
+            links = tuple(os.path.abspath(recipe.base_dir / e.path) for e in recipe.all_stories)
+            files = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
+                     *cover_inputs(recipe))
+            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)))
+        except Exception:  # noqa: BLE001 - its build reports it, with the book's name
+            continue
+    return plans
 
 
 @contextlib.contextmanager
@@ -188,7 +244,7 @@ def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:
 
 
 def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
-              outcomes: dict[Path, Outcome]) -> None:
+              outcomes: dict[Path, Outcome], plans: dict[Path, _Plan]) -> None:
     memo = StoryMemo()
     stopped = False
     for recipe in todo:
@@ -197,7 +253,8 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
             reporter.finished(outcomes[recipe])
             continue
         try:
-            outcome = build_one(recipe, job, key, memo, lambda stage, r=recipe: reporter.stage(r, stage))
+            outcome = build_one(recipe, job, key, memo, lambda stage, r=recipe: reporter.stage(r, stage),
+                                _links(plans, recipe))
         except KeyboardInterrupt:
             _sweep([recipe], job)
             raise Interrupted(list(outcomes.values())) from None
@@ -207,7 +264,7 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
 
 
 def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
-              outcomes: dict[Path, Outcome], workers: int) -> None:
+              outcomes: dict[Path, Outcome], workers: int, plans: dict[Path, _Plan]) -> None:
     # Imported here: a --jobs 1 build never needs them (15 ms of start-up).
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -219,7 +276,7 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     _preload()
     try:
         with _few_collections():
-            _worker["shared"] = _convert_shared(todo, reporter) if ctx.get_start_method() == "fork" else None
+            _worker["shared"] = _convert_shared(todo, reporter, plans) if ctx.get_start_method() == "fork" else None
     except KeyboardInterrupt:
         raise Interrupted(list(outcomes.values())) from None
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
@@ -233,7 +290,7 @@ def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     try:
         with forking():
             for recipe in order:
-                futures[pool.submit(_work, recipe)] = recipe
+                futures[pool.submit(_work, recipe, _links(plans, recipe))] = recipe
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
@@ -292,30 +349,33 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _sweep(recipes: list[Path], job: Job) -> None:
-    """Temporary files a killed worker may have left beside the books (`write_atomic`)."""
+    """Temporary files our stopped workers left beside the books (`write_atomic`); those
+    of another build still running beside this one stay (they carry its process id)."""
     for recipe in recipes:
         output = output_path(recipe, job.out_dir)
-        for name in (output.name, kepub_path(output).name):
-            for tmp in output.parent.glob(f".{glob.escape(name)}.*.part"):
-                tmp.unlink(missing_ok=True)
+        for path in (output, kepub_path(output)):
+            sweep(path)
 
 
-def _convert_shared(todo: list[Path], reporter: Reporter) -> StoryMemo:
+def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[str, ...]:
+    plan = plans.get(recipe)
+    return plan.links if plan else ()
+
+
+def _convert_shared(todo: list[Path], reporter: Reporter, plans: dict[Path, _Plan]) -> StoryMemo:
     """The stories more than one of these books use (same file, same options), converted
     here once: the forked workers inherit the memo, so each is converted once per run
     rather than once per worker. As many as the memo keeps without dropping any; a recipe
     or story with a problem is left to its worker, which reports it."""
     from ficbook.build import convert_options, convert_story
-    from ficbook.recipe import load_recipe
 
     users: dict[tuple, list[tuple[Path, object, object]]] = {}
     for recipe_path in todo:
-        try:
-            recipe = load_recipe(recipe_path)
-        except Exception:  # noqa: BLE001 - its worker reports it, with the book's name
+        if recipe_path not in plans:
             continue
-        for entry in recipe.all_stories:
-            key = (recipe.story_path(entry), convert_options(recipe, entry))
+        recipe = plans[recipe_path].recipe
+        for entry in recipe.all_stories:  # type: ignore[attr-defined]
+            key = (recipe.story_path(entry), convert_options(recipe, entry))  # type: ignore[attr-defined]
             users.setdefault(key, []).append((recipe_path, recipe, entry))
     memo = StoryMemo()
     for (path, _), books in users.items():
@@ -341,9 +401,11 @@ def _preload() -> None:
 
 
 def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
-              report: Callable[[str], None]) -> Outcome:
-    """Build one book and record its manifest; every failure becomes an Outcome."""
+              report: Callable[[str], None], links: tuple[str, ...] = ()) -> Outcome:
+    """Build one book and record its manifest; every failure becomes an Outcome.
+    `links`: the story paths as the recipe gives them, recorded with the files they resolve to."""
     from ficbook.build import BuildOptions, build
+    from ficbook.inputs import recording
 
     start = time.perf_counter()
     marks: list[tuple[str, float]] = []
@@ -354,15 +416,15 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
 
     output = output_path(recipe, job.out_dir)
     try:
-        try:
-            known = {str(recipe.resolve()): manifest.stamp(recipe)}
-        except OSError:
-            known = {}  # load_recipe says what is wrong
-        options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3)
-        with _few_collections():
-            result = build(recipe, options, on_stage=on_stage, memo=memo)
-        known.update(memo.stamps)
-        manifest.record(result, key, known)
+        with recording() as known:  # what each file was when it was read
+            try:
+                known[os.path.abspath(recipe)] = manifest.stamp(recipe)  # before it is read
+            except OSError:
+                pass  # load_recipe says what is wrong
+            options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3)
+            with _few_collections():
+                result = build(recipe, options, on_stage=on_stage, memo=memo)
+        manifest.record(result, key, known, also=links)
     except FicbookError as exc:
         return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
                        error=str(exc), details=tuple(exc.details), exit_code=int(exc.exit_code))
@@ -413,12 +475,12 @@ def _on_term(signum, frame) -> None:
     os._exit(int(ExitCode.INTERRUPTED))
 
 
-def _work(recipe: Path) -> Outcome:
+def _work(recipe: Path, links: tuple[str, ...] = ()) -> Outcome:
     queue = _worker["queue"]
     _worker["busy"] = True
     try:
         return build_one(recipe, _worker["job"], _worker["key"], _worker["memo"],
-                         lambda stage: queue.put((str(recipe), stage)))
+                         lambda stage: queue.put((str(recipe), stage)), links)
     except KeyboardInterrupt:
         os._exit(int(ExitCode.INTERRUPTED))
     finally:

@@ -55,6 +55,23 @@ def count_line(story_count: int) -> str | None:
     return "1 story" if story_count == 1 else f"{story_count} stories"
 
 
+# A cover line longer than this is cut at a word, with an ellipsis: no cover can show
+# more, and wrapping and fitting cost grows with the text (a 1 MB title must not take
+# minutes). 200 characters set at the smallest title size fill the cover.
+MAX_COVER_CHARS = 200
+
+
+def shorten(text: str, limit: int = MAX_COVER_CHARS) -> str:
+    """`text`, or its first words up to `limit` characters and "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
+
+
 def clean(text: str | None) -> str | None:
     """NFC, one line, single spaces; None for nothing."""
     if text is None:

@@ -32,8 +32,9 @@ from ficbook.cover.colour import (
     to_hex,
 )
 from ficbook.cover.fonts import FontSpec, find_fallback, font, missing_chars
-from ficbook.cover.layout import Fit, caps, clean, count_line, credit_lines, fit_text, series_line, wrap
+from ficbook.cover.layout import MAX_COVER_CHARS, Fit, caps, clean, shorten, count_line, credit_lines, fit_text, series_line, wrap
 from ficbook.cover.options import CoverOptions
+from ficbook.cover.picture import open_picture
 from ficbook.cover.style import MIN_MARGIN, Block, OrnamentItem, Palette, Style, TextItem, load_style
 from ficbook.errors import Diagnostic, RecipeError
 
@@ -247,6 +248,14 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
     strings = {k: (caps(v) if upper.get(k) else v) for k, v in strings.items()}
     colours = pick_palette(style, raw_title, options)
     fonts = _Fonts(style)
+    for role, value in list(strings.items()):
+        if len(value) > MAX_COVER_CHARS:
+            strings[role] = shorten(value)
+            raw_title = shorten(raw_title) if role == "title" else raw_title
+            fonts.diagnostics.append(Diagnostic(
+                "warning", "cover-text-shortened",
+                f"the cover's {role.replace('_', ' ')} is {len(value):,} characters; the cover "
+                f"shows its first {MAX_COVER_CHARS} and an ellipsis"))
     readable = _readable_panel(colours.background)
     if readable != colours.background:  # a mid-tone ground: no text colour reaches 7:1 on it
         fonts.diagnostics.append(Diagnostic(
@@ -543,8 +552,9 @@ def _scrimmed(background: Image.Image, layout: CoverLayout) -> Image.Image:
 
 def load_background(path: Path) -> Image.Image:
     """The recipe's picture, RGB, cropped to fill the cover (centred)."""
+    _, opened = open_picture(path, "cover image", (WIDTH, HEIGHT))
     try:
-        with Image.open(path) as im:
+        with opened as im:
             im.load()
             im = ImageOps.exif_transpose(im)
             if im.mode in ("RGBA", "LA", "P"):
@@ -572,10 +582,10 @@ def encode_jpeg(img: Image.Image) -> bytes:
 
 def _finished_cover(path: Path) -> tuple[bytes, str, list[Diagnostic]]:
     """A cover the recipe supplies: as is when it already suits, else flattened/re-encoded."""
-    data = path.read_bytes()
+    data, opened = open_picture(path, "cover file")
     diags: list[Diagnostic] = []
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with opened as im:
             fmt, mode, size = im.format, im.mode, im.size
             if fmt in ("JPEG", "PNG") and mode in ("RGB", "L") and len(data) < MAX_BYTES:
                 return data, "image/jpeg" if fmt == "JPEG" else "image/png", diags

@@ -8,9 +8,7 @@ fixed times.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import datetime, time, timezone
 from ficbook.datafiles import data_text
 from pathlib import Path
@@ -21,6 +19,7 @@ from ebooklib import epub
 from ficbook.errors import OutputError
 from ficbook.model import Book
 from ficbook.epub.ocf import Entry, should_compress, write_zip
+from ficbook.outputs import write_atomic  # noqa: F401 - where it was; it lives in outputs
 from ficbook.render import NavEntry, Rendition
 
 CSS_NAME = "styles/book.css"
@@ -190,39 +189,6 @@ def rezip(files: dict[str, bytes], when: datetime,
 
     stamp = (when.year, when.month, when.day, 0, 0, 0)
     return write_zip((entry(n) for n in [n for n in order if n in names] + rest), stamp)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written book."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(path.parent)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write the book: {exc.strerror or exc}", file=str(path)) from None
-        raise
-
-
-def _temp_prefix(name: str) -> str:
-    """`.NAME.`, cut so that the temporary name (8 random characters and `.part` after it)
-    fits the usual 255-byte limit whenever the book's own name does."""
-    prefix = f".{name}."
-    while len(os.fsencode(prefix)) > 255 - 8 - len(".part"):
-        prefix = prefix[:-2] + "."
-    return prefix
 
 
 def _id(name: str) -> str:

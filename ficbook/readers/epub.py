@@ -72,6 +72,9 @@ class Book:
                              f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB; refused", file=name)
         self.infos = {i.filename: i for i in infos if not i.is_dir()}
         self.lower = {n.lower(): n for n in self.infos}
+        # What was really unpacked, every read counted: a book naming one entry many
+        # times (a spine that repeats a chapter) cannot pass the total limit that way.
+        self.unpacked = 0
 
     def read(self, path: str) -> bytes | None:
         real = self.infos.get(path) or self.infos.get(self.lower.get(path.lower(), ""))
@@ -88,6 +91,10 @@ class Book:
                              file=self.name) from None
         if len(data) > MAX_ENTRY_BYTES:
             raise StoryError(f"EPUB entry {real.filename!r} is too large to read safely", file=self.name)
+        self.unpacked += len(data)
+        if self.unpacked > MAX_TOTAL_BYTES:
+            raise StoryError("EPUB unpacks to more than "
+                             f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB; refused", file=self.name)
         return data
 
 
@@ -142,6 +149,12 @@ def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN00
         entry = manifest.get(ref.get("idref"))
         if entry and entry[1] in ("application/xhtml+xml", "text/html") and "nav" not in entry[2].split():
             spine.append(entry[0])
+    repeated = len(spine) - len(set(spine))
+    if repeated:  # each document is read once, where it first stands in the reading order
+        spine = list(dict.fromkeys(spine))
+        diags.append(Diagnostic("warning", "epub-spine-repeats",
+                                f"the spine lists {repeated} document(s) more than once; each "
+                                "is read once", source.name))
     if not spine:
         raise StoryError("EPUB has no text documents in its spine", file=source.name)
 

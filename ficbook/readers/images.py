@@ -13,9 +13,11 @@ import binascii
 import hashlib
 import io
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote
 
+from ficbook.inputs import read_input
 from ficbook.model import Resource
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # refuse to even open anything bigger
@@ -24,10 +26,29 @@ MAX_SIDE = 1600  # longest side in the book
 MAX_KEEP_BYTES = 600 * 1024  # re-encode a JPEG/PNG above this even when small enough
 
 
+# Pictures already decoded in this process, by content: one picture referenced by many
+# <img> tags (or by several stories) is decoded once. Results are small (re-encoded,
+# at most MAX_SIDE pixels); the count is bounded all the same.
+_decoded: OrderedDict[bytes, Resource | None] = OrderedDict()
+_DECODED_KEEP = 64
+
+
 def to_resource(data: bytes) -> Resource | None:
     """Decode, scale and re-encode when needed; None when it is not an image Pillow reads."""
     if not data or len(data) > MAX_IMAGE_BYTES:
         return None
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    if key in _decoded:
+        _decoded.move_to_end(key)
+        return _decoded[key]
+    found = _decode(data)
+    _decoded[key] = found
+    if len(_decoded) > _DECODED_KEEP:
+        _decoded.popitem(last=False)
+    return found
+
+
+def _decode(data: bytes) -> Resource | None:
     from PIL import Image as PILImage
 
     PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -78,6 +99,7 @@ def file_loader(base: Path):
     This is the one place a markup reader touches the disk besides the story itself.
     """
     root = base.resolve()
+    seen: dict[Path, Resource | None] = {}  # one file read once, however often it is shown
 
     def load(src: str) -> Resource | None:
         if src.lower().startswith("data:"):
@@ -91,11 +113,9 @@ def file_loader(base: Path):
             path.relative_to(root)
         except (ValueError, OSError):
             return None
-        try:
-            if not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
-                return None
-            return to_resource(path.read_bytes())
-        except OSError:
-            return None
+        if path not in seen:
+            data = read_input(path, MAX_IMAGE_BYTES)
+            seen[path] = to_resource(data) if data else None
+        return seen[path]
 
     return load

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ficbook.errors import StoryError
+from ficbook.inputs import note
 
 # A story file larger than this is refused with a clear message rather than read whole.
 MAX_STORY_BYTES = 200 * 1024 * 1024
@@ -30,7 +31,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
     try:
         if path.is_dir():
             raise StoryError("is a folder, not a story file", file=name)
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if not path.is_file():  # a device or a pipe: reading it might never end
             raise StoryError("not a regular file (a device, pipe or socket); give a story "
                              "file", file=name)
@@ -50,6 +52,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
         raise StoryError(f"cannot read story file: {exc.strerror or exc}", file=name) from None
     if not data.strip():
         raise StoryError("story file is empty", file=name)
+    note(path, data, st)
     return Source(path=path, data=data)
 
 

@@ -234,3 +234,23 @@ def check_big(case, run: Run, book: Path, setup) -> None:  # noqa: ANN001 - corp
         text = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".xhtml"))
     assert setup.story is not None
     assert len(re.findall(case.count, text)) == len(re.findall(case.count, setup.story.read_bytes()))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a run may cost: peak RSS and CPU seconds (generous for a loaded machine; the
+    old, unbounded behaviour of each case needs many times more)."""
+
+    max_mb: float
+    max_cpu_s: float
+
+
+def bounded_run(args: list[str], stderr_file: Path, bound: Bound) -> Run:
+    """`ficbook ARGS` in a child held to `bound`: RLIMIT_CPU stops a runaway (a little
+    past the bound, so the failure says how much it took), then both are asserted."""
+    run = run_cli(args, stderr_file, cpu_limit=int(bound.max_cpu_s * 2) + 1)
+    assert "Traceback" not in run.stderr, run.stderr
+    assert "internal error" not in run.stderr, run.stderr
+    assert run.peak_mb < bound.max_mb, f"peak RSS {run.peak_mb:.0f} MB > {bound.max_mb} MB"
+    assert run.cpu_s < bound.max_cpu_s, f"CPU {run.cpu_s:.1f} s > {bound.max_cpu_s} s"
+    return run
