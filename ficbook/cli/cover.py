@@ -12,6 +12,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from ficbook.errors import FicbookError
+from ficbook.outputs import write_atomic
 
 
 def cover(
@@ -48,17 +49,13 @@ def cover(
         data, media_type, diagnostics = render_cover_with_diagnostics(
             cover_text(book), options, base_dir=recipe.resolve().parent)
         target = output or recipe.resolve().parent.parent / "build" / f"{recipe.stem}-cover.jpg"
+        sheet_path = _check_target(target, recipe, book)
         data = _as_format(data, media_type, target)
-        sheet_path = target.with_name(f"{target.stem}-sheet.png")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            with Image.open(io.BytesIO(data)) as im:
-                contact_sheet(im.convert("RGB")).save(sheet_path, "PNG", optimize=True)
-        except OSError as exc:
-            from ficbook.errors import OutputError
-
-            raise OutputError(f"cannot write the cover: {exc}", file=str(target)) from exc
+        with Image.open(io.BytesIO(data)) as im:
+            sheet = io.BytesIO()
+            contact_sheet(im.convert("RGB")).save(sheet, "PNG", optimize=True)
+        write_atomic(target, data, "the cover")  # a full disk leaves the old cover whole
+        write_atomic(sheet_path, sheet.getvalue(), "the cover")
     except FicbookError as exc:
         print(f"ficbook: {exc}", file=sys.stderr)
         for detail in exc.details:
@@ -67,6 +64,26 @@ def cover(
     for d in diagnostics:
         print(d.format(), file=sys.stderr)
     print(f"{target}  {len(data) / 1024:,.0f} KB\n{sheet_path}")
+
+
+def _check_target(target: Path, recipe: Path, book) -> Path:  # book: ficbook.recipe.Recipe
+    """The sheet's path, once neither file would replace a folder or one of the recipe's
+    own inputs (the recipe, its cover picture, a story)."""
+    import os
+
+    from ficbook.build import cover_inputs
+    from ficbook.errors import OutputError
+
+    if not target.name or target.name in (".", "..") or target.is_dir():
+        raise OutputError("-o needs a file name (NAME.jpg or NAME.png)", file=str(target) or "''")
+    sheet = target.with_name(f"{target.stem}-sheet.png")
+    inputs = {os.path.realpath(p) for p in (recipe, *cover_inputs(book),
+                                            *(book.story_path(e) for e in book.all_stories))}
+    for path in (target, sheet):
+        if os.path.realpath(path) in inputs:
+            raise OutputError("the cover would overwrite one of the recipe's own input files; "
+                              "give another -o", file=str(path))
+    return sheet
 
 
 def cover_text(book):  # book: ficbook.recipe.Recipe
