@@ -1,3 +1,3 @@
-from ficbook.cli.app import main
+from ficbook.cli.entry import main
 
 main()

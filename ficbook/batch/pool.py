@@ -5,7 +5,7 @@ One broken recipe or story never stops the others: each book ends as an `Outcome
 (built, unchanged, failed or cancelled). Ctrl-C stops the workers and removes their
 temporary files; the books already written are whole (`write_atomic`: temp + rename).
 
-Shared stories: each worker process keeps its own `StoryMemo`, so a story used by several
+Worker processes (`--jobs` above 1) are in `workers`. Shared stories: each worker keeps its own `StoryMemo`, so a story used by several
 recipes is converted at most once per worker (once per run with `--jobs 1`). Assigning
 recipes to workers by shared story would need every recipe parsed up front; the per-worker
 memo costs at most one conversion per extra worker instead.
@@ -24,15 +24,12 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
 from ficbook.outputs import azw3_path, kepub_path, output_path, sweep
 from ficbook.errors import ExitCode, FicbookError
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
 
 Status = Literal["built", "unchanged", "failed", "cancelled"]
 
@@ -183,7 +180,9 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
         if workers == 1:
             _run_here(building, job, key, reporter, outcomes, loaded)
         else:
-            _run_pool(building, job, key, reporter, outcomes, workers, loaded)
+            from ficbook.batch.workers import run_pool
+
+            run_pool(building, job, key, reporter, outcomes, workers, loaded)
     return [outcomes[r] for r in recipes]
 
 
@@ -224,8 +223,9 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
 def _terminate_as_interrupt():
     """SIGTERM (a CI job cancelled, `kill`) stops the run like Ctrl-C: workers stopped,
     temporary files removed. Only from the main thread, where signals can be set."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL):
+        yield  # not ours to set, or already set (the command line's: exit 143)
         return
 
     def interrupt(signum, frame):
@@ -263,91 +263,6 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
         stopped = job.fail_fast and outcome.status == "failed"
 
 
-def _run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
-              outcomes: dict[Path, Outcome], workers: int, plans: dict[Path, _Plan]) -> None:
-    # Imported here: a --jobs 1 build never needs them (15 ms of start-up).
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    # fork: workers start at once with ficbook already imported (spawn re-imports it all),
-    # and with the stories several books share already converted.
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    queue = ctx.SimpleQueue()
-    _preload()
-    try:
-        with _few_collections():
-            _worker["shared"] = _convert_shared(todo, reporter, plans) if ctx.get_start_method() == "fork" else None
-    except KeyboardInterrupt:
-        raise Interrupted(list(outcomes.values())) from None
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(queue, job, key))
-    futures: dict[Future, Path] = {}
-    # The workers are forked during the first submits: a reporter with a drawing thread
-    # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
-    forking = getattr(reporter, "forking", contextlib.nullcontext)
-    # Biggest books first: the last one to finish then is a small one, not a long tail.
-    order = sorted(todo, key=lambda r: -manifest.weight(r, output_path(r, job.out_dir)))
-    try:
-        with forking():
-            for recipe in order:
-                futures[pool.submit(_work, recipe, _links(plans, recipe))] = recipe
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
-            _drain(queue, reporter)
-            for fut in done:
-                recipe = futures[fut]
-                outcome = _result(fut, recipe)
-                outcomes[recipe] = outcome
-                reporter.finished(outcome)
-                if job.fail_fast and outcome.status == "failed":
-                    for other in pending:
-                        other.cancel()
-        pool.shutdown(wait=True)
-    except KeyboardInterrupt:
-        _stop(pool)
-        _sweep(todo, job)
-        raise Interrupted(list(outcomes.values())) from None
-    finally:
-        _worker.pop("shared", None)  # the workers have their copies
-    _drain(queue, reporter)
-
-
-def _result(fut: Future, recipe: Path) -> Outcome:
-    if fut.cancelled():
-        return Outcome(recipe, "cancelled")
-    try:
-        return fut.result()
-    except Exception as exc:  # a worker died (killed, out of memory): that book failed
-        return Outcome(recipe, "failed", error=f"{recipe}: the build process died: {exc}",
-                       exit_code=int(ExitCode.FAILED))
-
-
-def _drain(queue, reporter: Reporter) -> None:
-    while not queue.empty():
-        recipe, stage = queue.get()
-        reporter.stage(Path(recipe), stage)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C: workers get SIGTERM, unwind (temp files removed), and exit."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for p in processes:
-        if p.is_alive():
-            p.terminate()
-    deadline = time.monotonic() + 5
-    for p in processes:
-        p.join(max(0.0, deadline - time.monotonic()))
-        if p.is_alive():
-            p.kill()
-            p.join()
-    # With the workers gone, wait for the pool's manager thread as well: at exit Python
-    # 3.11 wakes every manager thread still registered, and one that closed its wake-up
-    # pipe meanwhile printed an EBADF traceback (seen 1 Ctrl-C in 13 on a loaded machine).
-    pool.shutdown(wait=True, cancel_futures=True)
-    gc.collect()  # the finished thread leaves that registry (a weak dictionary)
-
-
 def _sweep(recipes: list[Path], job: Job) -> None:
     """Temporary files our stopped workers left beside the books (`write_atomic`); those
     of another build still running beside this one stay (they carry its process id)."""
@@ -360,41 +275,6 @@ def _sweep(recipes: list[Path], job: Job) -> None:
 def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[str, ...]:
     plan = plans.get(recipe)
     return plan.links if plan else ()
-
-
-def _convert_shared(todo: list[Path], reporter: Reporter, plans: dict[Path, _Plan]) -> StoryMemo:
-    """The stories more than one of these books use (same file, same options), converted
-    here once: the forked workers inherit the memo, so each is converted once per run
-    rather than once per worker. As many as the memo keeps without dropping any; a recipe
-    or story with a problem is left to its worker, which reports it."""
-    from ficbook.build import convert_options, convert_story
-
-    users: dict[tuple, list[tuple[Path, object, object]]] = {}
-    for recipe_path in todo:
-        if recipe_path not in plans:
-            continue
-        recipe = plans[recipe_path].recipe
-        for entry in recipe.all_stories:  # type: ignore[attr-defined]
-            key = (recipe.story_path(entry), convert_options(recipe, entry))  # type: ignore[attr-defined]
-            users.setdefault(key, []).append((recipe_path, recipe, entry))
-    memo = StoryMemo()
-    for (path, _), books in users.items():
-        if len(books) < 2:
-            continue
-        try:
-            if os.stat(path).st_size > memo.room:
-                continue
-            recipe_path, recipe, entry = books[0]
-            reporter.stage(recipe_path, "convert")
-            convert_story(recipe, entry, memo)
-        except Exception:  # noqa: BLE001 - likewise
-            continue
-    return memo
-
-
-def _preload() -> None:
-    """Import the build in the parent once, so forked workers share it."""
-    import ficbook.build  # noqa: F401
 
 
 # ------------------------------------------------------------------ one book
@@ -454,37 +334,6 @@ def _few_collections():
         yield
     finally:
         gc.set_threshold(*saved)
-
-
-# ------------------------------------------------------------------ worker processes
-
-_worker: dict = {}
-
-
-def _init_worker(queue, job: Job, key: str) -> None:
-    # Ctrl-C reaches the whole process group: the parent decides, workers wait for SIGTERM.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_term)
-    _worker.update(queue=queue, job=job, key=key, memo=_worker.get("shared") or StoryMemo(),
-                   busy=False)
-
-
-def _on_term(signum, frame) -> None:
-    if _worker.get("busy"):
-        raise KeyboardInterrupt  # unwinds through write_atomic, which removes its temp file
-    os._exit(int(ExitCode.INTERRUPTED))
-
-
-def _work(recipe: Path, links: tuple[str, ...] = ()) -> Outcome:
-    queue = _worker["queue"]
-    _worker["busy"] = True
-    try:
-        return build_one(recipe, _worker["job"], _worker["key"], _worker["memo"],
-                         lambda stage: queue.put((str(recipe), stage)), links)
-    except KeyboardInterrupt:
-        os._exit(int(ExitCode.INTERRUPTED))
-    finally:
-        _worker["busy"] = False
 
 
 def exit_code(outcomes: list[Outcome]) -> int:

@@ -80,11 +80,16 @@ if app.registered_callback is not None:
 
 
 def main() -> None:
+    from ficbook.cli import entry
+
     try:
         app()
+    except SystemExit:
+        if entry.signalled():  # typer ends Ctrl-C with a silent exit 130: say so, once
+            entry.exit_stopped()
+        raise
     except KeyboardInterrupt:
-        err("ficbook: interrupted")
-        sys.exit(int(ExitCode.INTERRUPTED))
+        entry.exit_stopped()
     except Exception as exc:  # a bug, not the input's fault: one line unless --debug
         if output.debug:
             raise

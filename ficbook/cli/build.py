@@ -10,7 +10,7 @@ import typer
 
 from ficbook.cli import output
 from ficbook.cli.output import err, report_error
-from ficbook.errors import ExitCode, FicbookError
+from ficbook.errors import FicbookError
 
 
 def build(
@@ -71,8 +71,9 @@ def build(
     try:
         outcomes = missing + batch.run(paths, job, show)
     except batch.Interrupted:
-        err("ficbook: interrupted; books not finished were not written")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        from ficbook.cli.entry import say_stopped
+
+        raise typer.Exit(say_stopped("; books not finished were not written")) from None
     finally:
         show.close()
     if check:
