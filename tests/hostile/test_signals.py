@@ -129,7 +129,7 @@ def handles_sigterm(pid: int) -> bool:
     (signal.SIGTERM, 0.6, 143, "terminated"), (signal.SIGTERM, 1.5, 143, "terminated")])
 def test_a_signal_at_any_moment_ends_with_one_line(tmp_path: Path, sig: int, delay: float, code: int,
                                                    word: str):
-    shelf = shelf_of(tmp_path, books=1, copies=60)
+    shelf = shelf_of(tmp_path, books=1, copies=800)  # seconds of work: never done before the signal
     proc = subprocess.Popen([str(Path(sys.executable).with_name("ficbook")), "build",
                              str(shelf / "recipes"), "-o", str(shelf / "out"), "-j", "1", "-q"],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -138,6 +138,7 @@ def test_a_signal_at_any_moment_ends_with_one_line(tmp_path: Path, sig: int, del
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.002)
     time.sleep(delay)
+    assert proc.poll() is None, "the build ended before the signal"
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
