@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Protocol
 
 from ficbook.assemble import assemble
-from ficbook.outputs import azw3_path, kepub_path, output_path
+from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.readers import read_story
-from ficbook.cover.render import CoverText, render_cover_with_diagnostics
+from ficbook.cover.options import CoverOptions
+from ficbook.cover.render import CoverText, render_cover
 from ficbook.errors import Diagnostic, OutputError
-from ficbook.model import Book
-from ficbook.epub.package import package, write_atomic
+from ficbook.model import Book, Resource
+from ficbook.epub.package import package
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.readers.source import read_source
 from ficbook.render import render
@@ -68,7 +69,7 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("cover")
     cover, cover_diagnostics = make_cover(book, recipe)
     on_stage("render")
-    rendition = render(book, cover[2])
+    rendition = render(book, cover.name)
     on_stage("package")
     data = package(book, rendition, cover)
     on_stage("write")
@@ -125,15 +126,23 @@ def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
                           language=entry.language)
 
 
-def make_cover(book: Book, recipe: Recipe) -> tuple[tuple[bytes, str, str], tuple[Diagnostic, ...]]:
+def read_book(recipe: Recipe, memo: StoryConverter | None = None) -> Book:
+    """The book as `build` assembles it, its stories read and converted (the cover preview)."""
+    return assemble(recipe, [convert_story(recipe, e, memo).story for e in recipe.all_stories])
+
+
+def make_cover(book: Book, recipe: Recipe,
+               options: CoverOptions | None = None) -> tuple[Resource, tuple[Diagnostic, ...]]:
+    """The book's cover: the recipe's `cover:` (or `options`), with the book's own words."""
+    return render_cover(cover_text(book), options or recipe.cover, base_dir=recipe.base_dir)
+
+
+def cover_text(book: Book) -> CoverText:
+    """What the cover says: title, subtitle, editor, series, the stories' authors (after the
+    recipe's overrides, as the title page has them) and the story count."""
     m = book.meta
-    text = CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
-                     series=m.series, series_index=m.series_index,
-                     story_count=len(book.stories))
-    data, media_type, diagnostics = render_cover_with_diagnostics(text, recipe.cover,
-                                                                  base_dir=recipe.base_dir)
-    name = "cover.jpg" if media_type == "image/jpeg" else "cover.png"
-    return (data, media_type, name), tuple(diagnostics)
+    return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
+                     series=m.series, series_index=m.series_index, story_count=len(book.stories))
 
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:

@@ -7,6 +7,7 @@ size, mode, bytes, margins, title size and contrast on what was actually drawn.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import io
 from dataclasses import replace
@@ -17,6 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from ficbook.cover.colour import MIN_CONTRAST, contrast_ratio, grey_contrast, relative_luminance
+from ficbook.build import cover_text, read_book
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.render import (
     HEIGHT,
@@ -30,9 +32,10 @@ from ficbook.cover.render import (
     load_background,
     paint,
     render_cover,
-    render_cover_with_diagnostics,
 )
 from ficbook.cover.style import load_style, style_names
+from ficbook.model import Book
+from ficbook.recipe import load_recipe
 from ficbook.errors import RecipeError
 
 from .conftest import SAMPLE_RECIPES
@@ -119,12 +122,14 @@ def _check(text: CoverText, options: CoverOptions, floor: int = TITLE_FLOOR) -> 
 @pytest.mark.parametrize("recipe", SAMPLE_RECIPES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("style", STYLES)
 def test_every_style_renders_every_sample_recipe(style, recipe):
-    from ficbook.cli.cover import cover_text
-    from ficbook.recipe import load_recipe
+    loaded = load_recipe(recipe)
+    options = CoverOptions.model_validate({**loaded.cover.model_dump(exclude_unset=True), "style": style})
+    _check(cover_text(_sample_book(recipe)), options)
 
-    book = load_recipe(recipe)
-    options = CoverOptions.model_validate({**book.cover.model_dump(exclude_unset=True), "style": style})
-    _check(cover_text(book), options)
+
+@functools.lru_cache(maxsize=None)
+def _sample_book(recipe: Path) -> Book:
+    return read_book(load_recipe(recipe))
 
 
 @pytest.mark.parametrize("case", sorted(HARD_TITLES))
@@ -183,19 +188,19 @@ def test_palette_follows_the_title_and_stays_put():
 
 def test_output_is_rgb_jpeg_under_a_megabyte_and_identical_every_run():
     text = HARD_TITLES["accents"]
-    first, media = render_cover(text, CoverOptions(style="romance"))
+    first, _ = render_cover(text, CoverOptions(style="romance"))
     second, _ = render_cover(text, CoverOptions(style="romance"))
-    assert media == "image/jpeg"
+    assert (first.media_type, first.name) == ("image/jpeg", "cover.jpg")
     assert first == second
-    assert len(first) < MAX_BYTES
-    with Image.open(io.BytesIO(first)) as im:
+    assert len(first.data) < MAX_BYTES
+    with Image.open(io.BytesIO(first.data)) as im:
         assert im.format == "JPEG" and im.mode == "RGB" and im.size == (WIDTH, HEIGHT)
 
 
 def test_jpeg_keeps_the_contrast_rule():
     layout = compose(HARD_TITLES["cyrillic"], CoverOptions(style="band"))
-    data, _ = render_cover(HARD_TITLES["cyrillic"], CoverOptions(style="band"))
-    with Image.open(io.BytesIO(data)) as im:
+    cover, _ = render_cover(HARD_TITLES["cyrillic"], CoverOptions(style="band"))
+    with Image.open(io.BytesIO(cover.data)) as im:
         grey_img = im.convert("L")
     for t in layout.texts:
         hist = grey_img.crop(t.box).histogram()
@@ -229,8 +234,8 @@ def photo(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("style", STYLES)
 def test_background_image_is_shaded_under_the_text(style, photo, tmp_path):
     options = CoverOptions(style=style, image=Path("photo.png"))
-    data, media, diags = render_cover_with_diagnostics(HARD_TITLES["accents"], options, base_dir=tmp_path)
-    assert media == "image/jpeg" and len(data) < MAX_BYTES
+    cover, _ = render_cover(HARD_TITLES["accents"], options, base_dir=tmp_path)
+    assert cover.media_type == "image/jpeg" and len(cover.data) < MAX_BYTES
     layout = compose(HARD_TITLES["accents"], options)
     shaded = _scrimmed(load_background(photo), layout)
     for t in layout.texts:
@@ -252,16 +257,16 @@ def test_missing_image_is_a_recipe_error(tmp_path):
 def test_finished_cover_is_used_as_is(tmp_path):
     path = tmp_path / "mine.jpg"
     Image.new("RGB", (800, 1280), (10, 60, 90)).save(path, "JPEG")
-    data, media = render_cover(CoverText("T"), CoverOptions(file=Path("mine.jpg")), base_dir=tmp_path)
-    assert data == path.read_bytes() and media == "image/jpeg"
+    cover, diags = render_cover(CoverText("T"), CoverOptions(file=Path("mine.jpg")), base_dir=tmp_path)
+    assert cover.data == path.read_bytes() and cover.media_type == "image/jpeg" and not diags
 
 
 def test_finished_cover_with_alpha_is_flattened(tmp_path):
     path = tmp_path / "mine.png"
     Image.new("RGBA", (400, 640), (10, 60, 90, 128)).save(path)
-    data, media, diags = render_cover_with_diagnostics(CoverText("T"), CoverOptions(file=path))
-    assert media == "image/jpeg" and [d.code for d in diags] == ["cover-file-converted"]
-    with Image.open(io.BytesIO(data)) as im:
+    cover, diags = render_cover(CoverText("T"), CoverOptions(file=path))
+    assert cover.media_type == "image/jpeg" and [d.code for d in diags] == ["cover-file-converted"]
+    with Image.open(io.BytesIO(cover.data)) as im:
         assert im.mode == "RGB"
 
 
@@ -328,3 +333,32 @@ def test_layout_is_frozen():
     with pytest.raises((dataclasses.FrozenInstanceError, TypeError)):
         setattr(placed, "lines", ("other",))
     assert placed.lines != ("other",) and replace(layout, texts=()).texts == ()
+
+
+def test_cover_command_previews_the_books_own_cover(tmp_path):
+    """The preview's words come from the stories as the build reads them: an author named
+    only in the story file is on both, and the two images are the same bytes."""
+    import zipfile
+
+    import typer
+
+    from ficbook.build import BuildOptions, build
+    from ficbook.cli.cover import cover
+
+    app = typer.Typer()
+    app.command("cover")(cover)
+    app.callback()(lambda: None)
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "a.txt").write_text(
+        "Title: Embers\nAuthor: Quillon Vantreuse\n\nThe fire had gone out hours ago.\n",
+        encoding="utf-8")
+    recipe = tmp_path / "recipes" / "mine.yaml"
+    recipe.write_text("title: Ashes and Embers\nstories:\n  - path: a.txt\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["cover", str(recipe)])
+    assert result.exit_code == 0, result.output
+    preview = (tmp_path / "build" / "mine-cover.jpg").read_bytes()
+    book = build(recipe, BuildOptions()).output
+    assert book == tmp_path / "build" / "mine.epub"
+    with zipfile.ZipFile(book) as zf:
+        assert zf.read("epub/images/cover.jpg") == preview
+    assert "Quillon Vantreuse" in cover_text(read_book(load_recipe(recipe))).authors

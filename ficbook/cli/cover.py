@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from PIL import Image
 from pydantic import ValidationError
 
 from ficbook.errors import FicbookError
-from ficbook.outputs import write_atomic
+from ficbook.outputs import output_path, write_atomic
+
+if TYPE_CHECKING:
+    from ficbook.recipe import Recipe
 
 
 def cover(
@@ -32,25 +35,25 @@ def cover(
 
       ficbook cover recipes/spuffy.yaml --style band -o /tmp/band.png
     """
+    from ficbook.build import make_cover, read_book
     from ficbook.cover.options import CoverOptions
-    from ficbook.cover.render import render_cover_with_diagnostics
     from ficbook.cover.sheet import contact_sheet
     from ficbook.recipe import load_recipe
 
     try:
-        book = load_recipe(recipe)
-        options = book.cover
+        loaded = load_recipe(recipe)
+        options = loaded.cover
         if style is not None:
             try:
                 options = CoverOptions.model_validate({**options.model_dump(exclude_unset=True), "style": style})
             except ValidationError as exc:
                 message = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
                 raise typer.BadParameter(message, param_hint="--style") from None
-        data, media_type, diagnostics = render_cover_with_diagnostics(
-            cover_text(book), options, base_dir=recipe.resolve().parent)
-        target = output or recipe.resolve().parent.parent / "build" / f"{recipe.stem}-cover.jpg"
-        sheet_path = _check_target(target, recipe, book)
-        data = _as_format(data, media_type, target)
+        target = output or output_path(recipe, None).with_name(f"{recipe.stem}-cover.jpg")
+        sheet_path = _check_target(target, recipe, loaded)
+        # The book's own cover: its words come from the stories as the build reads them.
+        image, diagnostics = make_cover(read_book(loaded), loaded, options)
+        data = _as_format(image.data, image.media_type, target)
         with Image.open(io.BytesIO(data)) as im:
             sheet = io.BytesIO()
             contact_sheet(im.convert("RGB")).save(sheet, "PNG", optimize=True)
@@ -66,7 +69,7 @@ def cover(
     print(f"{target}  {len(data) / 1024:,.0f} KB\n{sheet_path}")
 
 
-def _check_target(target: Path, recipe: Path, book) -> Path:  # book: ficbook.recipe.Recipe
+def _check_target(target: Path, recipe: Path, loaded: Recipe) -> Path:
     """The sheet's path, once neither file would replace a folder or one of the recipe's
     own inputs (the recipe, its cover picture, a story)."""
     import os
@@ -77,27 +80,13 @@ def _check_target(target: Path, recipe: Path, book) -> Path:  # book: ficbook.re
     if not target.name or target.name in (".", "..") or target.is_dir():
         raise OutputError("-o needs a file name (NAME.jpg or NAME.png)", file=str(target) or "''")
     sheet = target.with_name(f"{target.stem}-sheet.png")
-    inputs = {os.path.realpath(p) for p in (recipe, *cover_inputs(book),
-                                            *(book.story_path(e) for e in book.all_stories))}
+    inputs = {os.path.realpath(p) for p in (recipe, *cover_inputs(loaded),
+                                            *(loaded.story_path(e) for e in loaded.all_stories))}
     for path in (target, sheet):
         if os.path.realpath(path) in inputs:
             raise OutputError("the cover would overwrite one of the recipe's own input files; "
                               "give another -o", file=str(path))
     return sheet
-
-
-def cover_text(book):  # book: ficbook.recipe.Recipe
-    """The words for the cover from a recipe (authors: the stories' `author:` overrides)."""
-    from ficbook.cover.render import CoverText
-
-    stories = list(book.all_stories)
-    authors = tuple(dict.fromkeys(s.author for s in stories if getattr(s, "author", None)))
-    return CoverText(
-        title=book.title, subtitle=book.subtitle, editor=book.editor, authors=authors,
-        series=book.series.name if book.series else None,
-        series_index=book.series.index if book.series else None,
-        story_count=len(stories),
-    )
 
 
 def _as_format(data: bytes, media_type: str, target: Path) -> bytes:

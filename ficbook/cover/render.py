@@ -1,8 +1,8 @@
 """Render a cover: compose (layout, pure but for font metrics) → paint → encode.
 
-`render_cover` is what the packager calls; `render_cover_with_diagnostics` also returns
-the warnings (missing glyphs, colours adjusted for contrast); `compose` and `paint`
-are exposed for tests and the `ficbook cover` sheet.
+`render_cover` is what the build calls: the image and its warnings (missing glyphs,
+colours adjusted for contrast); `compose` and `paint` are exposed for tests and the
+`ficbook cover` sheet.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ficbook.cover.options import CoverOptions
 from ficbook.cover.picture import open_picture
 from ficbook.cover.style import MIN_MARGIN, Block, OrnamentItem, Palette, Style, TextItem, load_style
 from ficbook.errors import Diagnostic, RecipeError
+from ficbook.model import Resource
 
 WIDTH, HEIGHT = 1600, 2560
 MAX_BYTES = 1_000_000
@@ -620,19 +621,17 @@ def render_image(text: CoverText, options: CoverOptions, base_dir: Path | None =
     return paint(layout, background), layout
 
 
-def render_cover_with_diagnostics(text: CoverText, options: CoverOptions,
-                                  base_dir: Path | None = None) -> tuple[bytes, str, list[Diagnostic]]:
-    """(image bytes, media type, warnings). Same inputs, same bytes."""
+def render_cover(text: CoverText, options: CoverOptions,
+                 base_dir: Path | None = None) -> tuple[Resource, tuple[Diagnostic, ...]]:
+    """The cover image, named for the book's images/ folder, and its warnings (missing
+    glyphs, colours adjusted for contrast, a supplied file re-encoded). Same inputs, same bytes."""
     if options.file is not None:
         path = _resolve(options.file, base_dir)
         if not path.is_file():
             raise RecipeError(f"cover file not found: {options.file}", file=str(path))
-        return _finished_cover(path)
-    img, layout = render_image(text, options, base_dir)
-    return encode_jpeg(img), "image/jpeg", list(layout.diagnostics)
-
-
-def render_cover(text: CoverText, options: CoverOptions, base_dir: Path | None = None) -> tuple[bytes, str]:
-    """Return (image bytes, media type)."""
-    data, media_type, _ = render_cover_with_diagnostics(text, options, base_dir)
-    return data, media_type
+        data, media_type, diagnostics = _finished_cover(path)
+    else:
+        img, layout = render_image(text, options, base_dir)
+        data, media_type, diagnostics = encode_jpeg(img), "image/jpeg", list(layout.diagnostics)
+    name = "cover.jpg" if media_type == "image/jpeg" else "cover.png"
+    return Resource(name, media_type, data), tuple(diagnostics)

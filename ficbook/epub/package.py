@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timezone
 from ficbook.datafiles import data_text
-from pathlib import Path
 from typing import Callable
 
 from ebooklib import epub
 
 from ficbook.errors import OutputError
-from ficbook.model import Book
+from ficbook.model import Book, Resource
 from ficbook.epub.ocf import Entry, should_compress, write_zip
-from ficbook.outputs import write_atomic  # noqa: F401 - where it was; it lives in outputs
 from ficbook.render import NavEntry, Rendition
 
 CSS_NAME = "styles/book.css"
@@ -31,8 +29,8 @@ def stylesheet(book: Book) -> bytes:
     return css.encode("utf-8")
 
 
-def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | None) -> bytes:
-    """`cover` is (image bytes, media type, file name under images/)."""
+def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
+    """`cover`: the cover image, written under images/ as `cover.name`."""
     m = book.meta
     eb = epub.EpubBook()
     eb.FOLDER_NAME = "epub"  # markup.md: lower-case names inside the zip
@@ -70,9 +68,8 @@ def package(book: Book, rendition: Rendition, cover: tuple[bytes, str, str] | No
     eb.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
                               content=stylesheet(book)))
     if cover:
-        data, media_type, name = cover
-        image = epub.EpubItem(uid="cover-image", file_name=f"images/{name}",
-                              media_type=media_type, content=data)
+        image = epub.EpubItem(uid="cover-image", file_name=f"images/{cover.name}",
+                              media_type=cover.media_type, content=cover.data)
         image.properties = ["cover-image"]
         eb.add_item(image)
         eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
