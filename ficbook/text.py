@@ -19,6 +19,11 @@ def strip_forbidden(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+def one_run(inlines: tuple[Inline, ...]) -> str | None:
+    """The text of inlines that are one run of text (most paragraphs), else None."""
+    return inlines[0].text if len(inlines) == 1 and type(inlines[0]) is Text else None
+
+
 def inline_text(inlines: tuple[Inline, ...]) -> str:
     out: list[str] = []
     for node in inlines:
@@ -34,10 +39,8 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
 def block_text(block: Block) -> str:
     """The plain text of a block, for word counts and 'nothing lost' checks."""
     if isinstance(block, Paragraph):
-        inlines = block.inlines
-        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs
-            return inlines[0].text
-        return inline_text(inlines)
+        text = one_run(block.inlines)
+        return inline_text(block.inlines) if text is None else text
     if isinstance(block, (BlockQuote, Note)):
         return "\n".join(block_text(b) for b in block.blocks)
     if isinstance(block, Epigraph):

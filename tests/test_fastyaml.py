@@ -94,6 +94,20 @@ def test_deep_nesting_never_reaches_the_c_parser():
 
 
 SCALAR = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+# What a quoted scalar may hold in a plain document (no control characters, none of the
+# line breaks and marks `fastyaml.plain` leaves to the slow path)
+QUOTABLE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"),
+                                 blacklist_characters="\x85\u2028\u2029\ufeff"), max_size=30)
+
+
+def same_or_declined(text: str) -> bool:
+    """`same_as_slow`, and when the fast path declines the text, that was right: the text
+    is not plain, the C parser refused it, or the slow path reports an error too."""
+    if same_as_slow(text):
+        return True
+    assert (fastyaml.CParser is None or not fastyaml.plain(text) or fastyaml.load(text) is None
+            or isinstance(slow(text), str)), text
+    return False
 
 
 @settings(max_examples=500, deadline=None)
@@ -108,7 +122,21 @@ def test_any_values_read_the_same_either_way(title, editor, description, story, 
         return s
     text = (f"title: {quote(title)}\neditor: {quote(editor)}\ndescription: {quote(description)}\n"
             f"stories:\n  - path: a.txt\n    title: {quote(story)}\n")
-    same_as_slow(text)
+    same_or_declined(text)
+
+
+@pytest.mark.skipif(fastyaml.CParser is None, reason="ruamel.yaml.clib not installed")
+@settings(max_examples=300, deadline=None)
+@given(title=QUOTABLE, description=QUOTABLE, story=QUOTABLE, style=st.sampled_from(["single", "double"]))
+def test_quoted_values_take_the_fast_path_and_read_the_same(title, description, story, style):
+    # every example is compared: a quoted printable value never sends a recipe the slow way
+    def quote(s: str) -> str:
+        if style == "single":
+            return "'" + s.replace("'", "''") + "'"
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = (f"title: {quote(title or 'T')}\ndescription: {quote(description)}\n"
+            f"stories:\n  - path: a.txt\n    title: {quote(story or 'S')}\n")
+    assert same_as_slow(text), text
 
 
 @pytest.mark.skipif(fastyaml.CParser is None, reason="ruamel.yaml.clib not installed")
@@ -130,4 +158,4 @@ PIECES = st.sampled_from(list(":#-?[]{},&*|>'\"%@`\n\r \\.0123456789eE+_xo~\u00a
 @given(a=st.lists(PIECES, max_size=25).map("".join), b=st.lists(PIECES, max_size=25).map("".join),
        c=st.lists(PIECES, max_size=25).map("".join))
 def test_any_document_reads_the_same_either_way(a, b, c):
-    same_as_slow(f"title: {a}\nstories:\n  - path: a.txt{b}\ndescription: {c}\n")
+    same_or_declined(f"title: {a}\nstories:\n  - path: a.txt{b}\ndescription: {c}\n")

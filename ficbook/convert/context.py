@@ -16,17 +16,13 @@ class Context:
     options: ConvertOptions
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # Chapters `scenes.normalise` gave back, by id (the value keeps the id from being
-    # reused): a rule that leaves a chapter alone keeps the object, and normalising it
-    # again would give back the same one, so the later passes skip it.
-    normalised: dict[int, object] = field(default_factory=dict)
+    # The chapters `scenes.normalise` last gave back: a rule that leaves a chapter alone
+    # keeps the object, and normalising it again would give back the same one.
+    settled: tuple[object, ...] = ()
     # Lines the plain-text reader found not to be chrome (tabs and no-break spaces made
     # spaces, which `chrome.is_chrome` squeezes alike): a paragraph that is one of them
     # unchanged needs no second look from the chrome rule.
     not_chrome: set[str] = field(default_factory=set)
-    # Set by a paragraph rule that may have left a paragraph empty (typography, when it
-    # drops a word joiner; no other inline rule takes away all of a paragraph's words).
-    emptied: bool = False
 
     def report(self, severity: Severity, code: str, message: str, line: int | None = None) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, self.source, line))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from operator import is_
 
 from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text
-from ficbook.text import inline_text
+from ficbook.text import inline_text, one_run
 
 
 def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]]) -> tuple[Inline, ...]:
@@ -98,9 +98,8 @@ def with_inlines(p: Paragraph, inlines: tuple[Inline, ...]) -> Paragraph:
 
 
 def para_text(p: Paragraph) -> str:
-    if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
-        return p.inlines[0].text
-    return inline_text(p.inlines)
+    text = one_run(p.inlines)
+    return inline_text(p.inlines) if text is None else text
 
 
 def is_empty(p: Paragraph) -> bool:

@@ -6,6 +6,7 @@ readers, so every path sets notes apart, drops chrome and curls quotes the same 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ficbook.convert import ConvertOptions
@@ -14,6 +15,7 @@ from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scen
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
 from ficbook.model import Paragraph, SceneBreak, Story, Text
+from ficbook.text import one_run
 
 Rule = Callable[[Story, Context], Story]
 ParagraphFix = Callable[[Paragraph], Paragraph]
@@ -58,9 +60,7 @@ def inline_rules(story: Story, ctx: Context) -> Story:
     skippable = len(leading_marks)
     rest = text_fixes[skippable:]
     text_fix = rest[0] if len(rest) == 1 else None  # typography, most often
-    fixed = map_story(story, _fix_all(fixes, "".join(leading_marks), skippable, text_fix))
-    scenes.still_normalised(story, fixed, ctx, any(own.emptied for own in contexts))
-    story = fixed
+    story = map_story(story, _fix_all(fixes, "".join(leading_marks), skippable, text_fix))
     for finish in finishes:
         finish()
     for own in contexts:
@@ -72,37 +72,25 @@ def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int,
              text_fix: TextFix | None) -> ParagraphFix:
     """Each fix in turn. The first `skippable` would give back a one-run paragraph with
     none of `marks` as it is (so it is still such a paragraph for the next): most
-    paragraphs skip them all with a test per mark. When one rule is left and it has a
-    `text_fix`, such a paragraph's text goes to it directly."""
-    if not skippable:
-        return fixes[0] if len(fixes) == 1 else _each(fixes)
-    if len(marks) > 3 or text_fix is None:
-        return _each(fixes)  # (no such rules yet)
-    # three marks, repeated when fewer ("/*_", "*_*"), tested unrolled: a loop over the
-    # characters of `marks` costs three times the three tests
-    a, b, c = (marks * 3)[:3]
-    each = _each(fixes)
-
-    def fix_all(p: Paragraph) -> Paragraph:
-        inlines = p.inlines
-        if len(inlines) == 1 and type(inlines[0]) is Text:
-            text = inlines[0].text
-            if text and a not in text and b not in text and c not in text:
-                new = text_fix(text)
-                # with_inlines, inlined: a third of the paragraphs come here changed
-                return p if new is text else Paragraph((Text(new),), p.line, p.align)
-        return each(p)
-
-    return fix_all
-
-
-def _each(fixes: list[ParagraphFix]) -> ParagraphFix:
+    paragraphs skip them, and when one rule is left and it has a `text_fix`, such a
+    paragraph's text goes to it directly."""
     def each(p: Paragraph) -> Paragraph:
         for fix in fixes:
             p = fix(p)
         return p
 
-    return each
+    if not skippable or text_fix is None:
+        return each
+    has_mark = re.compile(f"[{re.escape(marks)}]").search
+
+    def fix_all(p: Paragraph) -> Paragraph:
+        text = one_run(p.inlines)
+        if text and not has_mark(text):
+            new = text_fix(text)
+            return p if new is text else Paragraph((Text(new),), p.line, p.align)
+        return each(p)
+
+    return fix_all
 
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).

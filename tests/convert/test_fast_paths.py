@@ -206,10 +206,6 @@ def _one_pass_each(monkeypatch) -> None:  # noqa: ANN001 - pytest's monkeypatch
     from ficbook.convert.context import Context
     from ficbook.convert.rules import inline, typography
 
-    class Forgetful(dict):
-        def __setitem__(self, key, value) -> None:  # noqa: ANN001
-            pass
-
     def each(story, ctx):  # noqa: ANN001, ANN202
         for name, rule in (("stripped_tags", inline.repair_stripped), ("emphasis", inline.emphasis),
                            ("typography", typography.apply)):
@@ -220,14 +216,7 @@ def _one_pass_each(monkeypatch) -> None:  # noqa: ANN001 - pytest's monkeypatch
     rules = tuple((n, each if r is pipeline.inline_rules else r) for n, r in pipeline.BLOCK_RULES)
     assert rules != pipeline.BLOCK_RULES
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
-    monkeypatch.setattr(Context, "__init__", _forgetful_init(Context.__init__, Forgetful))
-
-
-def _forgetful_init(init, forgetful):  # noqa: ANN001, ANN202
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN001, N807
-        init(self, *args, **kwargs)
-        self.normalised = forgetful()
-    return __init__
+    monkeypatch.setattr(Context, "settled", property(lambda self: (), lambda self, v: None))
 
 
 _STORY_LINES = st.sampled_from([

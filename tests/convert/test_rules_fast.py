@@ -1,7 +1,7 @@
 """The block rules' fast paths give what the plain versions give.
 
-The plain versions are kept here as the rules were first written (before the first-
-character tests, the skipped walks and the kept objects); a story converted with them
+The plain versions are kept here as the rules were first written (before the skipped
+walks and the kept objects); a story converted with them
 must come out the same as with the rules themselves, every diagnostic included, in order.
 """
 
@@ -24,40 +24,6 @@ from ficbook.model import (
 from tests.convert.test_fast_paths import _smarten_by_the_character
 
 # ------------------------------------------------------------ the plain versions
-
-
-def _note_label_plain(p: Paragraph) -> tuple[str, int, int] | None:
-    text = para_text(p)
-    bare = notes._BARE.fullmatch(text)
-    if bare:
-        return bare.group(1), len(text), 0
-    m = notes._LABEL.match(text)
-    if not m:
-        return None
-    label = m.group("label")
-    if label.lower() in ("note", "notes") and not m.group("sep").strip().startswith((":", "：")):
-        return None
-    tail = 0
-    if m.group("open"):
-        close = notes._CLOSE[m.group("open").strip()]
-        if text.rstrip().endswith(close):
-            tail = len(text) - len(text.rstrip()) + 1
-    return label, m.end(), tail
-
-
-def _glyph_breaks_plain(story: Story, ctx: Context) -> Story:
-    chapters = []
-    for ch in story.chapters:
-        blocks: list[Block] = []
-        for b in ch.blocks:
-            text = para_text(b) if isinstance(b, Paragraph) else ""
-            if text and "\n" not in text and scenes.is_glyph_line(text):
-                ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
-                blocks.append(SceneBreak(line=b.line))
-            else:
-                blocks.append(b)
-        chapters.append(with_blocks(ch, blocks))
-    return dataclasses.replace(story, chapters=tuple(chapters))
 
 
 def _normalise_plain(story: Story, ctx: Context) -> Story:
@@ -90,7 +56,7 @@ def _set_apart_plain(story: Story, ctx: Context) -> Story:
 
 
 def _chapter_notes_plain(ch: Chapter, ctx: Context) -> Chapter:
-    note_label = _note_label_plain
+    note_label = notes.note_label
     blocks = list(ch.blocks)
     out: list[Block] = []
     i = 0
@@ -160,18 +126,18 @@ def _lift_plain(story: Story, ctx: Context | None = None) -> Story:
 
 def _chapter_top_plain(ch: Chapter, reader, ctx: Context) -> Chapter:  # noqa: ANN001
     from ficbook.convert.inlines import drop_prefix, strip_inlines
-    from ficbook.convert.rules import header
+    from ficbook.convert.rules import header_fields
 
     blocks = list(ch.blocks)
     summary = list(ch.summary)
     kept: list[Block] = []
     while blocks and (isinstance(blocks[0], (Note, SceneBreak)) or (
-            isinstance(blocks[0], Paragraph) and (_note_label_plain(blocks[0]) is not None
+            isinstance(blocks[0], Paragraph) and (notes.note_label(blocks[0]) is not None
                                                   or scenes.is_glyph_line(para_text(blocks[0]))))):
         kept.append(blocks.pop(0))
     while blocks and isinstance(blocks[0], Paragraph):
         p = blocks[0]
-        f = header._field(para_text(p).strip())
+        f = header_fields.field_of(para_text(p).strip())
         if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
             break
         label, value, kind = f
@@ -239,7 +205,7 @@ def _map_story_plain(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph
 
 def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every block rule the plain way (the inline rules a walk each, no memory of
-    normalised chapters or label candidates); typography curls by the character loop."""
+    normalised chapters); typography curls by the character loop."""
     from ficbook.convert import pipeline
     from ficbook.convert.rules import epigraphs, header, inline
 
@@ -256,14 +222,12 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
                 ctx.diagnostics.extend(own.diagnostics)
         return story
 
-    swap = {scenes.normalise: _normalise_plain, scenes.glyph_breaks: _glyph_breaks_plain,
+    swap = {scenes.normalise: _normalise_plain,
             notes.set_apart: _set_apart_plain, notes.lift: _lift_plain,
             epigraphs.find: _epigraphs_plain, pipeline.inline_rules: inline_plain}
     rules = tuple((n, swap.get(r, r)) for n, r in pipeline.BLOCK_RULES)
-    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 10
+    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 9
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
-    monkeypatch.setattr(notes, "note_label", _note_label_plain)
-    monkeypatch.setattr(header, "note_label", _note_label_plain)
     monkeypatch.setattr(header, "_chapter_top", _chapter_top_plain)
     monkeypatch.setattr(typography, "smarten", _smarten_by_the_character)
 
@@ -342,58 +306,6 @@ def test_a_paragraph_emptied_by_typography_still_goes(emptied: Paragraph) -> Non
         assert (fast, fast_log) == run_block_rules(story, ConvertOptions(), "s.html")
 
 
-# ------------------------------------------------------------ first characters
-
-
-def test_note_first_characters_begin_no_label() -> None:
-    # no white space or bracket (which may stand before a label), no letter that
-    # case-folds to the first letter of one (a, c, e, n, s: a/n, chapter, end, notes, story)
-    for c in notes.NEVER_LABEL_FIRST:
-        assert not c.isspace() and c not in "([", c
-        assert re.fullmatch("(?i)[acens]", c) is None, c
-    # after S, only "story"; after A, only "a/n", "a.n.", "author", "AN" (the second
-    # characters tried: ASCII, and all that match an ASCII letter ignoring case)
-    like_ascii = [c for c in map(chr, range(0x80, 0x110000)) if re.fullmatch("(?i)[a-z]", c)]
-    assert "ſ" in like_ascii and "\u212a" in like_ascii  # long s, Kelvin sign
-    for first, seconds in notes._SECOND.items():
-        for c in [*map(chr, range(0x80)), *like_ascii]:
-            if c in seconds:
-                continue
-            for rest in ("tory notes: x", "/n: x", ".n.: x", "uthor's note: x", "N: x"):
-                text = first + c + rest[1:]
-                assert _note_label_plain(Paragraph((Text(text),))) is None, text
-
-
-@settings(max_examples=500, derandomize=True, deadline=None)
-@given(st.sampled_from(sorted(notes.NEVER_LABEL_FIRST) + list(" ([aAnNsScCeEſ")),
-       st.lists(st.sampled_from(["a/n", "/n", "A/N", "N/A", "N", "n", "uthor's note", "Uthors notes",
-                                 ".n.", "otes", "tory notes", "Tory notes", "hapter notes", "nd notes",
-                                 ":", " - ", " ", "(", ")", "x", "t", "he", "s"]),
-                max_size=6).map("".join))
-def test_note_label_same_as_the_plain_one(first: str, rest: str) -> None:
-    for text in (first + rest, first + " " + rest, rest):
-        p = Paragraph((Text(text),))
-        assert notes.note_label(p) == _note_label_plain(p), text
-
-
-def test_glyph_first_characters_begin_no_glyph_line() -> None:
-    for c in scenes._NEVER_FIRST:
-        assert not c.isspace() and c != "<", c
-        for rest in ("", "*", "* * *", "oOo", "xXx", "0", "~~~", "-", "hr>", "<hr>"):
-            assert not scenes.is_glyph_line(c + rest), c + rest
-
-
-@settings(max_examples=300, derandomize=True, deadline=None)
-@given(st.lists(st.sampled_from(list("*#~+•·◊♦§†⁂※❖✦✧°-_=<>|oOxX0.hr/ \"“'a1")), max_size=8).map("".join))
-def test_glyph_lines_found_as_before(text: str) -> None:
-    ctx = Context(None, "s.txt")  # type: ignore[arg-type]
-    plain_ctx = Context(None, "s.txt")  # type: ignore[arg-type]
-    story = Story(meta=None, chapters=(Chapter(None, (Paragraph((Text(text),), line=1),  # type: ignore[arg-type]
-                                                      Paragraph((Text("x " + text),), line=2))),))
-    assert scenes.glyph_breaks(story, ctx) == _glyph_breaks_plain(story, plain_ctx)
-    assert ctx.diagnostics == plain_ctx.diagnostics
-
-
 # ------------------------------------------------------------ typography
 
 _DOTS_AND_QUOTES = st.sampled_from(
@@ -406,15 +318,6 @@ _DOTS_AND_QUOTES = st.sampled_from(
 def test_smarten_same_as_the_character_loop(text: str, prev: str) -> None:
 
     assert typography.smarten(text, prev) == _smarten_by_the_character(text, prev)
-
-
-def test_attribution_first_characters_begin_none() -> None:
-    from ficbook.convert.rules import epigraphs
-
-    for c in epigraphs._NEVER_FIRST:
-        assert not c.isspace() and c not in "-—–―~", c
-        for rest in ("", "- Name", "--Name", "— Name", "~Name", " --Name"):
-            assert epigraphs._cut(c + rest) is None, c + rest
 
 
 # ------------------------------------------------------------ the author-talking score

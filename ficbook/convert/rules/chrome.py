@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from re import _constants as sre  # parse trees of the patterns: see FirstCharIndex
-from re import _parser as sre_parse
 
 from ficbook.datafiles import data_text
 from ficbook.convert.context import Context, quote
+from ficbook.convert.firstchars import CACHED_CHARS, char_test, first_regex
 from ficbook.convert.inlines import para_text, squeeze
 from ficbook.model import Chapter, Paragraph, Story
 
 MAX_LENGTH = 200  # squeezed; a longer line is story text
-CACHED_CHARS = 16384  # first characters remembered (FirstCharIndex and alike): a few MB
 
 
 @lru_cache(maxsize=1)
@@ -86,10 +83,9 @@ def drop_paragraphs(story: Story, ctx: Context) -> Story:
 # the patterns, and only a pattern whose matches can start with that character can match
 # it. So each character met is looked up once: most story lines start with a character no
 # pattern can ("I", a quote), and the others try a few patterns instead of all. Which
-# characters a pattern's matches can start with comes from its parse tree, erring towards
-# any (a construct the walk does not know allows any character), and the regex engine
-# itself tells whether a character is one of them (case ignored, as the patterns are).
-# `can_start` serves the chapter headings' quick test as well.
+# characters a pattern's matches can start with comes from its parse tree (`firstchars`),
+# and the regex engine itself tells whether a character is one of them (case ignored, as
+# the patterns are).
 
 
 @lru_cache(maxsize=1)
@@ -106,10 +102,10 @@ class FirstCharIndex(dict):
     def __init__(self, patterns: tuple[str, ...]) -> None:
         super().__init__()
         self.patterns = patterns
-        firsts = [_first_regex(p) for p in patterns]
-        self.tests = [_test(regex) for regex in firsts]
+        firsts = [first_regex(p) for p in patterns]
+        self.tests = [char_test(regex) for regex in firsts]
         # one test settles most characters: can any pattern start with it?
-        self.any_starts = _test(None if None in firsts else "|".join(firsts))
+        self.any_starts = char_test(None if None in firsts else "|".join(firsts))
         self.compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {(): None}
 
     def __missing__(self, c: str) -> re.Pattern[str] | None:
@@ -124,80 +120,3 @@ class FirstCharIndex(dict):
         if len(self) < CACHED_CHARS:  # a file of a million different characters
             self[c] = self.compiled[chosen]
         return self.compiled[chosen]
-
-
-def can_start(pattern: str) -> Callable[[str], bool]:
-    """A test: can a match of `pattern` (case ignored) start with this character? It errs
-    towards yes."""
-    return _test(_first_regex(pattern))
-
-
-def _first_regex(pattern: str) -> str | None:
-    """A regex for the characters a match of `pattern` can start with (None: any)."""
-    first, _ = _starts(sre_parse.parse(pattern, re.IGNORECASE))
-    return None if first is None else "|".join(sorted(first)) or "(?!)"  # "(?!)": none
-
-
-def _test(regex: str | None) -> Callable[[str], bool]:
-    if regex is None:
-        return lambda c: True
-    one = re.compile(regex, re.IGNORECASE)
-    return lambda c: one.fullmatch(c) is not None
-
-
-def _starts(items) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a parsed sequence
-    """(one-character regexes, one of which the first character of a match of the
-    sequence matches, None for any character; whether the sequence can match "")."""
-    first: set[str] = set()
-    for op, av in items:
-        regexes, empty = _item_starts(op, av)
-        if regexes is None:
-            return None, False
-        first |= regexes
-        if not empty:
-            return first, False
-    return first, True
-
-
-def _item_starts(op, av) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a parse tree item
-    if op in (sre.LITERAL, sre.IN):
-        one = _one_char(op, av)
-        return (None if one is None else {one}), False
-    if op is sre.SUBPATTERN:  # (group, add flags, del flags, items)
-        return _starts(av[3])
-    if op is sre.ATOMIC_GROUP:
-        return _starts(av)
-    if op is sre.BRANCH:  # (None, alternatives)
-        results = [_starts(alt) for alt in av[1]]
-        if any(first is None for first, _ in results):
-            return None, False
-        return set().union(*(first for first, _ in results)), any(e for _, e in results)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):  # (min, max, items)
-        first, empty = _starts(av[2])
-        return first, empty or av[0] == 0
-    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-        return set(), True  # zero width: what follows starts the match
-    return None, False  # any character, back references, conditionals: any
-
-
-_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
-
-
-def _one_char(op, av) -> str | None:  # noqa: ANN001 - a parse tree item
-    """A regex for the characters a one-character item matches; None for a negation (it
-    matches almost anything) and what the walk does not know."""
-    if op is sre.LITERAL:
-        return re.escape(chr(av))
-    if op is not sre.IN:
-        return None
-    parts = []
-    for o, a in av:
-        if o is sre.LITERAL:
-            parts.append(re.escape(chr(a)))
-        elif o is sre.RANGE:
-            parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
-        elif o is sre.CATEGORY and a in _CATEGORIES:
-            parts.append(_CATEGORIES[a])
-        else:
-            return None
-    return f"[{''.join(parts)}]"

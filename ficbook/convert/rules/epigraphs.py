@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from operator import is_
 
 from ficbook.convert.context import Context, quote
+from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
 from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
@@ -18,8 +19,8 @@ _MAX_QUOTE_PARAS = 6
 _MAX_QUOTE_WORDS = 150
 
 
-# First characters no attribution line has: it begins with white space or its dash.
-_NEVER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"“”‘’'(*")
+# First character -> can an attribution line start with it (white space or its dash).
+_MAY_START = FirstChars(_ATTRIBUTION.pattern)
 
 
 def attribution(p: Block) -> int | None:
@@ -27,7 +28,7 @@ def attribution(p: Block) -> int | None:
     if not isinstance(p, Paragraph):
         return None
     text = para_text(p)
-    if text[:1] in _NEVER_FIRST or "\n" in text.strip():
+    if not _MAY_START[text[:1]] or "\n" in text.strip():
         return None
     return _cut(text)
 

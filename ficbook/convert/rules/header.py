@@ -13,83 +13,13 @@ from ficbook.convert.context import quote as _quote
 from ficbook.convert.inlines import (
     drop_prefix, join_lines, para_text, split_lines, strip_inlines, with_blocks,
 )
+from ficbook.convert.rules.header_fields import (
+    BY_LINE, LABEL_RE, LIST_FIELDS, RUNS_OVER, SPLIT, field_of,
+)
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
 from ficbook.model import Block, Chapter, Inline, Note, NoteKind, Paragraph, SceneBreak, Story
 from ficbook.text import inline_text
-
-# label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"
-LABELS: dict[str, str] = {
-    "title": "title", "story title": "title", "name": "title",
-    "author": "authors", "authors": "authors", "by": "authors", "written by": "authors",
-    "writer": "authors", "pen name": "authors",
-    "category": "fandoms", "categories": "fandoms", "fandom": "fandoms", "fandoms": "fandoms",
-    "rating": "rating", "rated": "rating",
-    "pairing": "pairings", "pairings": "pairings", "relationship": "pairings",
-    "relationships": "pairings", "ship": "pairings", "ships": "pairings",
-    "characters": "characters", "character": "characters",
-    "warnings": "warnings", "warning": "warnings", "archive warnings": "warnings",
-    "archive warning": "warnings", "content warnings": "warnings",
-    "genre": "genres", "genres": "genres",
-    "tags": "tags", "additional tags": "tags", "freeform": "tags",
-    "status": "status", "series": "series",
-    "published": "published", "posted": "published",
-    "word count": "words", "words": "words", "wordcount": "words", "stats": "words",
-    "hits": "words", "kudos": "words", "bookmarks": "words", "comments": "words",
-    "summary": "summary", "description": "summary", "blurb": "summary",
-    "disclaimer": "note:disclaimer", "disclaimers": "note:disclaimer",
-    "feedback": "note:feedback",
-    "dedication": "note:dedication", "dedicated to": "note:dedication",
-    "story notes": "note:author-note", "notes": "note:author-note", "note": "note:author-note",
-    "a/n": "note:author-note", "an": "note:author-note", "a.n.": "note:author-note",
-    "a/ns": "note:author-note", "author's note": "note:author-note",
-    "author's notes": "note:author-note", "authors note": "note:author-note",
-    "authors notes": "note:author-note", "author note": "note:author-note",
-    "authors' note": "note:author-note", "n/a": "note:author-note",
-    "spoilers": "extra", "spoiler": "extra", "beta": "extra", "beta reader": "extra",
-    "betas": "extra", "beta'd by": "extra", "timeline": "extra", "setting": "extra",
-    "prompt": "extra", "challenge": "extra", "updated": "extra", "completed": "extra",
-    "language": "extra", "crossover": "extra", "universe": "extra", "length": "extra",
-    "chapters": "extra", "season": "extra", "feedback to": "extra", "archive": "extra",
-    "email": "extra", "e-mail": "extra", "website": "extra", "url": "extra",
-}
-# Fields whose value may run over several lines; under any other, a line without a label
-# ends the header.
-_RUNS_OVER = {"summary", "warnings", "characters", "tags", "pairings", "fandoms", "genres",
-              "extra", "note:disclaimer", "note:feedback", "note:dedication",
-              "note:author-note"}
-_LIST_FIELDS = {"authors", "fandoms", "pairings", "characters", "warnings", "genres", "tags"}
-_SPLIT = {
-    "authors": r",|;|&| and ",
-    "fandoms": r",|;",
-    "pairings": r",|;",
-    "characters": r",|;|&| and ",
-    "warnings": r",|;",
-    "genres": r",|;|/",
-    "tags": r",|;",
-}
-
-LABEL_RE = re.compile(r"^\s*([A-Za-z][A-Za-z'’./ ]{0,24}?)\s*[:：]\s*(.*)$", re.DOTALL)
-_UNKNOWN_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,2}$")
-_BY_LINE = re.compile(r"^\s*by\s+(\S.{0,60})$", re.IGNORECASE)
-
-
-def label_kind(label: str) -> str | None:
-    key = " ".join(label.lower().replace("’", "'").split())
-    return LABELS.get(key)
-
-
-def _field(text: str) -> tuple[str, str, str | None] | None:
-    """(label, value, kind) when the line starts with a label; kind None when unknown."""
-    m = LABEL_RE.match(text)
-    if not m:
-        return None
-    label, value = m.group(1).strip(), m.group(2)
-    kind = label_kind(label)
-    if kind is None and not _UNKNOWN_LABEL.match(label):
-        return None
-    return label, value, kind
-
 
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
@@ -144,14 +74,14 @@ class _HeaderReader:
                 # its value, unless it is a label itself or too long for a one-line field
                 p_label, _, p_kind, p_line = pending
                 pending = None
-                scalar = (p_kind or "extra") not in _RUNS_OVER
-                if _field(first_text) is None and not (
+                scalar = (p_kind or "extra") not in RUNS_OVER
+                if field_of(first_text) is None and not (
                         scalar and (len(lines) > 1 or len(first_text) > 150)):
                     self.store(p_label, p_kind, b.inlines, p_line)
                     i += 1
                     continue
                 self.ctx.report("info", "header-field", f"empty header field {p_label}:", p_line)
-            f = _field(first_text)
+            f = field_of(first_text)
             if f is None and not in_header and not self.meta and self.first_chapter:
                 # "Story Title" over "by Author" at the very top, no labels
                 taken = self.title_by_line(blocks, i)
@@ -162,7 +92,7 @@ class _HeaderReader:
             if f is None and in_header and "title" not in self.meta and len(lines) <= 2 \
                     and all(len(inline_text(x).strip()) <= 80 for x in lines) \
                     and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph) \
-                    and (nf := _field(para_text(blocks[i + 1]).strip())) and nf[2] is not None:
+                    and (nf := field_of(para_text(blocks[i + 1]).strip())) and nf[2] is not None:
                 # AO3's copied page: the title and author stand between label blocks
                 texts = [inline_text(x).strip() for x in lines]
                 self.store("Title", "title", (_t(texts[0]),), b.line, raw=texts[0])
@@ -173,7 +103,7 @@ class _HeaderReader:
                 continue
             if f is None:
                 if in_header and "title" in self.meta and "authors" not in self.meta \
-                        and len(lines) == 1 and (m := _BY_LINE.match(first_text)):
+                        and len(lines) == 1 and (m := BY_LINE.match(first_text)):
                     self.store("By", "authors", (_t(m.group(1)),), b.line, raw=first_text)
                     i += 1
                     continue
@@ -190,16 +120,16 @@ class _HeaderReader:
                 text = inline_text(line).strip()
                 if not text:
                     continue  # a line of spaces (an &nbsp;) inside the header
-                lf = _field(text)
+                lf = field_of(text)
                 if lf is not None and (lf[2] is not None or groups or n == 0):
                     cut = len(inline_text(line)) - len(lf[1])
                     value_inl = drop_prefix(Paragraph(line), cut).inlines
                     groups.append((lf[0], lf[2], [value_inl],
                                    None if b.line is None else b.line + n))
-                elif groups and groups[-1][1] == "title" and (bm := _BY_LINE.match(text)):
+                elif groups and groups[-1][1] == "title" and (bm := BY_LINE.match(text)):
                     groups.append(("By", "authors", [(_t(bm.group(1)),)],
                                    None if b.line is None else b.line + n))
-                elif groups and ((groups[-1][1] or "extra") in _RUNS_OVER
+                elif groups and ((groups[-1][1] or "extra") in RUNS_OVER
                                  or not inline_text(join_lines(groups[-1][2])).strip()):
                     groups[-1][2].append(line)
                 elif groups:
@@ -234,7 +164,7 @@ class _HeaderReader:
             title, by, taken = lines[0], para_text(nxt).strip(), 2
         else:
             return 0
-        m = _BY_LINE.match(by)
+        m = BY_LINE.match(by)
         name = m.group(1).strip() if m else ""
         if not m or len(name.split()) > 6 or re.search(r"\w{2,}[.!?,;]$", name) \
                 or "," in name and " and " not in name and "&" not in name and len(name) > 40:
@@ -271,8 +201,8 @@ class _HeaderReader:
         elif kind == "words":
             ctx.report("info", "header-field",
                        f"the book counts words itself; dropped {quote(shown)}", line)
-        elif kind in _LIST_FIELDS:
-            values = tuple(v.strip() for v in re.split(_SPLIT[kind], text) if v.strip())
+        elif kind in LIST_FIELDS:
+            values = tuple(v.strip() for v in re.split(SPLIT[kind], text) if v.strip())
             self.meta[kind] = tuple(self.meta.get(kind, ())) + values  # type: ignore[operator]
             ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
         elif kind in self.meta and self.meta[kind] != text:
@@ -306,7 +236,7 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
     j = i  # the label paragraphs taken: blocks[i:j]
     while j < len(blocks) and isinstance(blocks[j], Paragraph):
         p = blocks[j]
-        f = _field(para_text(p).strip())
+        f = field_of(para_text(p).strip())
         if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
             break
         label, value, kind = f

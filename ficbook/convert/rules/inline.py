@@ -13,6 +13,7 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_tidy, map_text, texts, tidy
 from ficbook.model import (
     Block, BlockQuote, Chapter, Epigraph, Inline, LineBreak, Note, Paragraph, Story, Styled, Text,
+    one_run,
 )
 
 _TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
@@ -139,12 +140,9 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
 def _nothing_to_do(p: Paragraph, marks: str) -> bool:
     """No text of `p` holds any of `marks`, and its inlines are tidy: the rule's rebuild
     would give back an equal paragraph, so it keeps this one."""
-    if len(p.inlines) == 1 and type(p.inlines[0]) is Text:  # most paragraphs: one run
-        text = p.inlines[0].text
-        for m in marks:  # a loop, not any(): this runs for every paragraph
-            if m in text:
-                return False
-        return bool(text)
+    text = one_run(p.inlines)
+    if text is not None:  # most paragraphs
+        return bool(text) and not any(m in text for m in marks)
     return is_tidy(p.inlines) and not any(m in t for t in texts(p.inlines) for m in marks)
 
 

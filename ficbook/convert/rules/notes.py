@@ -9,8 +9,9 @@ import re
 from operator import is_
 
 from ficbook.convert.context import Context, quote
+from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, with_blocks
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
@@ -31,27 +32,14 @@ _BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/
                    re.IGNORECASE)
 
 
-# Characters that cannot begin a label (nor the white space and bracket before one): ASCII
-# letters but a, c, e, n, s (which case-fold only to themselves and their other case),
-# digits, quotes and dashes. Most paragraphs begin with one of them, and one look at the
-# first character spares the two patterns (tests/convert/test_rules_fast.py).
-NEVER_LABEL_FIRST = frozenset("bdfghijklmopqrtuvwxyzBDFGHIJKLMOPQRTUVWXYZ0123456789"
-                              "\"'“”‘’*-—–…._~#!?,;:")
-
-
-# After a first S or A (She, So, As, And…) the second letter settles most paragraphs: a
-# label there is "story notes", or "a/n", "a.n.", "author…", "AN" (no other letter folds
-# to t or u either).
-_SECOND = {"S": "tT", "s": "tT", "A": "/.uUnN", "a": "/.uUnN"}
+# First character -> can a label (or the white space and bracket before one) start with it:
+# most paragraphs are settled by one lookup.
+_MAY_LABEL = FirstChars(f"{_LABEL.pattern}|{_BARE.pattern}")
 
 
 def may_be_label(text: str) -> bool:
-    """False when the first characters settle that `text` starts with no label."""
-    first = text[:1]
-    if first in NEVER_LABEL_FIRST:
-        return False
-    second = _SECOND.get(first)
-    return second is None or text[1:2] in second
+    """False when the first character settles that `text` starts with no label."""
+    return _MAY_LABEL[text[:1]]
 
 
 def note_label(p: Paragraph) -> tuple[str, int, int] | None:
@@ -105,12 +93,8 @@ def _next_note(blocks: tuple[Block, ...], start: int) -> int:
     """The index of the first paragraph with a note label from `start` on (or the end)."""
     for i in range(start, len(blocks)):
         b = blocks[i]
-        if isinstance(b, Paragraph):
-            inlines = b.inlines  # most paragraphs: one run, settled by its first characters
-            if len(inlines) == 1 and type(inlines[0]) is Text and not may_be_label(inlines[0].text):
-                continue
-            if note_label(b) is not None:
-                return i
+        if isinstance(b, Paragraph) and note_label(b) is not None:
+            return i
     return len(blocks)
 
 

@@ -12,6 +12,7 @@ from ficbook.convert.context import Context
 from ficbook.convert.inlines import with_inlines
 from ficbook.convert.rules.inline import map_story
 from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
+from ficbook.text import one_run
 
 # Words that begin with an elided letter: the apostrophe is ’, not an opening ‘.
 _ELISIONS = {
@@ -147,26 +148,19 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
             new = close_dashes(new)
         if "\u2060" in new:
             new = new.replace("\u2060", "")
-            ctx.emptied = True  # a paragraph of word joiners is empty now
         return new
 
     def fix_run(text: str) -> str:
         nonlocal changed
-        new = smarten(text, "")  # run(), inlined: this is most paragraphs
-        if closing:
-            new = close_dashes(new)
-        if "\u2060" in new:
-            new = new.replace("\u2060", "")
-            ctx.emptied = True
+        new = run(text, "")
         if new == text:
             return text
         changed += 1
         return new
 
     def fix(p: Paragraph) -> Paragraph:
-        inlines = p.inlines
-        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs: one run
-            text = inlines[0].text
+        text = one_run(p.inlines)
+        if text is not None:  # most paragraphs
             new = fix_run(text)
             return p if new is text else with_inlines(p, (Text(new),))
         prev = ""

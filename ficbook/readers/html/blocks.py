@@ -51,10 +51,6 @@ BLOCK = frozenset({
 _STYLE_ORDER: tuple[StyleKind, ...] = ("em", "strong", "u", "s", "sub", "sup", "small-caps")
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")
-# A paragraph that is only a divider: "* * *", "~~~", "-x-x-", "oOo", "xXx"…
-_DIVIDER = re.compile(
-    r"^[\s\u00a0]*(?:(?:[*~#=_+\-•·◊♦♥❤✿§°oOxX0\u2013\u2014|/\\.:]\s*){3,}|[*#§])[\s\u00a0]*$")
-_HAS_SYMBOL = re.compile(r"[*~#=_+\-•·◊♦♥❤✿§\u2013\u2014|/\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,19 +496,6 @@ def simple_table(tag: Tag, ctx: Context, styles: frozenset[StyleKind]) -> Table 
 # ------------------------------------------------------------------ tidying
 
 
-def is_divider(p: Paragraph) -> bool:
-    if any(isinstance(n, Image) for n in _flat(p.inlines)):
-        return False
-    text = "".join(n.text for n in _flat(p.inlines) if isinstance(n, Text))
-    stripped = text.strip(" \u00a0\t")
-    if not stripped or len(stripped) > 40:
-        return False
-    if _DIVIDER.match(stripped) and (_HAS_SYMBOL.search(stripped) or
-                                     re.fullmatch(r"(?:[oO0xX]\s*){3,}", stripped)):
-        return True
-    return False
-
-
 def _flat(inlines: tuple[Inline, ...]) -> list[Inline]:
     out: list[Inline] = []
     for n in inlines:
@@ -529,14 +512,12 @@ def is_empty(p: Paragraph) -> bool:
 
 
 def tidy(blocks: list[Block]) -> list[Block]:
-    """Empty paragraphs go, dividers become scene breaks, breaks never double or dangle."""
+    """Empty paragraphs go, breaks never double or dangle. A paragraph that is a divider
+    (`* * *`) stays a paragraph here: the `scene_breaks` rule decides, for every reader."""
     out: list[Block] = []
     for b in blocks:
-        if isinstance(b, Paragraph):
-            if is_empty(b):
-                continue
-            if is_divider(b):
-                b = SceneBreak(line=b.line)
+        if isinstance(b, Paragraph) and is_empty(b):
+            continue
         if isinstance(b, SceneBreak) and (not out or isinstance(out[-1], SceneBreak)):
             continue
         out.append(b)

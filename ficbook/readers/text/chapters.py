@@ -6,13 +6,12 @@ begins "Chapter" is not one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import squeeze
-from ficbook.convert.rules.chrome import CACHED_CHARS, can_start
+from ficbook.convert.firstchars import FirstChars
 
 if TYPE_CHECKING:
     from ficbook.readers.text.paragraphs import RawPara
@@ -39,24 +38,9 @@ _AO3_TEXT = re.compile(r"\s*chapter text\s*", re.IGNORECASE)
 _MAYBE = re.compile(rf"\s*(?:(?i:{_WORDS})|[IVXLC]{{1,7}}\.?\s*\Z)")
 
 
-class _MayStart(dict):
-    """Character -> can a heading, marker or numeral start with it; worked out the first
-    time the character is looked up, so that most paragraphs are settled by one lookup
-    (those starting "I" or "C" need the regex)."""
-
-    def __missing__(self, c: str) -> bool:
-        may = _may_start_test()(c)
-        if len(self) < CACHED_CHARS:
-            self[c] = may
-        return may
-
-
-@lru_cache(maxsize=1)
-def _may_start_test() -> Callable[[str], bool]:
-    return can_start(_MAYBE.pattern)
-
-
-_MAY_START = _MayStart()
+# Character -> can a heading, marker or numeral start with it (most paragraphs are settled
+# by one lookup; those starting "I" or "C" need the regex).
+_MAY_START = FirstChars(_MAYBE.pattern)
 
 
 def heading(text: str) -> str | None:
