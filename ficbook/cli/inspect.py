@@ -10,6 +10,10 @@ from typing import Annotated, Any
 import typer
 
 _REPAIR_CODES = ("stripped-tag", "mojibake", "emphasis", "typography", "scene-glyph")
+# Structure decisions on text from outside: where a note was cut, a paragraph split, a
+# blank-line run not taken as a break… (each with its line)
+DECISION_CODES = ("note-cut", "note-kept", "glued-split", "glued-break", "blank-run", "lines-kept",
+                  "heading-joined", "part", "end-marker", "dedication", "byline", "page-number")
 
 
 def inspect(
@@ -112,6 +116,8 @@ def report(result: Any) -> dict[str, Any]:
                            if d.code == "chrome-dropped"],
         "repairs": [{"code": d.code, "line": d.line, "message": d.message} for d in diags
                     if d.code in _REPAIR_CODES],
+        "decisions": [{"code": d.code, "line": d.line, "message": d.message} for d in diags
+                      if d.code in DECISION_CODES],
         "warnings": [{"code": d.code, "line": d.line, "message": d.message} for d in diags
                      if d.severity != "info"],
         "diagnostics": [{"severity": d.severity, "code": d.code, "line": d.line,
@@ -174,6 +180,7 @@ def show(data: dict[str, Any]) -> None:
                                ("Chapter headings", data["chapter_headings"], ""),
                                ("Archive lines dropped", data["chrome_dropped"], "dim"),
                                ("Repairs", data["repairs"], ""),
+                               ("Decisions", data["decisions"], ""),
                                ("Warnings", data["warnings"], "yellow")):
         if not rows:
             continue

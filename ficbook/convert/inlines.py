@@ -185,3 +185,33 @@ def join_lines(lines: list[tuple[Inline, ...]]) -> tuple[Inline, ...]:
             out.append(LineBreak())
         out.extend(line)
     return strip_inlines(tuple(out))
+
+
+def take_prefix(p: Paragraph, n: int) -> Paragraph:
+    """The paragraph's first `n` characters of text (as `drop_prefix` counts them), trimmed."""
+    out: list[Inline] = []
+    remaining = n
+    for node in p.inlines:
+        if remaining <= 0:
+            break
+        if isinstance(node, Text):
+            out.append(Text(node.text[:remaining]))
+            remaining -= len(node.text)
+        elif isinstance(node, Styled):
+            size = len(inline_text(node.children))
+            inner = node.children if size <= remaining else take_prefix(Paragraph(node.children), remaining).inlines
+            out.append(Styled(node.kind, inner))
+            remaining -= size
+        elif isinstance(node, LineBreak):
+            out.append(node)
+            remaining -= 1
+        else:
+            out.append(node)
+    return with_inlines(p, strip_inlines(tuple(out)))
+
+
+def split_at(p: Paragraph, start: int, end: int | None = None) -> tuple[Paragraph, Paragraph]:
+    """The paragraph cut in two at a character offset of its text: what comes before `start`
+    and what comes from `end` on (`end` defaults to `start`; what lies between, a
+    separator, goes). The second keeps the paragraph's line."""
+    return take_prefix(p, start), drop_prefix(p, start if end is None else end)

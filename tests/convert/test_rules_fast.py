@@ -50,50 +50,6 @@ def _normalise_plain(story: Story, ctx: Context) -> Story:
     return dataclasses.replace(story, chapters=tuple(chapters))
 
 
-def _set_apart_plain(story: Story, ctx: Context) -> Story:
-    chapters = [_chapter_notes_plain(ch, ctx) for ch in story.chapters]
-    return _lift_plain(dataclasses.replace(story, chapters=tuple(chapters)), ctx)
-
-
-def _chapter_notes_plain(ch: Chapter, ctx: Context) -> Chapter:
-    note_label = notes.note_label
-    blocks = list(ch.blocks)
-    out: list[Block] = []
-    i = 0
-    seen_text = False
-    while i < len(blocks):
-        b = blocks[i]
-        found = note_label(b) if isinstance(b, Paragraph) else None
-        if found is None:
-            out.append(b)
-            if isinstance(b, Paragraph):
-                seen_text = True
-            i += 1
-            continue
-        label, _, tail = found
-        rest = blocks[i + 1:]
-        first = notes._strip_label(b, found)
-        body: list[Block] = [first] if para_text(first).strip() else []
-        if tail:
-            out.append(notes._as_note(body, label, ctx, "labelled"))
-            i += 1
-            continue
-        after_marker = bool(out) and isinstance(out[-1], SceneBreak)
-        if seen_text and rest and notes._is_trailing(rest, after_marker):
-            why = "after a scene break, runs to the end" if after_marker else "runs to the end"
-            out.append(notes._as_note(body + rest, label, ctx, why))
-            i = len(blocks)
-            continue
-        if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0]):
-            body, rest = [rest[0]], rest[1:]
-            i += 1
-        extra = notes._up_to_marker(rest) if not seen_text else []
-        why = "labelled, up to the scene break after it" if extra else "labelled"
-        out.append(notes._as_note(body + extra, label, ctx, why))
-        i += 1 + len(extra)
-    return dataclasses.replace(ch, blocks=tuple(out))
-
-
 def _lift_plain(story: Story, ctx: Context | None = None) -> Story:
     if not story.chapters:
         return story
@@ -223,10 +179,10 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
         return story
 
     swap = {scenes.normalise: _normalise_plain,
-            notes.set_apart: _set_apart_plain, notes.lift: _lift_plain,
+            notes.lift: _lift_plain,
             epigraphs.find: _epigraphs_plain, pipeline.inline_rules: inline_plain}
     rules = tuple((n, swap.get(r, r)) for n, r in pipeline.BLOCK_RULES)
-    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 9
+    assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 8
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
     monkeypatch.setattr(header, "_chapter_top", _chapter_top_plain)
     monkeypatch.setattr(typography, "smarten", _smarten_by_the_character)

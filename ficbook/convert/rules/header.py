@@ -11,15 +11,18 @@ from operator import is_
 from ficbook.convert.context import Context, quote
 from ficbook.convert.context import quote as _quote
 from ficbook.convert.inlines import (
-    drop_prefix, join_lines, para_text, split_lines, strip_inlines, with_blocks,
+    drop_prefix, join_lines, para_text, split_at, split_lines, strip_inlines, with_blocks,
 )
 from ficbook.convert.rules.header_fields import (
     BY_LINE, LABEL_RE, LIST_FIELDS, RUNS_OVER, SPLIT, field_of,
 )
+from ficbook.convert.rules import shape
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
-from ficbook.model import Block, Chapter, Inline, Note, NoteKind, Paragraph, SceneBreak, Story
-from ficbook.text import inline_text
+from ficbook.model import (
+    Block, Chapter, Inline, LineBreak, Note, NoteKind, Paragraph, SceneBreak, Story, Text,
+)
+from ficbook.text import count_words, inline_text
 
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
@@ -77,7 +80,12 @@ class _HeaderReader:
                 scalar = (p_kind or "extra") not in RUNS_OVER
                 if field_of(first_text) is None and not (
                         scalar and (len(lines) > 1 or len(first_text) > 150)):
-                    self.store(p_label, p_kind, b.inlines, p_line)
+                    value, story = self.shaped(p_label, p_kind, b.inlines, p_line, blocks[i:],
+                                               labelled=False)
+                    if value is not None:
+                        self.store(p_label, p_kind, value, p_line)
+                    if story is not None:
+                        return (*self.placed, story, *blocks[i + 1:])
                     i += 1
                     continue
                 self.ctx.report("info", "header-field", f"empty header field {p_label}:", p_line)
@@ -145,11 +153,40 @@ class _HeaderReader:
                         continue
                     self.ctx.report("info", "header-field", f"empty header field {g_label}:", g_line)
                     continue
-                self.store(g_label, g_kind, value_inl, g_line)
+                value, story = self.shaped(g_label, g_kind, value_inl, g_line, blocks[i:])
+                if value is not None:
+                    self.store(g_label, g_kind, value, g_line)
+                if story is not None:  # the story starts inside this field: it ends the header
+                    rest = story if rest is None else Paragraph(
+                        (*story.inlines, LineBreak(), *rest.inlines), story.line)
+                    break
             i += 1
             if rest is not None:
                 return (*self.placed, rest, *blocks[i:])
         return (*self.placed, *blocks[i:])
+
+    def shaped(self, label: str, kind: str | None, value: tuple[Inline, ...], line: int | None,
+               chapter: tuple[Block, ...], labelled: bool = True,
+               ) -> tuple[tuple[Inline, ...] | None, Paragraph | None]:
+        """A note field's value shaped like a note (`shape`): (what to set apart or None,
+        story text to keep or None). Other fields are taken as they are."""
+        if kind is None or not kind.startswith("note:"):
+            return value, None
+        text = inline_text(value)
+        whole = (Text(f"{label}: "), *value) if labelled else value
+        cut = shape.story_start(text)
+        if cut == (0, 0) or cut is None and shape.too_long(
+                shape.words(text), sum(count_words(b) for b in chapter)):
+            self.ctx.report("warning", "note-kept", f"{label}: {shape.words(text):,} words that "
+                            f"read as story text, kept in the story: {_quote(text)}", line)
+            return None, Paragraph(whole, line)
+        if cut is None:
+            return value, None
+        note, story = split_at(Paragraph(value, line), *cut)
+        self.ctx.report("info", "note-cut", f"{label}: the story starts inside it, "
+                        f"{_quote(text[cut[1]:], 60)}; {shape.words(text[:cut[0]])} words set "
+                        "apart", line)
+        return note.inlines, story
 
     def title_by_line(self, blocks: tuple[Block, ...], i: int) -> int:
         """How many paragraphs a bare title and a `by Name` line take at `i` (0: none)."""
@@ -194,7 +231,8 @@ class _HeaderReader:
         elif kind is not None and kind.startswith("note:"):
             note_kind: NoteKind = kind[5:]  # type: ignore[assignment]
             self.placed.append(Note(note_kind, (Paragraph(value, line=line),), label=label, line=line))
-            ctx.report("info", note_kind, f"{note_kind} set apart: {quote(shown)}", line)
+            ctx.report("info", note_kind, f"{note_kind} set apart ({len(text.split())} words): "
+                       f"{quote(shown)}", line)
         elif kind is None or kind == "extra":
             self.extra.append((label, text))
             ctx.report("info", "header-field", f"kept on the card: {quote(shown)}", line)
@@ -260,11 +298,39 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
                            f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
                            p.line)
         j += 1
-    if j == i:  # most chapters: no labels at the top, nothing taken
+    top = _top_note(blocks, j, reader)
+    if j == i and top is None:  # most chapters: no labels at the top, nothing taken
         return ch
+    after = blocks[j:] if top is None else (*top, *blocks[j + 1:])
     if len(summary) == len(ch.summary):  # nothing set apart as the summary
-        return with_blocks(ch, (*blocks[:i], *blocks[j:]))
-    return dataclasses.replace(ch, blocks=(*blocks[:i], *blocks[j:]), summary=tuple(summary))
+        return with_blocks(ch, (*blocks[:i], *after))
+    return dataclasses.replace(ch, blocks=(*blocks[:i], *after), summary=tuple(summary))
+
+
+_TOP_NOTES = ("note:disclaimer", "note:dedication", "note:feedback")  # A/N: the notes rule's
+
+
+def _top_note(blocks: tuple[Block, ...], j: int, reader: _HeaderReader) -> list[Block] | None:
+    """A disclaimer (dedication, feedback line) at a chapter's top: set apart, shaped like
+    one; None when there is none."""
+    p = blocks[j] if j < len(blocks) else None
+    if not isinstance(p, Paragraph):
+        return None
+    text = para_text(p)
+    f = field_of(text.strip()) if text[:1].isalpha() else None
+    if f is None or f[2] not in _TOP_NOTES or not f[1].strip():
+        return None
+    label, value, kind = f
+    inlines = drop_prefix(p, len(text) - len(value)).inlines
+    note, story = reader.shaped(label, kind, inlines, p.line, blocks[j:])
+    out: list[Block] = []
+    if note is not None:
+        reader.ctx.report("info", kind[5:], f"{kind[5:]} set apart ({shape.words(inline_text(note))} "
+                          f"words): {quote(label + ': ' + inline_text(note))}", p.line)
+        out.append(Note(kind[5:], (Paragraph(note, line=p.line),), label=label, line=p.line))  # type: ignore[arg-type]
+    if story is not None:
+        out.append(story)
+    return out
 
 
 # AO3's stats line holds several fields: "Published: 2019-03-01 Words: 1,234 Chapters: 2/2".

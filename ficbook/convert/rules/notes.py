@@ -10,7 +10,8 @@ from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
-from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, with_blocks
+from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, split_at, with_blocks
+from ficbook.convert.rules import shape
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
 
@@ -109,6 +110,21 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
         return ch
     out: list[Block] = list(blocks[:i])  # kept as they are, as below
     seen_text = any(isinstance(b, Paragraph) for b in out)
+    chapter_words = sum(count_words(b) for b in blocks)
+
+    def set_apart(note: list[Block], taken: list[Block], why: str) -> None:
+        nonlocal seen_text
+        """The note, unless it is far longer than a note for its chapter: then the blocks
+        it would take stay in the story."""
+        size = sum(count_words(x) for x in note)
+        if shape.too_long(size, chapter_words):
+            ctx.report("warning", "note-kept", f"{label}: {size:,} words, too long for a note "
+                       f"in a chapter of {chapter_words:,}; kept in the story: "
+                       f"{quote(para_text(taken[0]))}", taken[0].line)  # type: ignore[attr-defined]
+            out.extend(taken)
+            seen_text = True
+        else:
+            out.append(_as_note(note, label, ctx, why))
     while i < len(blocks):
         # the blocks up to the next label are kept as they are
         upto = next_note(i)
@@ -125,23 +141,42 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
         rest = list(blocks[i + 1:])
         first = _strip_label(b, found)
         body: list[Block] = [first] if para_text(first).strip() else []
+        cut = shape.story_start(para_text(first)) if body else None
+        if cut == (0, 0):  # no note: story text that starts with a label-like word
+            ctx.report("warning", "note-kept", f"{label}: reads as story text, kept in the "
+                       f"story: {quote(para_text(b))}", b.line)
+            out.append(b)
+            seen_text = True
+            i += 1
+            continue
+        if cut is not None:  # "A/N: thanks.--The rain…": the note ends where the story starts
+            note, story = split_at(first, *cut)
+            ctx.report("info", "note-cut", f"{label}: the story starts inside it, "
+                       f"{quote(para_text(story), 60)}", b.line)
+            out.append(_as_note([note], label, ctx, "labelled, cut where the story starts"))
+            out.append(story)
+            seen_text = True
+            i += 1
+            continue
         if tail:  # "(A/N: …)" closes itself
-            out.append(_as_note(body, label, ctx, "labelled"))
+            set_apart(body, [b], "labelled")
             i += 1
             continue
         after_marker = bool(out) and isinstance(out[-1], SceneBreak)
         if seen_text and rest and _is_trailing(rest, after_marker):
             why = "after a scene break, runs to the end" if after_marker else "runs to the end"
-            out.append(_as_note(body + rest, label, ctx, why))
+            set_apart(body + rest, [b, *rest], why)
             i = len(blocks)
             continue
+        taken = [b]
         if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0]):
             # a label on its own line: the note is the paragraph under it
             body, rest = [rest[0]], rest[1:]
+            taken.append(body[0])
             i += 1
         extra = _up_to_marker(rest) if not seen_text else []
         why = "labelled, up to the scene break after it" if extra else "labelled"
-        out.append(_as_note(body + extra, label, ctx, why))
+        set_apart(body + extra, taken + extra, why)
         i += 1 + len(extra)
     return with_blocks(ch, out)
 
