@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 
 from ficbook.model import (
-    Block, BlockQuote, Chapter, Epigraph, Inline, LineBreak, ListBlock, Note, Paragraph, Styled,
-    Table, Text,
+    Block,
+    BlockQuote,
+    Chapter,
+    Epigraph,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Note,
+    Paragraph,
+    Styled,
+    Table,
+    Text,
 )
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, C1 controls, surrogates, FFFE/FFFF),

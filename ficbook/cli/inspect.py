@@ -38,8 +38,8 @@ def inspect(
     """
     from ficbook.cli.output import report_error
     from ficbook.convert import RULE_NAMES, ConvertOptions
-    from ficbook.readers import read_story
     from ficbook.errors import ExitCode, FicbookError
+    from ficbook.readers import read_story
     from ficbook.readers.source import read_source
 
     unknown = [name for name in off or () if name not in RULE_NAMES]

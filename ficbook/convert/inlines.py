@@ -199,7 +199,8 @@ def take_prefix(p: Paragraph, n: int) -> Paragraph:
             remaining -= len(node.text)
         elif isinstance(node, Styled):
             size = len(inline_text(node.children))
-            inner = node.children if size <= remaining else take_prefix(Paragraph(node.children), remaining).inlines
+            inner = (node.children if size <= remaining
+                     else take_prefix(Paragraph(node.children), remaining).inlines)
             out.append(Styled(node.kind, inner))
             remaining -= size
         elif isinstance(node, LineBreak):

@@ -8,12 +8,21 @@ from pathlib import Path
 import pytest
 
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.readers import read_story
 from ficbook.errors import StoryError
 from ficbook.model import (
-    Block, BlockQuote, Epigraph, Inline, LineBreak, Note, Paragraph, SceneBreak, Story, Styled,
+    Block,
+    BlockQuote,
+    Epigraph,
+    Inline,
+    LineBreak,
+    Note,
+    Paragraph,
+    SceneBreak,
+    Story,
+    Styled,
     Text,
 )
+from ficbook.readers import read_story
 from ficbook.readers.source import Source
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from ficbook.convert import RULE_NAMES, ConvertOptions
 from ficbook.convert.pipeline import run_block_rules
 from ficbook.model import (
-    Chapter, Epigraph, Note, Paragraph, SceneBreak, Story, StoryMeta, Styled, Text,
+    Chapter,
+    Epigraph,
+    Note,
+    Paragraph,
+    SceneBreak,
+    Story,
+    StoryMeta,
+    Styled,
+    Text,
 )
 from ficbook.text import block_text
 

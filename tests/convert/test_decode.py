@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from ficbook.readers.decode import decode
 from ficbook.errors import StoryError
+from ficbook.readers.decode import decode
 from tests.convert.helpers import run
 
 TEXT = "“Hi,” she said — it’s the café.\nNaïve façade, ’90s.\n"
@@ -56,7 +56,7 @@ def test_mojibake_repaired_quotes_stay_curly() -> None:
 
 
 def test_mojibake_rule_can_be_switched_off() -> None:
-    broken = "itâ€™s".encode("utf-8")
+    broken = "itâ€™s".encode()
     text, _, _ = decode(broken, "s.txt", mojibake=False)
     assert text == "itâ€™s"
 

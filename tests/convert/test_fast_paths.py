@@ -12,7 +12,7 @@ from ftfy.badness import BADNESS_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ficbook.readers.decode import MOJIBAKE_SAFE, _MOJIBAKE_SUSPECT, _fix_mojibake
+from ficbook.readers.decode import _MOJIBAKE_SUSPECT, MOJIBAKE_SAFE, _fix_mojibake
 
 CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False, unescape_html=False, fix_character_width=False,

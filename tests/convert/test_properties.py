@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ficbook.convert import ConvertOptions
-from ficbook.readers.decode import decode
 from ficbook.convert.pipeline import run_block_rules
-from ficbook.errors import StoryError
 from ficbook.convert.rules.header_fields import LABELS
 from ficbook.convert.rules.inline import _STRIPPED
+from ficbook.errors import StoryError
 from ficbook.model import Story, Styled
+from ficbook.readers.decode import decode
 from ficbook.text import block_text
 from tests.convert.book import story_documents
 from tests.convert.helpers import run

@@ -17,16 +17,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ficbook.convert import ConvertOptions
-from ficbook.readers import decode as decoding
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import squeeze
-from ficbook.readers.text import chapters as chapter_rules
 from ficbook.convert.rules import chrome
-from ficbook.readers.text import paragraphs as P
 from ficbook.convert.rules.inline import parse_text
-from ficbook.readers.text.reader import _chapters
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Chapter, Paragraph, SceneBreak
+from ficbook.readers import decode as decoding
+from ficbook.readers.text import chapters as chapter_rules
+from ficbook.readers.text import paragraphs as P
+from ficbook.readers.text.reader import _chapters
 
 SETTINGS = settings(max_examples=150, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -18,8 +18,18 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
 from ficbook.convert.rules import notes, scenes, typography
 from ficbook.model import (
-    Block, BlockQuote, Chapter, Epigraph, LineBreak, Note, Paragraph, SceneBreak, Story,
-    StoryMeta, Styled, Text,
+    Block,
+    BlockQuote,
+    Chapter,
+    Epigraph,
+    LineBreak,
+    Note,
+    Paragraph,
+    SceneBreak,
+    Story,
+    StoryMeta,
+    Styled,
+    Text,
 )
 from tests.convert.test_fast_paths import _smarten_by_the_character
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ficbook.readers import read_story
 from ficbook.model import Epigraph, Note, Paragraph, SceneBreak, Styled
-from ficbook.text import block_text, inline_text
+from ficbook.readers import read_story
 from ficbook.readers.source import read_source
+from ficbook.text import block_text, inline_text
 from tests.conftest import ROOT, STORIES
 from tests.convert.book import story_documents
 

@@ -10,10 +10,10 @@ import dataclasses
 import re
 from functools import lru_cache
 
-from ficbook.datafiles import data_text
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import CACHED_CHARS, char_test, first_regex
 from ficbook.convert.inlines import para_text, squeeze
+from ficbook.datafiles import data_text
 from ficbook.model import Chapter, Paragraph, Story
 
 MAX_LENGTH = 200  # squeezed; a longer line is story text

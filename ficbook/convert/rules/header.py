@@ -11,18 +11,39 @@ from operator import is_
 from ficbook.convert.context import Context, quote
 from ficbook.convert.context import quote as _quote
 from ficbook.convert.inlines import (
-    drop_prefix, join_lines, para_text, split_at, split_lines, strip_inlines, with_blocks,
-)
-from ficbook.convert.rules.header_fields import (
-    BY_LINE, LABEL_RE, LIST_FIELDS, RUNS_OVER, SPLIT, field_of,
+    drop_prefix,
+    join_lines,
+    para_text,
+    split_at,
+    split_lines,
+    strip_inlines,
+    with_blocks,
 )
 from ficbook.convert.rules import shape
+from ficbook.convert.rules.header_fields import (
+    BY_LINE,
+    LABEL_RE,
+    LIST_FIELDS,
+    RUNS_OVER,
+    SPLIT,
+    field_of,
+)
 from ficbook.convert.rules.notes import note_label
 from ficbook.convert.rules.scenes import is_glyph_line
 from ficbook.model import (
-    Block, Chapter, Inline, LineBreak, Note, NoteKind, Paragraph, SceneBreak, Story, Text,
+    Block,
+    Chapter,
+    Inline,
+    LineBreak,
+    Note,
+    NoteKind,
+    Paragraph,
+    SceneBreak,
+    Story,
+    Text,
 )
 from ficbook.text import count_words, inline_text
+
 
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
@@ -191,7 +212,7 @@ class _HeaderReader:
     def title_by_line(self, blocks: tuple[Block, ...], i: int) -> int:
         """How many paragraphs a bare title and a `by Name` line take at `i` (0: none)."""
         b = blocks[i]
-        if any(isinstance(x, Paragraph) and not (x in self.placed) for x in blocks[:i]):
+        if any(isinstance(x, Paragraph) and x not in self.placed for x in blocks[:i]):
             return 0
         lines = [inline_text(line).strip() for line in split_lines(b)]  # type: ignore[arg-type]
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None

@@ -12,7 +12,17 @@ from operator import is_
 from ficbook.convert.context import Context, quote
 from ficbook.convert.inlines import is_tidy, map_text, texts, tidy
 from ficbook.model import (
-    Block, BlockQuote, Chapter, Epigraph, Inline, LineBreak, Note, Paragraph, Story, Styled, Text,
+    Block,
+    BlockQuote,
+    Chapter,
+    Epigraph,
+    Inline,
+    LineBreak,
+    Note,
+    Paragraph,
+    Story,
+    Styled,
+    Text,
     one_run,
 )
 

@@ -19,7 +19,7 @@ _ELISIONS = {
     "em", "tis", "twas", "twere", "twill", "til", "till", "cause", "cos", "cuz", "bout",
     "round", "n", "ere", "ello", "im", "er", "is", "alf", "ave", "ow", "ome", "orrible",
     "nother", "fore", "gainst", "kay", "nuff", "sup", "scuse", "specially", "course", "ead",
-    "eart", "ouse", "usband", "ang", "ad", "appen", "ands", "ey", "ang", "ell", "elp", "uh",
+    "eart", "ouse", "usband", "ang", "ad", "appen", "ands", "ey", "ell", "elp", "uh",
 }
 _ELISION = re.compile(r"([A-Za-z]+)(?![A-Za-z])")
 _YEARS = re.compile(r"\d\d(?:s\b|(?!\d))")

@@ -23,8 +23,21 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ficbook.errors import Diagnostic
 from ficbook.model import (
-    Align, Block, BlockQuote, Image, Inline, LineBreak, ListBlock, Paragraph, Resource,
-    SceneBreak, Styled, StyleKind, Table, TableCell, Text,
+    Align,
+    Block,
+    BlockQuote,
+    Image,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Resource,
+    SceneBreak,
+    Styled,
+    StyleKind,
+    Table,
+    TableCell,
+    Text,
 )
 
 # Dropped with everything inside: active content, forms, embedded media, page furniture.

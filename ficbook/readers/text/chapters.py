@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import squeeze
 from ficbook.convert.firstchars import FirstChars
+from ficbook.convert.inlines import squeeze
 
 if TYPE_CHECKING:
     from ficbook.readers.text.paragraphs import RawPara

@@ -14,9 +14,9 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ficbook.convert.context import Context
-from ficbook.convert.rules.epigraphs import is_attribution_text
 from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
+from ficbook.convert.rules.epigraphs import is_attribution_text
 from ficbook.convert.rules.header_fields import LABEL_RE, label_kind
 from ficbook.convert.rules.scenes import is_glyph_line
 

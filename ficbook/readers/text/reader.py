@@ -8,14 +8,14 @@ from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.convert.context import Context
-from ficbook.readers.decode import decode_text
 from ficbook.convert.pipeline import apply_block_rules
-from ficbook.readers.text.chapters import find_headings, heading
 from ficbook.convert.rules.inline import parse_text
-from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 from ficbook.errors import StoryError
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta, Text
+from ficbook.readers.decode import decode_text
 from ficbook.readers.source import Source
+from ficbook.readers.text.chapters import find_headings, heading
+from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 
 
 def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
