@@ -23,8 +23,8 @@ from ficbook.model import (
     Story,
     Styled,
     Text,
-    one_run,
 )
+from ficbook.text import one_run
 
 _TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
              "u": "u", "s": "s", "strike": "s", "del": "s", "sub": "sub", "sup": "sup"}
