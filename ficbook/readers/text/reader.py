@@ -7,14 +7,14 @@ from operator import itemgetter
 from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.convert.context import Context
+from ficbook.convert.context import Context, quote
 from ficbook.convert.pipeline import apply_block_rules
 from ficbook.convert.rules.inline import parse_text
 from ficbook.errors import StoryError
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.readers.decode import decode_text
 from ficbook.readers.source import Source
-from ficbook.readers.text.chapters import find_headings, heading
+from ficbook.readers.text.chapters import find_headings, glued_heading, heading, title_line
 from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 
 
@@ -35,11 +35,14 @@ def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
     return ConvertResult(story, tuple(ctx.diagnostics))
 
 
-def _split_headings(paras: list[RawPara]) -> list[RawPara]:
+def _split_headings(paras: list[RawPara], ctx: Context) -> list[RawPara]:
     """A heading with more lines under it and no blank line between: "Chapter 1" over
-    "The Bronze" is one heading; over story text, the text is its own paragraph."""
-    # Only a paragraph of several lines can hold one: most stories have none.
-    several = [i for i, p in enumerate(paras) if "\n" in p.text]
+    "The Bronze" is one heading; over story text, the text is its own paragraph. A heading
+    glued to the first sentence ("Chapter 7 – Old FriendsThe bell rang…", "Chapter Text
+    The story…" unwrapped) is cut from it."""
+    # Only a paragraph of several lines, or a long one, can hold one: most stories have none.
+    several = [i for i, p in enumerate(paras)
+               if "\n" in p.text or glued_heading(p.text) is not None]
     if not several:
         return paras
     out: list[RawPara] = []
@@ -47,10 +50,18 @@ def _split_headings(paras: list[RawPara]) -> list[RawPara]:
     for i in several:
         p = paras[i]
         first, _, rest = p.text.partition("\n")
-        if not rest or heading(first) is None:
+        cut = glued_heading(first)
+        if cut is None and (not rest or heading(first) is None):
             continue
         out.extend(paras[done:i])
         done = i + 1
+        if cut is not None:
+            first, rest = first[:cut[0]], (first[cut[1]:] + "\n" + rest).rstrip("\n")
+            ctx.report("info", "glued-split", f"heading {quote(first)} cut from the text glued "
+                       f"to it: {quote(rest, 40)}", p.line)
+            out.append(RawPara(p.line, first, p.gap, p.brk))
+            out.append(RawPara(p.line, rest, 0))
+            continue
         second, _, more = rest.partition("\n")
         if not more and len(second) <= 60 and second[:1].isupper() \
                 and not second.rstrip().endswith((".", ",", ";", "\"", "”")):
@@ -66,7 +77,7 @@ def _split_headings(paras: list[RawPara]) -> list[RawPara]:
 
 def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
     if ctx.enabled("chapters"):
-        paras = _split_headings(paras)
+        paras = _split_headings(paras, ctx)
         headings = find_headings(paras, ctx)
     else:
         headings = {}
@@ -87,6 +98,12 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
         if blocks or chapters or title is not None:
             chapters.append(Chapter(title, tuple(blocks), start))
         title, start, blocks = headings[i], paras[i].line, []
+        if title is not None and begin + 1 < len(paras) and begin not in headings \
+                and begin + 1 not in headings and (joined := title_line(title, paras[begin].text)):
+            # "CHAPTER III." over "The Stranger at the Gate." a blank line apart
+            ctx.report("info", "heading-joined", f"{quote(paras[begin].text)} is the title of "
+                       f"the chapter heading above it: {quote(joined)}", paras[begin].line)
+            title, begin = joined, begin + 1
     if begin < len(paras):
         if start is None:
             start = paras[begin].line
