@@ -55,8 +55,12 @@ _TAGS = re.compile(r"</?(?:i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<(?:br
                    r"</?(?:center|p|div|span|font|blockquote)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
 
 
+# a heading glued to its text ("FerryThe", "7The") is two words the converter may part
+_GLUE = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
+
+
 def words(text: str) -> Counter[str]:
-    return Counter(w.casefold() for w in WORD.findall(text))
+    return Counter(w.casefold() for w in WORD.findall(_GLUE.sub(" ", text)))
 
 
 def story_words(story: Story) -> Counter[str]:
@@ -109,7 +113,7 @@ def dropped_words(result) -> Counter[str]:
     scene breaks (oOo), and AO3's "Chapter Text" marker. Nothing else a diagnostic quotes counts as kept."""
     kept: Counter[str] = Counter()
     for d in result.diagnostics:
-        if d.code in ("chrome-dropped", "header-field", "scene-glyph") or (
+        if d.code in ("chrome-dropped", "header-field", "scene-glyph", "glued-break") or (
                 d.code == "chapter" and d.message.startswith("AO3 chapter marker")):
             kept += words(d.message)
     return kept + _LABEL_WORDS

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ficbook.convert import ConvertOptions
-from ficbook.convert.context import Context, quote
+from ficbook.convert.context import Context
 from ficbook.convert.inlines import squeeze
 from ficbook.convert.rules import chrome
 from ficbook.convert.rules.inline import parse_text
 from ficbook.errors import Diagnostic, StoryError
-from ficbook.model import Chapter, Paragraph, SceneBreak
+from ficbook.model import Chapter, Paragraph
 from ficbook.readers import decode as decoding
 from ficbook.readers.text import chapters as chapter_rules
 from ficbook.readers.text import paragraphs as P
@@ -123,18 +123,8 @@ def slow_group(lines: list[tuple[int, str, int]], layout: P.Layout, unwrap: bool
 
 
 def slow_breaks(paras: list[tuple], layout: P.Layout, ctx: Context) -> list[tuple]:
-    if not ctx.enabled("scene_breaks") or len(paras) < 3:
-        return paras
-    gaps = [p[2] for p in paras[1:]]
-    long = [g for g in gaps if g > layout.gap]
-    if not long or len(long) > max(2, 0.3 * len(gaps)):
-        if long:
-            ctx.report("info", "scene-break",
-                       f"blank-line runs vary too much to mark scene breaks "
-                       f"({len(long)} of {len(gaps)} gaps are longer than {layout.gap})")
-        return paras
-    return [paras[0]] + [(ln, t, g, True) if g > layout.gap else (ln, t, g, b)
-                         for ln, t, g, b in paras[1:]]
+    # (no fast path in marking breaks: the reader's own)
+    return [tuple(p) for p in P._breaks([P.RawPara(*p) for p in paras], layout, ctx)]
 
 
 def slow_split_paragraphs(text: str, ctx: Context) -> list[tuple]:
@@ -144,65 +134,17 @@ def slow_split_paragraphs(text: str, ctx: Context) -> list[tuple]:
     return slow_breaks(slow_group(lines, layout, ctx.enabled("unwrap")), layout, ctx)
 
 
-def slow_split_headings(paras: list[tuple]) -> list[tuple]:
-    out = []
-    for p in paras:
-        first, _, rest = p[1].partition("\n")
-        if rest and chapter_rules.heading(first) is not None:
-            second, _, more = rest.partition("\n")
-            if not more and len(second) <= 60 and second[:1].isupper() \
-                    and not second.rstrip().endswith((".", ",", ";", "\"", "”")):
-                out.append((p[0], f"{first.rstrip(' .:')}: {second.strip()}", p[2], p[3]))
-                continue
-            out.append((p[0], first, p[2], p[3]))
-            out.append((p[0] + 1, rest, 0, False))
-            continue
-        out.append(p)
-    return out
-
-
-def slow_find_headings(texts: list[tuple[int, str]], ctx: Context) -> dict[int, str | None]:
-    found: dict[int, str | None] = {}
-    bare = [i for i, (_, t) in enumerate(texts) if chapter_rules._BARE_ROMAN.fullmatch(t)]
-    if len(bare) >= 2 and texts[bare[0]][1].strip().rstrip(".") == "I":
-        for i in bare:
-            found[i] = texts[i][1].strip().rstrip(".")
-    for i, (_, t) in enumerate(texts):
-        title = chapter_rules.heading(t)
-        if title is not None:
-            found[i] = title
-        elif chapter_rules._AO3_TEXT.fullmatch(t):
-            found[i] = None
-    for i, title in sorted(found.items()):
-        line, text = texts[i]
-        what = "AO3 chapter marker" if title is None else "chapter heading"
-        ctx.report("info", "chapter", f"{what} {quote(text)}", line)
-    return found
+class _AnyFirst(dict):
+    def __missing__(self, c: str) -> bool:
+        return True
 
 
 def slow_chapters(paras: list[tuple], ctx: Context) -> list[Chapter]:
-    if ctx.enabled("chapters"):
-        paras = slow_split_headings(paras)
-    headings = slow_find_headings([(p[0], p[1]) for p in paras], ctx) if ctx.enabled("chapters") else {}
-    tags = ctx.enabled("html_tags")
-    chapters: list[Chapter] = []
-    title = start = None
-    blocks: list = []
-    for i, (line, text, _, brk) in enumerate(paras):
-        if i in headings:
-            if headings[i] is None and title is not None and not blocks:
-                continue
-            if blocks or chapters or title is not None:
-                chapters.append(Chapter(title, tuple(blocks), start))
-            title, start, blocks = headings[i], line, []
-            continue
-        if brk:
-            blocks.append(SceneBreak(line=line - 1))
-        blocks.append(Paragraph(parse_text(text, tags), line=line))
-        if start is None:
-            start = line
-    chapters.append(Chapter(title, tuple(blocks), start))
-    return chapters
+    """The reader's chapters with every paragraph looked at for a heading (no first-character
+    table)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(chapter_rules, "_MAY_START", _AnyFirst())
+        return _chapters([P.RawPara(*p) for p in paras], ctx)
 
 
 # --------------------------------------------------------------------- documents

@@ -13,7 +13,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from ficbook.convert.context import Context
+from ficbook.convert.context import Context, quote
 from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.epigraphs import is_attribution_text
@@ -252,11 +252,26 @@ def _looks_wrapped(lines: list[str]) -> bool:
 
 
 def _breaks(paras: list[RawPara], layout: Layout, ctx: Context) -> list[RawPara]:
-    """Mark runs of blank lines longer than the normal gap, unless long gaps are so common
-    that they are just the author's irregular spacing."""
+    """Mark runs of blank lines longer than the gaps around them, unless long gaps are so
+    common that they are just the author's irregular spacing. No break between two header
+    lines or next to a chapter heading; a sentence cut in two by a stray run of blank
+    lines is one paragraph again."""
+    paras = _rejoin(paras, ctx)
     if not ctx.enabled("scene_breaks") or len(paras) < 3:
         return paras
+    from ficbook.readers.text.chapters import heading
+
     gaps = [p.gap for p in paras[1:]]
+    why_not: dict[int, str] = {}  # gaps never taken for breaks, and why
+    for k, g in enumerate(gaps):
+        if g > layout.gap:
+            prev, cur = paras[k].text, paras[k + 1].text
+            if _is_label(prev) and _is_label(cur):
+                why_not[k] = "between two header lines"
+            elif heading(prev) is not None or heading(cur) is not None:
+                why_not[k] = "next to a chapter heading"
+    # those gaps count as ordinary ones when the file's spacing is measured
+    gaps = [layout.gap if k in why_not else g for k, g in enumerate(gaps)]
     long = [g for g in gaps if g > layout.gap]
     if not long or len(long) > max(2, 0.3 * len(gaps)):
         if long:
@@ -265,8 +280,42 @@ def _breaks(paras: list[RawPara], layout: Layout, ctx: Context) -> list[RawPara]
                        f"({len(long)} of {len(gaps)} gaps are longer than {layout.gap})")
         return paras
     out = [paras[0]]
-    for p in paras[1:]:
-        if p.gap > layout.gap:
-            p = p._replace(brk=True)
-        out.append(p)
+    for k, p in enumerate(paras[1:]):
+        if p.gap <= layout.gap:
+            out.append(p)
+            continue
+        why = why_not.get(k)
+        if why is None:
+            around = sorted(gaps[max(0, k - 4):k] + gaps[k + 1:k + 5])
+            local = around[len(around) // 2] if around else layout.gap
+            if p.gap <= local:
+                why = f"no longer than the gaps around it ({local})"
+        if why:
+            ctx.report("info", "blank-run", f"{p.gap} blank lines {why}: not a scene break", p.line)
+            out.append(p)
+        else:
+            out.append(p._replace(brk=True))
     return out
+
+
+def _rejoin(paras: list[RawPara], ctx: Context) -> list[RawPara]:
+    """A prose sentence cut in two by a stray run of blank lines is one paragraph again."""
+    if not any(p.text[:1].islower() for p in paras[1:]):  # most files: settled here
+        return paras
+    out = [paras[0]]
+    for p in paras[1:]:
+        prev = out[-1]
+        if p.gap and not p.brk and _cut_sentence(prev.text, p.text):
+            ctx.report("info", "blank-run", f"{p.gap} blank line{'s' if p.gap > 1 else ''} inside "
+                       f"a sentence: one paragraph, …{quote(prev.text[-30:])} {quote(p.text[:30])}…",
+                       p.line)
+            out[-1] = prev._replace(text=f"{prev.text} {p.text}")
+        else:
+            out.append(p)
+    return out
+
+
+def _cut_sentence(prev: str, cur: str) -> bool:
+    """Two halves of one prose sentence: no sentence end before, a small letter after."""
+    return (len(prev) > 40 and "\n" not in prev + cur and cur[:1].islower()
+            and (prev[-1:].isalpha() or prev[-1:] == ","))

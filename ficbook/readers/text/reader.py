@@ -15,6 +15,7 @@ from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, St
 from ficbook.readers.decode import decode_text
 from ficbook.readers.source import Source
 from ficbook.readers.text.chapters import find_headings, glued_heading, heading, title_line
+from ficbook.readers.text.glued import unglue
 from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 
 
@@ -24,6 +25,7 @@ def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
                           mojibake=options.enabled("mojibake"))
     ctx.diagnostics.extend(decoded.diagnostics)
     paras, _ = split_paragraphs(decoded.text, ctx, plain=decoded.plain)
+    paras = unglue(paras, ctx)
     if not paras:
         raise StoryError("story has no text (only archive lines)", file=source.name)
     story = Story(meta=StoryMeta(title=title_from_path(source.path), language=options.language),
