@@ -12,7 +12,8 @@ from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.readers import read_story
 from ficbook.cover.options import CoverOptions
-from ficbook.cover.render import CoverText, render_cover
+from ficbook.cover.canvas import CoverText
+from ficbook.cover.render import render_cover
 from ficbook.errors import Diagnostic, OutputError
 from ficbook.model import Book, Resource
 from ficbook.epub.package import package

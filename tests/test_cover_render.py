@@ -20,19 +20,10 @@ from typer.testing import CliRunner
 from ficbook.cover.colour import MIN_CONTRAST, contrast_ratio, grey_contrast, relative_luminance
 from ficbook.build import cover_text, read_book
 from ficbook.cover.options import CoverOptions
-from ficbook.cover.render import (
-    HEIGHT,
-    MAX_BYTES,
-    TITLE_FLOOR,
-    WIDTH,
-    CoverLayout,
-    CoverText,
-    _scrimmed,
-    compose,
-    load_background,
-    paint,
-    render_cover,
-)
+from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText
+from ficbook.cover.compose import TITLE_FLOOR, compose
+from ficbook.cover.paint import _scrimmed, paint
+from ficbook.cover.render import MAX_BYTES, load_background, render_cover
 from ficbook.cover.style import load_style, style_names
 from ficbook.model import Book
 from ficbook.recipe import load_recipe
@@ -274,9 +265,9 @@ def test_finished_cover_with_alpha_is_flattened(tmp_path):
 
 
 def test_script_without_bundled_glyphs_warns(monkeypatch):
-    import ficbook.cover.render as render
+    import ficbook.cover.measure as measure
 
-    monkeypatch.setattr(render, "find_fallback", lambda chars: None)
+    monkeypatch.setattr(measure, "find_fallback", lambda chars: None)
     layout = compose(CoverText("红楼梦"), CoverOptions())
     assert [d.code for d in layout.diagnostics] == ["cover-missing-glyphs"]
     assert "红" in layout.diagnostics[0].message
