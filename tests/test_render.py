@@ -166,3 +166,20 @@ def test_a_split_chapter_links_each_note_to_the_file_it_landed_in(
         appendix = next(name for name in docs if f'id="note-{n:03d}"' in docs[name])
         assert f'href="{appendix}#note-{n:03d}"' in docs[holder]
         assert f'href="{holder}#noteref-{n:03d}"' in docs[appendix]
+
+
+def test_the_landmarks_name_the_cover_the_contents_and_the_first_story() -> None:
+    from ficbook.render import render
+
+    stories = tuple(place(Story(StoryMeta(t), (Chapter(None, (Paragraph((Text("x"),)),)),)), n)
+                    for n, t in enumerate(("One", "Two"), 1))
+    book = Book(BookMeta("B", "urn:uuid:0", "en"), (Part("First", stories[:1]),
+                                                    Part("Second", stories[1:])))
+    with_cover = render(book, "cover.jpg")
+    names = [d.name for d in with_cover.documents]
+    marks = with_cover.landmarks
+    assert (marks.cover, marks.contents, marks.start) == (
+        names[0], "text/contents.xhtml", "text/s01-card.xhtml")
+    assert {marks.cover, marks.contents, marks.start} <= set(names)
+    assert names.index(marks.start) > names.index("text/part01.xhtml")  # the story, not its part
+    assert render(book, None).landmarks.cover is None
