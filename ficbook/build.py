@@ -124,7 +124,8 @@ def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
     rules = {**recipe.rules, **entry.rules}
     return ConvertOptions(encoding=entry.encoding, rules=tuple(sorted(rules.items())),
                           notes_after=entry.notes_after, notes_before=entry.notes_before,
-                          language=entry.language)
+                          language=entry.language, layout=entry.layout,
+                          boilerplate=entry.boilerplate or "drop")
 
 
 def read_book(recipe: Recipe, memo: StoryConverter | None = None) -> Book:

@@ -93,6 +93,7 @@ def report(result: Any) -> dict[str, Any]:
     return {
         "file": story.path,
         "encoding": first("encoding"),
+        "layout": first("layout"),
         "paragraph_style": first("paragraph-style"),
         "meta": {
             "title": meta.title, "authors": list(meta.authors), "rating": meta.rating,
@@ -134,6 +135,7 @@ def show(data: dict[str, Any]) -> None:
     console.print(Text(data["file"], style="bold"))
     console.print(f"  encoding         {data['encoding'] or '?'}")
     console.print(f"  paragraphs       {data['paragraph_style'] or '?'}")
+    console.print(Text(f"  layout           {data['layout'] or 'none recognised'}"))
     console.print(f"  words            {data['words']:,} in {len(data['chapters'])} "
                   f"chapter{'s' if len(data['chapters']) != 1 else ''}")
 

@@ -21,6 +21,10 @@ class ConvertOptions:
     notes_after: str | None = None
     notes_before: str | None = None
     language: str | None = None
+    # A layout profile by name (readers/layouts), "none" for no layout, None: detect.
+    layout: str | None = None
+    # A layout's boilerplate (a licence, an edition's header): "drop" or "keep".
+    boilerplate: str = "drop"
 
     def enabled(self, rule: str, default: bool | None = None) -> bool:
         if default is None:

@@ -27,7 +27,12 @@ def read_story(source: Source, options: ConvertOptions = ConvertOptions()) -> Co
     bytes (not the extension); everything else as plain text."""
     if is_markup(source):
         return read_markup(source, options)
+    from ficbook.readers.layouts import convert_layout_text, text_layout
     from ficbook.readers.text.reader import convert_text
+
+    profile = text_layout(source, options)
+    if profile is not None:
+        return convert_layout_text(source, options, profile)
 
     return convert_text(source, options)
 
@@ -76,16 +81,26 @@ def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
 
     text, diags = decode_page(source.data, source.name, options.encoding)
     ctx = Context(source.name, file_loader(source.path.parent))
-    story = read_page(text, ctx)
+    story = read_page(text, ctx, options)
     return story, diags + ctx.diagnostics
 
 
-def read_page(text: str, ctx) -> Story:  # noqa: ANN001 - html_blocks.Context
-    """One decoded page -> Story, by the site that made it."""
+def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  # noqa: ANN001
+    """One decoded page (`ctx`: html.blocks.Context) -> Story, by the site or the layout
+    that made it."""
     from ficbook.readers.html import ao3, efiction, ffnet, generic
     from ficbook.readers.html.blocks import parse
 
     soup = parse(text)
+    layout = options.layout if options is not None else None
+    if layout != "none":
+        from ficbook.readers.html import gutenberg
+
+        if layout == "gutenberg" or (layout is None and gutenberg.is_gutenberg(soup, text)):
+            ctx.info("layout", "layout gutenberg" + (" (set by the recipe)" if layout else
+                                                     ", recognised by its edition markers"))
+            return gutenberg.read_gutenberg(
+                soup, ctx, keep_boilerplate=options is not None and options.boilerplate == "keep")
     if ao3.is_ao3(soup):
         return ao3.read_ao3(soup, ctx)
     if ffnet.is_ffnet(soup):

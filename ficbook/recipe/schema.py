@@ -50,11 +50,21 @@ class StoryEntry(_Model):
     notes_before: str | None = None
     notes: NotesMode | None = None
     disclaimers: DisclaimersMode | None = None
+    # A layout profile (ficbook/data/layouts/NAME.yaml) forced, or "none": no detection.
+    layout: str | None = None
+    # A layout's boilerplate (Gutenberg's licence…): dropped and listed, or kept as a
+    # disclaimer (with `disclaimers: credits`, on the credits page).
+    boilerplate: Literal["drop", "keep"] | None = None
 
     @field_validator("language")
     @classmethod
     def _lang(cls, v: str | None) -> str | None:
         return _check_language(v) if v is not None else v
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, v: str | None) -> str | None:
+        return _check_layout(v) if v is not None else v
 
     @field_validator("rules")
     @classmethod
@@ -183,6 +193,17 @@ def _check_labels(v: dict[str, str]) -> dict[str, str]:
     if problems:
         raise ValueError("; ".join(problems) + "; known labels: " + ", ".join(DEFAULT_LABELS))
     return v
+
+
+def _check_layout(name: str) -> str:
+    from ficbook.datafiles import data_file
+
+    names = sorted(e.name[:-5] for e in data_file("layouts").iterdir() if e.name.endswith(".yaml"))
+    if name not in (*names, "none"):
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown layout {name!r}{hint}; layouts are: {', '.join(names)}, none")
+    return name
 
 
 def _check_rules(rules: dict[str, bool]) -> dict[str, bool]:

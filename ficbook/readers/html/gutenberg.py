@@ -1,0 +1,172 @@
+"""Project Gutenberg's HTML editions, old and new: the card from the edition's metadata,
+its boilerplate (`#pg-header`, `#pg-footer`, a `<pre>` header, everything outside the
+START/END markers, `Produced by`, transcriber's notes) and page numbers (`.pagenum`)
+dropped and listed, chapters from the book's own headings."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from ficbook.errors import StoryError
+from ficbook.model import Block, Chapter, Note, Story, StoryMeta
+from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import finish_blocks, language_code, page_title, story_chapters
+
+_START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
+_END = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|^\s*End of (?:the )?Project "
+                  r"Gutenberg", re.IGNORECASE)
+_EBOOK_OF = re.compile(r"Project Gutenberg(?:'s)? e-?(?:book|text) of (?P<title>.+?)"
+                       r"(?:,\s+by\s+(?P<author>.+?))?\s*$", re.IGNORECASE)
+_FIELD = re.compile(r"^\s*(Title|Author|Language)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_EDITION = re.compile(r"^\s*(?:\[?Transcriber['’]s Notes?|Produced by|E-?text prepared by)\b",
+                      re.IGNORECASE)
+_EDITION_CLASS = re.compile(r"^(?:transnote|tnote|transcriber\w*|tn)$", re.IGNORECASE)
+_HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def is_gutenberg(soup: BeautifulSoup, raw: str) -> bool:
+    if soup.find(id=re.compile(r"^pg-(?:header|footer)$")):
+        return True
+    head = raw[:20000]
+    return bool(_START.search(head) and (_EBOOK_OF.search(head) or _END.search(raw[-30000:])))
+
+
+def read_gutenberg(soup: BeautifulSoup, ctx: Context, keep_boilerplate: bool = False) -> Story:
+    fields = _fields(soup)
+    dropped: list[str] = []
+    body = soup.body or soup
+    pages = body.find_all(class_="pagenum")
+    for tag in pages:
+        tag.decompose()
+    if pages:
+        ctx.info("chrome-dropped", f"{len(pages)} page numbers (.pagenum)")
+    for tag in list(body.find_all(id=re.compile(r"^pg-(?:header|footer)$"))) + \
+            list(body.find_all(class_="pg-boilerplate")):
+        if tag.parent is not None:
+            _drop(tag, "Project Gutenberg boilerplate", ctx, dropped)
+    for pre in list(body.find_all("pre")):
+        if "project gutenberg" in text_of(pre).lower():
+            _drop(pre, "Project Gutenberg header", ctx, dropped)
+    _cut_outside_markers(body, ctx, dropped)
+    for tag in list(body.find_all(True)):
+        if tag.parent is None or vars(tag).get("_decomposed"):
+            continue
+        cls = " ".join(tag.get("class") or [])
+        if any(_EDITION_CLASS.match(c) for c in cls.split()):
+            _drop(tag, "transcriber's note", ctx, dropped)
+        elif tag.name in ("p", "div") and _EDITION.match(text_of(tag)) and len(text_of(tag)) < 600:
+            _drop(tag, "edition note", ctx, dropped)
+    chapters = _chapters(body, ctx, str(fields.get("title") or ""))
+    if not any(b for c in chapters for b in c.blocks):
+        raise StoryError("no story text: the file holds only Project Gutenberg boilerplate",
+                         file=ctx.name)
+    front: tuple[Note, ...] = ()
+    if keep_boilerplate and dropped:
+        from ficbook.model import Paragraph, Text
+
+        front = (Note("disclaimer", tuple(Paragraph((Text(t),)) for t in dropped),
+                      label="Project Gutenberg"),)
+    meta = StoryMeta(title=str(fields.get("title") or "Untitled"),
+                     authors=tuple(fields.get("authors", ())),  # type: ignore[arg-type]
+                     language=fields.get("language"))  # type: ignore[arg-type]
+    return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), front_notes=front,
+                 path=ctx.name)
+
+
+def _fields(soup: BeautifulSoup) -> dict[str, object]:
+    out: dict[str, object] = {}
+
+    def meta(name: str) -> str | None:
+        tag = soup.find("meta", attrs={"name": re.compile(rf"^(?:dc|dcterms)\.{name}$", re.I)})
+        return str(tag.get("content")).strip() if isinstance(tag, Tag) and tag.get("content") \
+            else None
+
+    title, creator, lang = meta("title"), meta("creator"), meta("language")
+    header = soup.find(id="pg-machine-header") or soup.find("pre")
+    text = header.get_text("\n") if isinstance(header, Tag) else ""
+    found = {m.group(1).lower(): m.group(2) for m in _FIELD.finditer(text)}
+    title = title or found.get("title")
+    author = found.get("author")
+    if creator and not author:
+        # "Winslow, Thea" -> "Thea Winslow"; dates after a second comma dropped
+        parts = [p.strip() for p in creator.split(",")]
+        author = f"{parts[1]} {parts[0]}" if len(parts) >= 2 and not parts[1][:1].isdigit() \
+            else parts[0]
+    m = _EBOOK_OF.search(page_title(soup) or "")
+    if m:
+        title = title or m.group("title")
+        author = author or m.group("author")
+    if title:
+        out["title"] = " ".join(title.split())
+    if author:
+        out["authors"] = tuple(a.strip() for a in re.split(r"\s+and\s+|;", author) if a.strip())
+    code = language_code(lang or found.get("language"))
+    if code:
+        out["language"] = code
+    return out
+
+
+def _drop(tag: Tag, what: str, ctx: Context, dropped: list[str]) -> None:
+    text = text_of(tag)
+    if text:
+        dropped.append(text)
+        short = " ".join(text.split())
+        ctx.info("chrome-dropped", f"{what}: “{short[:80]}{'…' if len(short) > 80 else ''}” "
+                                   f"({len(text.split())} words)")
+    tag.decompose()
+
+
+def _cut_outside_markers(body: Tag, ctx: Context, dropped: list[str]) -> None:
+    """Old editions without `#pg-header`: everything up to the START marker's element and
+    from the END marker's element on, at the body's top level."""
+    children = [c for c in body.children if isinstance(c, Tag)]
+    start = next((k for k, c in enumerate(children) if _START.search(text_of(c))), None)
+    if start is not None:
+        for c in children[:start + 1]:
+            _drop(c, "Project Gutenberg header", ctx, dropped)
+        children = children[start + 1:]
+    end = next((k for k, c in enumerate(children) if _END.search(text_of(c))), None)
+    if end is not None:
+        for c in children[end:]:
+            _drop(c, "Project Gutenberg licence", ctx, dropped)
+
+
+def _chapters(body: Tag, ctx: Context, title: str) -> list[Chapter]:
+    """Split at the book's chapter headings: the heading level that occurs most often
+    (twice or more) below the title's."""
+    counts = {h: len(body.find_all(h)) for h in _HEADINGS}
+    level = next((h for h in _HEADINGS[1:] if counts[h] >= 2), None) or \
+        next((h for h in _HEADINGS if counts[h] >= 2), None)
+    chapters: list[Chapter] = []
+    current: str | None = None
+    blocks: list[Block] = []
+    for child in list(body.children):
+        if isinstance(child, Tag) and child.name == level:
+            if blocks or chapters or current is not None:
+                chapters.append(Chapter(current, finish_blocks(tidy(blocks))))
+            current, blocks = _heading(child), []
+            continue
+        if isinstance(child, Tag) and child.name in _HEADINGS and \
+                _same(text_of(child), title):
+            ctx.info("chrome-dropped", f"title page repeated: “{text_of(child)}”")
+            continue
+        wrapper = BeautifulSoup("", "html.parser").new_tag("div")
+        wrapper.append(child.extract() if isinstance(child, Tag) else child.extract())
+        blocks.extend(blocks_of(wrapper, ctx))
+    chapters.append(Chapter(current, finish_blocks(tidy(blocks))))
+    return [c for c in chapters if c.blocks or c.title]
+
+
+def _heading(tag: Tag) -> str:
+    parts = [" ".join(p.split()) for p in tag.get_text("\n").split("\n") if p.strip()]
+    if len(parts) > 1:
+        return f"{parts[0].rstrip('.')}: {' '.join(parts[1:])}"
+    return parts[0].rstrip(".") if parts else ""
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(s.replace("’", "'").split()).lower().strip(" .")
+    return bool(b) and norm(a) == norm(b)

@@ -1,0 +1,166 @@
+"""The `markers` engine: an edition wrapped around a book, as Project Gutenberg's. The text
+runs from a start marker to an end marker; before it, a header with the card's fields;
+after it, the licence; at its top, the edition's own paragraphs (`Produced by…`,
+transcriber's notes) and the title page again. All of that is dropped and listed (or kept
+as a disclaimer by `boilerplate: keep`); the book's chapters are found as in any text."""
+
+from __future__ import annotations
+
+import re
+
+from ficbook.convert.context import Context, quote
+from ficbook.errors import StoryError
+from ficbook.readers.layouts.fields import store_field
+from ficbook.readers.layouts.plan import ChapterPlan, Plan
+from ficbook.readers.layouts.profiles import Profile
+
+_LABEL = re.compile(r"^([A-Za-z][A-Za-z ]{0,24}):\s*(.*)$")
+
+
+def read_markers(lines: list[str], profile: Profile, ctx: Context) -> Plan:
+    plan = Plan(find_chapters=True)
+    starts, ends = profile.patterns("start"), profile.patterns("end")
+    n = len(lines)
+    start = -1
+    for i, line in enumerate(lines):
+        if i > n // 2 and start >= 0:
+            break
+        if starts is not None and starts.match(line):
+            start = i
+    end = n
+    for i in range(start + 1, n):
+        if ends is not None and ends.match(lines[i]):
+            end = i
+            break
+    _header(lines[:max(start, 0)], profile, plan, ctx)
+    if start >= 0:
+        _drop(plan, ctx, "Project Gutenberg header", lines, range(0, start + 1))
+    if end < n:
+        _drop(plan, ctx, "Project Gutenberg licence", lines, range(end, n))
+    body = list(range(start + 1, end))
+    body = _front_matter(lines, body, profile, plan, ctx)
+    if not any(lines[i].strip() for i in body):
+        raise StoryError("no story text: the file holds only Project Gutenberg boilerplate",
+                         file=ctx.source)
+    plan.chapters.append(ChapterPlan(None, None, body=body))
+    return plan
+
+
+def _header(lines: list[str], profile: Profile, plan: Plan, ctx: Context) -> None:
+    labels = {k.lower(): v for k, v in (profile.get("labels") or {}).items()}
+    ebook_of = profile.pattern("ebook_of")
+    guess: tuple[str, str | None, int] | None = None
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if guess is None and ebook_of is not None and (m := ebook_of.match(s)):
+            guess = (m.group("title"), m.group("author"), i)
+            continue
+        m = _LABEL.match(s)
+        if m and m.group(1).lower() in labels and m.group(2).strip():
+            value = m.group(2).strip()
+            # a value continued on indented lines ("Author: A\n        B")
+            k = i + 1
+            while k < len(lines) and lines[k][:1].isspace() and lines[k].strip() \
+                    and not _LABEL.match(lines[k].strip()):
+                value += (" and " if labels[m.group(1).lower()] == "authors" else " ") \
+                    + lines[k].strip()
+                k += 1
+            store_field(plan, m.group(1), labels[m.group(1).lower()], value, ctx, i + 1)
+    if guess is not None:
+        title, author, i = guess
+        if "title" not in plan.fields:
+            store_field(plan, "Title", "title", title, ctx, i + 1)
+        if author and "authors" not in plan.fields:
+            store_field(plan, "By", "authors", author, ctx, i + 1)
+
+
+def _drop(plan: Plan, ctx: Context, label: str, lines: list[str], span: range,
+          why: str | None = None) -> None:
+    idx = [i for i in span if lines[i].strip()]
+    if not idx:
+        return
+    plan.boilerplate.append((label, idx))
+    first = lines[idx[0]].strip()
+    ctx.report("info", "chrome-dropped",
+               f"{why or label}: {_lines(idx)} "
+               f"from {quote(first, 50)}", idx[0] + 1)
+
+
+def _lines(idx: list[int]) -> str:
+    if len(idx) == 1:
+        return f"line {idx[0] + 1}"
+    return f"lines {idx[0] + 1}–{idx[-1] + 1} ({len(idx)} lines)"
+
+
+def _paragraph_runs(lines: list[str], body: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    prev = -2
+    for i in body:
+        if not lines[i].strip():
+            continue
+        if runs and i == prev + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+        prev = i
+    return runs
+
+
+def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Plan,
+                  ctx: Context) -> list[int]:
+    """The body less the edition's paragraphs at its top and bottom and the title page."""
+    edition = profile.patterns("front_boilerplate")
+    title = _squeeze(str(plan.fields.get("title") or ""))
+    authors = [_squeeze(a) for a in plan.fields.get("authors", ())]  # type: ignore[union-attr]
+    runs = _paragraph_runs(lines, body)
+    drop: set[int] = set()
+
+    def edition_run(run: list[int]) -> bool:
+        return edition is not None and edition.match(lines[run[0]]) is not None
+
+    def title_page(run: list[int]) -> bool:
+        for i in run:
+            s = _squeeze(lines[i])
+            if not s or s == title or (title and s in title and len(s) > 8):
+                continue
+            if s.startswith("by ") and (not authors or s[3:] in authors):
+                continue
+            return False
+        return True
+
+    k = 0
+    while k < len(runs) and k < 8:
+        run = runs[k]
+        if edition_run(run):
+            run = _through_bracket(lines, runs, k)
+            _drop(plan, ctx, "Project Gutenberg edition notes", lines, range(run[0], run[-1] + 1))
+        elif title and title_page(run):
+            _drop(plan, ctx, "title page", lines, range(run[0], run[-1] + 1),
+                  why="title page repeated")
+        else:
+            break
+        drop.update(run)
+        k += 1 + sum(1 for r in runs[k + 1:] if r[0] <= run[-1])
+    for run in reversed(runs[k:]):
+        if not edition_run(run):
+            break
+        _drop(plan, ctx, "Project Gutenberg edition notes", lines, range(run[0], run[-1] + 1))
+        drop.update(run)
+    return [i for i in body if i not in drop]
+
+
+def _through_bracket(lines: list[str], runs: list[list[int]], k: int) -> list[int]:
+    """A `[Transcriber's Note:` run that spans blank lines: all up to its closing `]`."""
+    run = runs[k]
+    if not lines[run[0]].lstrip().startswith("[") or "]" in "".join(lines[i] for i in run):
+        return run
+    out = list(run)
+    for r in runs[k + 1:k + 6]:
+        out.extend(r)
+        if any("]" in lines[i] for i in r):
+            return out
+    return run
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower().strip(" .")

@@ -1,0 +1,236 @@
+"""Layouts recognised from the content and read by their profile: AO3 as text, Project
+Gutenberg (text and HTML), and the traps that must not be taken for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficbook.convert import ConvertOptions
+from ficbook.errors import ExitCode, StoryError
+from ficbook.model import Note, SceneBreak
+from ficbook.readers import read_story
+from ficbook.readers.layouts import detect, layout_names, recognise
+from ficbook.readers.source import Source
+from tests.readers.helpers import all_text, chapter_text
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def convert(name: str, data: bytes | None = None, **options):
+    path = LAYOUTS / name
+    return read_story(Source(path, data if data is not None else path.read_bytes()),
+                      ConvertOptions(**options))
+
+
+def layout_of(result) -> str | None:
+    return next((d.message for d in result.diagnostics if d.code == "layout"), None)
+
+
+def notes(blocks) -> list[tuple[str | None, str]]:
+    from ficbook.model import block_text
+
+    return [(b.label, block_text(b)) for b in blocks if isinstance(b, Note)]
+
+
+def test_profiles_are_files_named_for_their_layout():
+    assert {"ao3-text", "gutenberg"} <= set(layout_names())
+
+
+def test_ao3_copied_page():
+    result = convert("ao3_copied.txt")
+    story = result.story
+    m = story.meta
+    assert (m.title, m.authors) == ("The Lantern Keeper", ("lanternwright",))
+    assert m.rating == "Teen And Up Audiences"
+    assert m.warnings == ("No Archive Warnings Apply",)
+    assert m.fandoms == ("Buffy the Vampire Slayer (TV)",)
+    assert m.pairings == ("Buffy Summers/Spike",)
+    assert m.characters == ("Buffy Summers", "Spike (Buffyverse)", "Dawn Summers")
+    assert m.tags == ("Post-Season/Series 07", "Slow Burn", "Rain")
+    assert (m.language, m.status, m.published) == ("en", "Complete", "2021-04-02")
+    assert ("Relationship type", "F/M") in m.extra
+    assert [c.title for c in story.chapters] == ["Chapter 1: Salt", "Chapter 2: Oil"]
+    assert notes(story.front_notes) == [("Notes", "Written for the autumn swap. Thanks to my patient beta.")]
+    assert [b for b in story.summary]
+    # chapter 2: its summary before it; its "Chapter Notes" held only the pointer: no box
+    ch2 = story.chapters[1]
+    assert [p.inlines[0].text for p in ch2.summary] == ["Dawn reads the logbook."]
+    assert notes(ch2.blocks) == [("Chapter End Notes", "The logbook idea came from a dream I had twice.")]
+    assert isinstance(ch2.blocks[-1], Note)  # end notes after the text
+    assert notes(story.end_notes) == [("End Notes", "Thank you for reading! Comments make my week.")]
+    assert chapter_text(story, 0).startswith("The lighthouse stood")
+    assert chapter_text(story, 1).endswith("three days from now.")
+    text = all_text(story)
+    for chrome in ("See the end", "Kudos", "Leave Kudos", "Chapter Index", "Previous Chapter",
+                   "Chapter Text", "Stats", "Hits"):
+        assert chrome not in text
+    layout = layout_of(result)
+    assert layout and layout.startswith("layout ao3-text, recognised by line 3 “Archive Warning:”")
+
+
+def test_ao3_download_flattened_to_text():
+    result = convert("ao3_download.txt")
+    story = result.story
+    m = story.meta
+    assert (m.title, m.authors) == ("The Quiet Orchard", ("appleseedling",))
+    assert m.series == "Seasons of Tara" and m.rating == "Mature"
+    assert m.source == "https://archiveofourown.org/works/4242424"
+    titles = [c.title for c in story.chapters]
+    assert titles == ["Chapter 1: Seed", "Chapter 2: Root"]  # no Preface, no Afterword
+    ch1 = story.chapters[0]
+    assert [p.inlines[0].text for p in ch1.summary] == ["The first tree."]
+    assert notes(ch1.blocks) == [("Notes", "A short one to start."),
+                                 ("Chapter End Notes", "The second chapter is longer, I promise.")]
+    assert isinstance(ch1.blocks[0], Note) and isinstance(ch1.blocks[-1], Note)
+    # the next chapter's text starts its own chapter, never the end of the previous one
+    assert chapter_text(story, 1).startswith("The roots found water")
+    assert notes(story.end_notes) == [("End Notes", "Thank you to everyone who waited for this.")]
+    text = all_text(story)
+    for chrome in ("font-family", "Posted originally", "Please drop by", "Works inspired",
+                   "Preface", "Afterword"):
+        assert chrome not in text
+
+
+def test_ao3_pointer_at_a_notes_end_is_cut_not_the_note():
+    data = (LAYOUTS / "ao3_copied.txt").read_bytes().replace(
+        b"patient beta.\n\n(See the end", b"patient beta. (See the end")
+    story = convert("ao3_copied.txt", data).story
+    assert notes(story.front_notes) == [("Notes", "Written for the autumn swap. Thanks to my patient beta.")]
+
+
+def test_gutenberg_text_new():
+    result = convert("gutenberg_new.txt")
+    story = result.story
+    assert (story.meta.title, story.meta.authors, story.meta.language) == (
+        "The Cartographer's Daughter", ("Imelda Frost",), "en")
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II"]
+    text = all_text(story)
+    for boiler in ("Project Gutenberg", "Transcriber", "eBook", "LICENSE", "Produced by",
+                   "Release Date", "Section 1"):
+        assert boiler not in text
+    assert "Her father kept the maps" in text and "for eleven days" in text
+    dropped = [d.message for d in result.diagnostics if d.code == "chrome-dropped"]
+    assert any(d.startswith("Project Gutenberg licence") for d in dropped)
+    assert any("Transcriber" in d for d in dropped)
+    layout = layout_of(result)
+    assert layout and "gutenberg" in layout and "line 1" in layout
+
+
+def test_gutenberg_text_old_small_print():
+    story = convert("gutenberg_old.txt").story
+    assert (story.meta.title, story.meta.authors) == ("The Lamplighter's Apprentice", ("Owen Marsh",))
+    text = all_text(story)
+    assert "SMALL PRINT" not in text and "lawyers" not in text and "Etext" not in text
+    assert text.count("LAMPLIGHTER'S APPRENTICE") == 0  # the title page repeated
+    assert chapter_text(story).startswith("Tom learned the streets")
+
+
+def test_gutenberg_boilerplate_only_is_no_story():
+    with pytest.raises(StoryError) as err:
+        convert("gutenberg_boilerplate_only.txt")
+    assert err.value.exit_code == ExitCode.STORY == 4
+    assert "no story text" in err.value.message
+
+
+def test_gutenberg_boilerplate_kept_by_the_recipe_switch():
+    story = convert("gutenberg_new.txt", boilerplate="keep").story
+    kept = [n for n in story.front_notes if n.kind == "disclaimer"]
+    assert kept and any("Section 1" in t for _, t in notes(kept))
+    assert "Section 1" not in "\n".join(chapter_text(story, i) for i in range(2))
+
+
+@pytest.mark.parametrize("name", ["gutenberg_new.html", "gutenberg_old.html"])
+def test_gutenberg_html(name):
+    result = convert(name)
+    story = result.story
+    expected = {"gutenberg_new.html": ("The Glass Orchard", ("Thea Winslow",),
+                                       ["CHAPTER I: THE GLASSBLOWER", "CHAPTER II: THE BUYER"]),
+                "gutenberg_old.html": ("The Ferryman's Bell", ("Rhys Calder",), ["I", "II"])}[name]
+    assert (story.meta.title, story.meta.authors, [c.title for c in story.chapters]) == expected
+    text = all_text(story)
+    for boiler in ("Project Gutenberg", "Transcriber", "[Pg", "[7]", "LICENSE", "Produced by"):
+        assert boiler not in text
+    assert "jetty and nobody" in text or "Each leaf had been blown" in text
+    assert layout_of(result)
+
+
+def test_traps_are_not_layouts():
+    data = (LAYOUTS / "rating_trap.txt").read_bytes()
+    assert recognise(data) is None
+    result = convert("rating_trap.txt")
+    assert layout_of(result) is None
+    assert "Project Gutenberg was the name of the ship" in all_text(result.story)
+
+
+def test_detection_looks_at_the_ends_only():
+    signs = (LAYOUTS / "ao3_copied.txt").read_bytes()[:600]
+    filler = b"Plain story text goes on here, line after line.\n\n" * 400
+    assert recognise(signs + filler) is not None
+    assert recognise(filler + signs + filler) is None
+
+
+def test_layout_forced_and_switched_off():
+    off = convert("ao3_copied.txt", layout="none")
+    assert layout_of(off) is None
+    forced = convert("rating_trap.txt", layout="ao3-text")
+    assert "set by the recipe" in (layout_of(forced) or "")
+    page = convert("gutenberg_new.html", layout="none")
+    assert layout_of(page) is None
+
+
+def test_detect_gives_lines_as_evidence():
+    text = (LAYOUTS / "gutenberg_old.txt").read_text("utf-8")
+    found = detect(text)
+    assert found is not None and found.name == "gutenberg"
+    assert {e.sign for e in found.evidence} >= {"ebook-of", "small-print"}
+    assert all(text.split("\n")[e.line - 1].strip() == e.text for e in found.evidence)
+
+
+def test_no_scene_break_where_a_marker_was_dropped():
+    story = convert("ao3_copied.txt").story
+    for ch in story.chapters:
+        assert not any(isinstance(b, SceneBreak) for b in ch.blocks)
+
+
+def test_recipe_layout_names_are_checked(tmp_path):
+    from ficbook.errors import RecipeError
+    from ficbook.recipe import load_recipe
+
+    (tmp_path / "a.txt").write_text("Some story text.\n")
+    (tmp_path / "b.txt").write_text("Some story text.\n")
+    good = tmp_path / "good.yaml"
+    good.write_text("title: T\nstories:\n  - path: a.txt\n    layout: gutenberg\n"
+                    "    boilerplate: keep\n  - path: b.txt\n    layout: none\n")
+    recipe = load_recipe(good)
+    assert [s.layout for s in recipe.stories] == ["gutenberg", "none"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: T\nstories:\n  - path: a.txt\n    layout: gutenburg\n")
+    with pytest.raises(RecipeError) as err:
+        load_recipe(bad)
+    assert "did you mean 'gutenberg'" in str(err.value) + " ".join(err.value.details)
+
+
+def test_ffn_text_page():
+    result = convert("ffn_text.txt")
+    story = result.story
+    m = story.meta
+    assert (m.title, m.authors, m.rating) == ("The Long Way Round", ("quillmoth",), "T")
+    assert m.fandoms == ("Buffy: The Vampire Slayer",)
+    assert m.genres == ("Adventure", "Drama")
+    assert m.pairings == ("Spike/Buffy S.",)
+    assert m.characters == ("Spike", "Buffy S.", "Dawn S.")
+    assert (m.language, m.status, m.published) == ("en", "In progress", "1/5/2019")
+    assert m.source == "https://www.fanfiction.net/s/13131313"
+    assert [p.inlines[0].text for p in story.summary][0].startswith("Spike walks from Sunnydale")
+    assert len(story.chapters) == 1
+    body = chapter_text(story)
+    # a sentence that starts with "Rating:" is story text, not a header field
+    assert body.startswith("Rating: the one thing Spike never asked for")
+    assert body.endswith("the girl under the rubble.")
+    text = all_text(story)
+    for chrome in ("Follow/Fav", "Post Review", "Bakersfield", "Expand Tighten", "unleash",
+                   "Terms of Service", "The Long Way Round\n"):
+        assert chrome not in text
+    assert any(label == "A/N" for label, _ in notes(story.front_notes))
