@@ -38,7 +38,7 @@ def read_story(source: Source, options: ConvertOptions = ConvertOptions()) -> Co
 
 
 def is_markup(source: Source) -> bool:
-    return sniff(source.data, source.name) in ("html", "epub", "zip")
+    return sniff(source.data, source.name) != "text"
 
 
 def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
@@ -54,6 +54,8 @@ def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
         story, diags = read_epub(source, options)
     elif kind == "html":
         story, diags = read_html(source, options)
+    elif kind in ("docx", "odt", "fb2", "markdown"):
+        story, diags = read_written(source, options, kind)
     else:
         raise StoryError("not an HTML page or an EPUB", file=source.name)
     from ficbook.convert.pipeline import run_block_rules
@@ -108,3 +110,40 @@ def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  
     if efiction.is_efiction(soup):
         return efiction.read_efiction(soup, ctx, text)
     return generic.read_generic(soup, ctx, text)
+
+
+def read_written(source: Source, options: ConvertOptions,
+                 kind: str) -> tuple[Story, list[Diagnostic]]:
+    """A file a writer wrote (DOCX, ODT, Markdown, FB2) -> Story, headings as chapters."""
+    from ficbook.errors import Diagnostic as Diag
+    from ficbook.readers import formats
+    from ficbook.readers.document import story_of
+    from ficbook.readers.html.blocks import Context
+    from ficbook.readers.text.reader import title_from_path
+
+    diags: list[Diagnostic] = []
+    if kind == "docx":
+        doc = formats.read_docx(source.data, source.name)
+    elif kind == "odt":
+        doc = formats.read_odt(source.data, source.name)
+    elif kind == "fb2":
+        doc = formats.read_fb2(source.data, source.name)
+    else:
+        from ficbook.readers.decode import decode_text
+
+        decoded = decode_text(source.data, source.name, options.encoding,
+                              mojibake=options.enabled("mojibake"))
+        diags.extend(decoded.diagnostics)
+        doc = formats.read_markdown(decoded.text, source.name)
+    ctx = Context(source.name)
+    ctx.info("format", f"read as {kind.upper() if kind != 'markdown' else 'Markdown'}")
+    for severity, code, message in doc.diagnostics:
+        diags.append(Diag(severity, code, message, source.name))
+    story = story_of(doc, ctx, title_from_path(source.path))
+    if options.language:
+        import dataclasses
+
+        story = dataclasses.replace(story, meta=dataclasses.replace(story.meta,
+                                                                    language=options.language))
+    return story, diags + ctx.diagnostics
+

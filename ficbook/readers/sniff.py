@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Kind = Literal["text", "html", "epub", "zip"]
+Kind = Literal["text", "html", "epub", "zip", "docx", "odt", "fb2", "markdown"]
 
 _STRONG = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<\?xml[^>]*>\s*<(?:!doctype|html)",
                      re.IGNORECASE)
@@ -25,10 +25,28 @@ def _head(data: bytes) -> bytes:
     return head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
 
 
+_FB2 = re.compile(rb"<FictionBook[\s>]")
+_ODT = b"mimetypeapplication/vnd.oasis.opendocument.text"
+# Markdown: a front matter block, or ATX headings on lines of their own
+_MD_FRONT = re.compile(rb"\A---[ \t]*\r?\n(?:[^\n]*\n){0,30}?(?:title|author)\s*:", re.IGNORECASE)
+_MD_HEADING = re.compile(rb"^#{1,6} \S", re.MULTILINE)
+
+
 def sniff(data: bytes, name: str = "") -> Kind:
     if data[:4] == b"PK\x03\x04":
-        return "epub" if b"mimetypeapplication/epub+zip" in data[:100] or _zip_has_opf(data) else "zip"
+        if data[30:30 + len(_ODT)] == _ODT or data[:100].find(_ODT) >= 0:
+            return "odt"
+        if b"mimetypeapplication/epub+zip" in data[:100]:
+            return "epub"
+        members = _zip_names(data)
+        if "word/document.xml" in members:
+            return "docx"
+        if "content.xml" in members and any(n == "mimetype" for n in members):
+            return "odt"
+        return "epub" if any(n.lower().endswith(".opf") for n in members) else "zip"
     head = _head(data)
+    if _FB2.search(head[:4096]):
+        return "fb2"
     if _STRONG.search(head[:4096]):
         return "html"
     lower = name.lower()
@@ -38,15 +56,19 @@ def sniff(data: bytes, name: str = "") -> Kind:
     # A text file with markup in every paragraph is a page whose head was cut off.
     if tags >= 8 and head.startswith(b"<"):
         return "html"
+    if _MD_FRONT.match(head) or (lower.endswith((".md", ".markdown", ".mdown"))
+                                 and _MD_HEADING.search(head)) \
+            or len(_MD_HEADING.findall(head)) >= 3:
+        return "markdown"
     return "text"
 
 
-def _zip_has_opf(data: bytes) -> bool:
+def _zip_names(data: bytes) -> list[str]:
     import io
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return any(n.lower().endswith(".opf") for n in zf.namelist()[:2000])
+            return zf.namelist()[:2000]
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return []

@@ -44,7 +44,7 @@ def build_story(lines: list[str], plan: Plan, ctx: Context, *, path: str, fallba
         summary = tuple(_paragraphs(lines, cp.summary, tags))
         line = None if cp.line is None else cp.line + 1
         if plan.find_chapters and mine:
-            found = _chapters(mine, ctx)
+            found = _chapters(_titled_headings(mine), ctx)
             found[0] = Chapter(found[0].title, (*before, *found[0].blocks), found[0].line,
                                summary)
             found[-1] = Chapter(found[-1].title, (*found[-1].blocks, *after), found[-1].line,
@@ -111,3 +111,36 @@ def _paragraphs(lines: list[str], idx: list[int], tags: bool) -> list[Block]:
                 else (Text(text),)
             out.append(Paragraph(inlines, i + 1))
     return out
+
+
+def _titled_headings(paras: list[RawPara]) -> list[RawPara]:
+    """`CHAPTER I.` with its title as the next paragraph (a blank line between, as books
+    set them): one paragraph of two lines, which the reader reads as `CHAPTER I: Title`."""
+    from ficbook.readers.text.chapters import heading
+
+    out: list[RawPara] = []
+    k = 0
+    while k < len(paras):
+        p = paras[k]
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        if nxt is not None and not nxt.brk and "\n" not in p.text and "\n" not in nxt.text \
+                and heading(p.text) is not None and _is_title(nxt.text) \
+                and heading(nxt.text) is None and _is_bare(p.text):
+            out.append(p._replace(text=f"{p.text.strip()}\n{nxt.text.strip()}"))
+            k += 2
+            continue
+        out.append(p)
+        k += 1
+    return out
+
+
+def _is_bare(text: str) -> bool:
+    """A heading with no title of its own: `CHAPTER I.`, `Chapter 3`."""
+    words = text.strip().rstrip(".:").split()
+    return len(words) == 2
+
+
+def _is_title(text: str) -> bool:
+    t = text.strip()
+    return 0 < len(t) <= 60 and t[:1].isupper() and not t.endswith((".", ",", ";", "?", "!", "\"", "”", "’", "'")) \
+        or (0 < len(t) <= 60 and t.isupper())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ficbook.readers.layouts.profiles import Profile, profiles
 
 WINDOW = 8192
+HEAD = 16384  # the 1990s Small Print starts some 8 KB in
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def detect(text: str, kind: str = "text", forced: str | None = None) -> Detectio
 def recognise(data: bytes, kind: str = "text") -> Profile | None:
     """The layout of a file from its bytes' head and tail, before any decoding (the signs
     are ASCII): the plain-text path asks this of every story, so it decodes 16 KB at most."""
-    head, tail = data[:WINDOW], data[-WINDOW:] if len(data) > WINDOW else b""
+    head, tail = data[:HEAD], data[-WINDOW:] if len(data) > HEAD else b""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1:2] == b"\x00" or head[:1] == b"\x00":
         head, tail = head.replace(b"\x00", b""), tail.replace(b"\x00", b"")
     head_text = head.decode("utf-8", "replace")
@@ -81,9 +82,9 @@ def recognise(data: bytes, kind: str = "text") -> Profile | None:
 def _signs(text: str, profile: Profile) -> tuple[Evidence, ...]:
     """The first match of each sign, in the head, else in the tail."""
     size = len(text)
-    head = text[:WINDOW]
-    tail_start = max(WINDOW, size - WINDOW)
-    tail = text[tail_start:] if size > WINDOW else ""
+    head = text[:HEAD]
+    tail_start = max(HEAD, size - WINDOW)
+    tail = text[tail_start:] if size > HEAD else ""
     found: list[Evidence] = []
     for name, pattern in profile.signs:
         offset = 0

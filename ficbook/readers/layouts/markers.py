@@ -38,6 +38,8 @@ def read_markers(lines: list[str], profile: Profile, ctx: Context) -> Plan:
     if end < n:
         _drop(plan, ctx, "Project Gutenberg licence", lines, range(end, n))
     body = list(range(start + 1, end))
+    if "authors" not in plan.fields:
+        body = _title_page(lines, body, plan, ctx)
     body = _front_matter(lines, body, profile, plan, ctx)
     if not any(lines[i].strip() for i in body):
         raise StoryError("no story text: the file holds only Project Gutenberg boilerplate",
@@ -86,6 +88,49 @@ def _drop(plan: Plan, ctx: Context, label: str, lines: list[str], span: range,
                f"from {quote(first, 50)}", idx[0] + 1)
 
 
+_NAME = re.compile(r"^(?:by\s+)?([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})$")
+_CENTRED = re.compile(r"^\s{6,}\S")
+
+
+def _title_page(lines: list[str], body: list[int], plan: Plan, ctx: Context) -> list[int]:
+    """An old edition whose header names no author: the book's own title page at the top
+    of the text (short centred lines: the title, the author's name) gives both."""
+    runs = _paragraph_runs(lines, body)[:6]
+    title_run = author_run = None
+    for k, run in enumerate(runs):
+        if not all(_CENTRED.match(lines[i]) and len(lines[i].strip()) <= 60 for i in run):
+            break
+        text = " ".join(lines[i].strip() for i in run)
+        if title_run is None:
+            title_run = k
+        elif author_run is None and len(run) == 1 and (m := _NAME.match(text)) \
+                and not text.isupper():
+            author_run = k
+            break
+    if title_run is None or author_run is None:
+        return body
+    title = " ".join(lines[i].strip() for i in runs[title_run])
+    author = _NAME.match(lines[runs[author_run][0]].strip()).group(1)  # type: ignore[union-attr]
+    if title.isupper():
+        title = _title_case(title)
+    plan.fields["title"] = title
+    ctx.report("info", "header-field", f"title: {quote(title)} (the title page)", runs[title_run][0] + 1)
+    store_field(plan, "By", "authors", author, ctx, runs[author_run][0] + 1)
+    drop = {i for run in (runs[title_run], runs[author_run]) for i in run}
+    for run in runs[author_run + 1:author_run + 3]:  # "THE MILLENNIUM FULCRUM EDITION 3.0"
+        if all(_CENTRED.match(lines[i]) for i in run) and re.search(
+                r"\bedition\b", " ".join(lines[i] for i in run), re.IGNORECASE):
+            drop.update(run)
+    _drop(plan, ctx, "title page", lines, range(min(drop), max(drop) + 1), why="title page")
+    return [i for i in body if i not in drop]
+
+
+def _title_case(text: str) -> str:
+    small = {"a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "or", "by"}
+    words = text.lower().split()
+    return " ".join(w if k and w in small else w[:1].upper() + w[1:] for k, w in enumerate(words))
+
+
 def _lines(idx: list[int]) -> str:
     if len(idx) == 1:
         return f"line {idx[0] + 1}"
@@ -123,8 +168,10 @@ def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Pla
             s = _squeeze(lines[i])
             if not s or s == title or (title and s in title and len(s) > 8):
                 continue
-            if s.startswith("by ") and (not authors or s[3:] in authors):
+            if s.startswith("by ") and (not authors or s[3:] in authors) or s in authors:
                 continue
+            if k and len(s) <= 60 and re.search(r"\bedition\b", s):
+                continue  # "THE MILLENNIUM FULCRUM EDITION 3.0" under the title
             return False
         return True
 

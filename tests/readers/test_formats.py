@@ -1,0 +1,132 @@
+"""Files writers write: DOCX, ODT, Markdown and FB2 read by their content, headings as
+chapters, italics and bold kept, notes and disclaimers set apart by the usual rules."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ficbook.convert import ConvertOptions
+from ficbook.errors import StoryError
+from ficbook.model import Note, SceneBreak, Styled
+from ficbook.readers import read_story, sniff
+from ficbook.readers.source import Source
+
+FORMATS = Path(__file__).resolve().parents[2] / "stories" / "formats"
+
+
+def convert(name: str, data: bytes | None = None, as_name: str | None = None):
+    path = FORMATS / name
+    data = path.read_bytes() if data is None else data
+    return read_story(Source(Path(as_name) if as_name else path, data), ConvertOptions())
+
+
+def styled(story, kind: str) -> list[str]:
+    from ficbook.model import inline_text
+
+    out = []
+    for ch in story.chapters:
+        for b in ch.blocks:
+            for node in getattr(b, "inlines", ()):
+                if isinstance(node, Styled) and node.kind == kind:
+                    out.append(inline_text(node.children))
+    return out
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("lighthouse-ledger.docx", "docx"), ("seven-bridges.odt", "odt"),
+    ("clockmakers-cat.md", "markdown"), ("winter-post.fb2", "fb2")])
+def test_sniffed_by_content_not_name(name, kind):
+    data = (FORMATS / name).read_bytes()
+    assert sniff(data, name) == kind
+    if kind != "markdown":  # Markdown without its extension needs its front matter: it has one
+        assert sniff(data, "story.txt") == kind
+    assert sniff(data, "story.txt") == kind
+
+
+def test_docx():
+    story = convert("lighthouse-ledger.docx").story
+    assert (story.meta.title, story.meta.authors) == ("The Lighthouse Ledger", ("Maren Holt",))
+    assert [c.title for c in story.chapters] == ["Chapter One: Salt", "Chapter Two: Oil"]
+    assert styled(story, "em") == ["This book was here before the tower."]
+    assert styled(story, "strong") == ["answer"]
+    first = story.chapters[0].blocks
+    assert isinstance(first[0], Note) and first[0].label == "A/N"
+    assert any(isinstance(b, SceneBreak) for b in first)
+
+
+def test_odt():
+    story = convert("seven-bridges.odt").story
+    assert (story.meta.title, story.meta.authors) == ("Seven Bridges", ("Tomas Lind",))
+    assert [c.title for c in story.chapters] == ["Part One", "Part Two"]
+    assert [n.kind for n in story.front_notes] == ["disclaimer"]
+    assert styled(story, "em") == ["fourth"] and styled(story, "strong") == ["loudly"]
+
+
+def test_markdown_front_matter_and_headings():
+    story = convert("clockmakers-cat.md").story
+    assert (story.meta.title, story.meta.authors) == ("The Clockmaker's Cat", ("Ines Varga",))
+    assert story.meta.tags == ("cats", "clocks")
+    assert [c.title for c in story.chapters] == ["Chapter 1", "Chapter 2"]
+    assert styled(story, "em") == ["largest"] and styled(story, "strong") == ["nobody"]
+    assert isinstance(story.chapters[1].blocks[-1], Note)
+
+
+def test_fb2():
+    story = convert("winter-post.fb2").story
+    m = story.meta
+    assert (m.title, m.authors, m.language) == ("The Winter Post", ("Olga Sever",), "en")
+    assert [c.title for c in story.chapters] == ["I", "II"]
+    assert story.summary and styled(story, "em") == ["hands"]
+    assert [n.label for n in story.end_notes] == ["Notes"]
+    assert "The village is on no map" in story.end_notes[0].blocks[0].inlines[0].text
+
+
+def test_fb2_entities_are_not_resolved():
+    evil = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b'<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0"><description>'
+            b'<title-info><book-title>T</book-title></title-info></description>'
+            b'<body><section><p>Before &e; after.</p></section></body></FictionBook>')
+    story = convert("winter-post.fb2", evil).story
+    text = story.chapters[0].blocks[0].inlines[0].text
+    assert "root:" not in text and text.startswith("Before")
+
+
+@pytest.mark.parametrize("name", ["lighthouse-ledger.docx", "seven-bridges.odt"])
+def test_damaged_document_is_a_story_error(name):
+    data = (FORMATS / name).read_bytes()
+    with pytest.raises(StoryError) as err:
+        convert(name, data[: len(data) // 2])
+    assert err.value.exit_code == 4
+
+
+def test_docx_without_document_xml_text_is_refused_clearly():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", b"<not-xml")
+    with pytest.raises(StoryError) as err:
+        convert("lighthouse-ledger.docx", buf.getvalue())
+    assert err.value.exit_code == 4
+
+
+def test_plain_text_with_a_hash_line_stays_text():
+    data = b"# of days since the storm: three.\n\nShe counted them on her fingers.\n"
+    assert sniff(data, "story.txt") == "text"
+
+
+def test_sample_files_are_what_the_script_makes(tmp_path, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_formats", FORMATS / "make.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.make_docx(module.DOCX_STORY)
+    module.make_odt(module.ODT_STORY)
+    module.make_markdown(module.MD_STORY)
+    module.make_fb2(module.FB2_STORY)
+    for f in tmp_path.iterdir():
+        assert f.read_bytes() == (FORMATS / f.name).read_bytes(), f.name
