@@ -105,6 +105,10 @@ def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  
                 soup, ctx, keep_boilerplate=options is not None and options.boilerplate == "keep")
     if ao3.is_ao3(soup):
         return ao3.read_ao3(soup, ctx)
+    from ficbook.readers.html import ao3page
+
+    if ao3page.is_ao3_page(soup):
+        return ao3page.read_ao3_page(soup, ctx, text)
     if ffnet.is_ffnet(soup):
         return ffnet.read_ffnet(soup, ctx, text)
     if efiction.is_efiction(soup):

@@ -25,7 +25,7 @@ def convert(name: str, data: bytes | None = None, as_name: str | None = None):
 
 
 def styled(story, kind: str) -> list[str]:
-    from ficbook.model import inline_text
+    from ficbook.text import inline_text
 
     out = []
     for ch in story.chapters:

@@ -29,7 +29,7 @@ def layout_of(result) -> str | None:
 
 
 def notes(blocks) -> list[tuple[str | None, str]]:
-    from ficbook.model import block_text
+    from ficbook.text import block_text
 
     return [(b.label, block_text(b)) for b in blocks if isinstance(b, Note)]
 
@@ -105,7 +105,7 @@ def test_gutenberg_text_new():
     story = result.story
     assert (story.meta.title, story.meta.authors, story.meta.language) == (
         "The Cartographer's Daughter", ("Imelda Frost",), "en")
-    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II"]
+    assert [c.title for c in story.chapters] == ["CHAPTER I: THE MAP ROOM", "CHAPTER II: THE SURVEYOR"]
     text = all_text(story)
     for boiler in ("Project Gutenberg", "Transcriber", "eBook", "LICENSE", "Produced by",
                    "Release Date", "Section 1"):
@@ -234,3 +234,21 @@ def test_ffn_text_page():
                    "Terms of Service", "The Long Way Round\n"):
         assert chrome not in text
     assert any(label == "A/N" for label, _ in notes(story.front_notes))
+
+
+def test_ao3_page_saved_from_the_browser():
+    story = convert("ao3_page.html").story
+    m = story.meta
+    assert (m.title, m.authors) == ("The Tidewater Letters", ("brinewick",))  # not the site's owner
+    assert m.rating == "General Audiences" and m.characters == ("Willow Rosenberg", "Rupert Giles")
+    assert m.tags == ("Letters, Epistolary",) and m.language == "en"
+    assert (m.published, m.status) == ("2022-02-02", "In progress")
+    assert notes(story.front_notes) == [("Notes", "For saltmarsh.\nMy first epistolary story.")]
+    ch = story.chapters[0]
+    assert ch.title == "Chapter 1: High Water"
+    assert [p.inlines[0].text for p in ch.summary] == ["The first letter."]
+    assert notes(ch.blocks) == [("Chapter End Notes", "More letters soon.")]
+    text = all_text(story)
+    for chrome in ("Entire Work", "Kudos", "Fandoms", "Chapter Text", "See the end", "Organization"):
+        assert chrome not in text
+    assert chapter_text(story).startswith("Dear Giles")
