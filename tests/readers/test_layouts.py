@@ -252,3 +252,20 @@ def test_ao3_page_saved_from_the_browser():
     for chrome in ("Entire Work", "Kudos", "Fandoms", "Chapter Text", "See the end", "Organization"):
         assert chrome not in text
     assert chapter_text(story).startswith("Dear Giles")
+
+
+def test_livejournal_post():
+    result = convert("livejournal_post.txt")
+    story = result.story
+    m = story.meta
+    assert (m.title, m.authors, m.rating) == ("The Salt Road", ("quillmoth",), "PG-13")
+    assert m.tags == ("dawn", "fic", "spike")
+    assert ("Spoilers", "through season seven") in m.extra
+    assert notes(story.front_notes) == [("Disclaimer", "Not mine; I only borrow them for walks."),
+                                        ("Notes", "For saltmarsh, who asked for a road trip.")]
+    body = chapter_text(story)
+    assert body.startswith("The car was older than Dawn") and body.endswith("apologised to it.")
+    assert not any(isinstance(b, SceneBreak) for b in story.chapters[0].blocks)  # the cut's gap
+    text = all_text(story)
+    for chrome in ("[info]", "Read more", "Current Mood", "comments", "Share", "wrote,", "@ 2009"):
+        assert chrome not in text

@@ -45,6 +45,10 @@ def _engine(name: str) -> Callable[[list[str], Profile, Context], Plan]:
         from ficbook.readers.layouts.cardline import read_cardline
 
         return read_cardline
+    if name == "plain":
+        from ficbook.readers.layouts.plain import read_plain
+
+        return read_plain
     raise ValueError(f"layout engine {name!r} unknown")
 
 
@@ -88,7 +92,7 @@ def convert_layout_text(source: Source, options: ConvertOptions,
     story = build_story(lines, plan, ctx, path=source.name,
                         fallback_title=title_from_path(source.path), plain=decoded.plain,
                         keep_boilerplate=options.boilerplate == "keep")
-    known = {k: getattr(story.meta, k) for k in _KEPT if getattr(story.meta, k)}
+    known = {k: getattr(story.meta, k) for k in _KEPT if plan.fields.get(k)}
     story = apply_block_rules(story, ctx)
     if known and profile.get("header_rule"):
         # what the layout read from the page's own card outranks the story's header lines

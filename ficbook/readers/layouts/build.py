@@ -33,6 +33,8 @@ def build_story(lines: list[str], plan: Plan, ctx: Context, *, path: str, fallba
     paras, _ = split_paragraphs("\n".join(blanked), ctx, plain=plain) if owner else ([], None)
     per: list[list[RawPara]] = [[] for _ in plan.chapters]
     for p in paras:
+        if p.brk and _after_dropped(lines, blanked, p.line - 2):
+            p = p._replace(brk=False)  # the gap a dropped line left is no scene break
         per[owner[p.line]].append(p)
     chapters: list[Chapter] = []
     for k, cp in enumerate(plan.chapters):
@@ -63,6 +65,15 @@ def build_story(lines: list[str], plan: Plan, ctx: Context, *, path: str, fallba
     return Story(meta=_meta(plan, fallback_title, ctx), chapters=tuple(chapters) or
                  (Chapter(None, ()),), summary=tuple(_paragraphs(lines, plan.summary, tags)),
                  front_notes=tuple(front), end_notes=tuple(end), path=path)
+
+
+def _after_dropped(lines: list[str], blanked: list[str], i: int) -> bool:
+    """A line the layout dropped in the blank run that ends at line index i."""
+    while i >= 0 and not blanked[i].strip():
+        if lines[i].strip():
+            return True
+        i -= 1
+    return False
 
 
 def _meta(plan: Plan, fallback_title: str, ctx: Context) -> StoryMeta:
