@@ -98,6 +98,12 @@ def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  
     if layout != "none":
         from ficbook.readers.html import gutenberg
 
+        from ficbook.readers.html.sites import read_site, site_profile
+
+        site = site_profile(text, layout)
+        if site is not None:
+            ctx.info("layout", site.describe())
+            return read_site(soup, ctx, text, site.profile)
         if layout == "gutenberg" or (layout is None and gutenberg.is_gutenberg(soup, text)):
             ctx.info("layout", "layout gutenberg" + (" (set by the recipe)" if layout else
                                                      ", recognised by its edition markers"))

@@ -269,3 +269,68 @@ def test_livejournal_post():
     text = all_text(story)
     for chrome in ("[info]", "Read more", "Current Mood", "comments", "Share", "wrote,", "@ 2009"):
         assert chrome not in text
+
+
+def body_and_notes(story):
+    from ficbook.text import block_text
+
+    return [(type(b).__name__, block_text(b)) for c in story.chapters for b in c.blocks]
+
+
+def test_wordpress_serial_chapter():
+    result = convert("wordpress_chapter.html")
+    story = result.story
+    assert (story.meta.title, story.meta.authors) == ("The Drowned Lanterns", ("inkwell",))
+    assert [c.title for c in story.chapters] == ["Chapter 3: The Ferry"]
+    body = chapter_text(story)
+    assert body.startswith("The ferry left at dusk") and body.endswith("a rope and no boat.")
+    assert any(isinstance(b, SceneBreak) for b in story.chapters[0].blocks)
+    text = all_text(story)
+    for chrome in ("Patreon", "Previous Chapter", "Share this", "Like this", "Related",
+                   "Chapter 2: The Bell", "thoughts on", "Proudly powered", "About"):
+        assert chrome not in text
+    assert "wordpress" in (layout_of(result) or "")
+
+
+def test_royalroad_notes_above_and_below():
+    story = convert("royalroad_chapter.html").story
+    assert (story.meta.title, story.meta.authors) == ("The Lamp Guild", ("lampwright",))
+    assert story.chapters[0].title == "Chapter 4: Wicks"
+    kinds = body_and_notes(story)
+    assert kinds[0] == ("Note", "Thank you for the reviews, all of them!")
+    assert kinds[-1] == ("Note", "Next chapter on Friday.")
+    text = all_text(story)
+    for chrome in ("A note from", "Support", "Previous Chapter", "Follow, favourite"):
+        assert chrome not in text
+
+
+def test_xenforo_threadmarks_are_chapters():
+    story = convert("xenforo_threadmarks.html").story
+    assert (story.meta.title, story.meta.authors) == ("The Gravel Road [Original]", ("quarryman",))
+    assert [c.title for c in story.chapters] == ["Chapter 1: Stones", "Chapter 2: Dust"]
+    text = all_text(story)
+    assert "Walk softly on the old roads." in text  # the quote kept, its link not
+    for chrome in ("Click to expand", "Like", "Reply", "Thread starter"):
+        assert chrome not in text
+
+
+def test_dreamwidth_post_page():
+    story = convert("dreamwidth_post.html").story
+    m = story.meta
+    assert (m.title, m.authors, m.rating) == ("The Lantern Keeper's Daughter", ("quillmoth",), "G")
+    assert [b.inlines[0].text for b in story.summary] == ["A lamp, a storm, a promise."]
+    assert notes(story.front_notes) == [("Notes", "Thanks to saltmarsh for the beta.")]
+    body = chapter_text(story)
+    assert body.startswith("The storm came in sideways") and "personal profile" not in body
+    for chrome in ("Mood", "Music", "Tags", "comments", "Reply"):
+        assert chrome not in all_text(story)
+
+
+def test_french_archive_author_is_the_writer_not_the_site():
+    story = convert("french_archive.html").story
+    assert (story.meta.title, story.meta.authors) == ("Le Phare des Brumes", ("Brumelune",))
+    assert story.meta.language == "fr"
+    assert story.chapters[0].title == "Chapitre 1 : La lanterne"
+    text = all_text(story)
+    for chrome in ("Chapitre suivant", "commentaires", "droits réservés", "fanfictions.fr"):
+        assert chrome not in text
