@@ -130,3 +130,16 @@ def test_sample_files_are_what_the_script_makes(tmp_path, monkeypatch):
     module.make_fb2(module.FB2_STORY)
     for f in tmp_path.iterdir():
         assert f.read_bytes() == (FORMATS / f.name).read_bytes(), f.name
+
+
+def test_markdown_footnotes_and_site_counters():
+    text = ("# A Quiet Harbour\n\n7 minutes\n{ .md-time-to-read }\n\n"
+            "The boats came home[^1] before the storm.\n\n"
+            "[^1]: Fishing boats, not ferries.\n\n## Part Two\n\nThe storm did not come.\n")
+    story = convert("clockmakers-cat.md", text.encode(), as_name="harbour.md").story
+    assert story.meta.title == "A Quiet Harbour"
+    assert [c.title for c in story.chapters] == [None, "Part Two"]
+    first = story.chapters[0].blocks[0].inlines[0].text
+    assert first == "The boats came home before the storm."
+    assert story.end_notes[0].blocks[0].inlines[0].text == "Fishing boats, not ferries."
+    assert "minutes" not in first
