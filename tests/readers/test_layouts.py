@@ -334,3 +334,13 @@ def test_french_archive_author_is_the_writer_not_the_site():
     text = all_text(story)
     for chrome in ("Chapitre suivant", "commentaires", "droits réservés", "fanfictions.fr"):
         assert chrome not in text
+
+
+def test_ffn_old_page_layout_and_unclosed_chapter_menu():
+    story = convert("ffn_old_page.html").story
+    m = story.meta
+    assert (m.title, m.authors, m.rating, m.status) == ("The Long Way Round", ("quillmoth",), "T",
+                                                        "Complete")
+    assert m.genres == ("Adventure", "Drama")
+    assert [c.title for c in story.chapters] == ["Bakersfield"]  # not the whole menu
+    assert chapter_text(story).startswith("Bakersfield was hot")

@@ -14,7 +14,7 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Chapter, Story, StoryMeta
-from ficbook.readers.html.common import finish_blocks, language_code, source_url, story_chapters
+from ficbook.readers.html.common import page_title, finish_blocks, language_code, source_url, story_chapters
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 
 _GENRES = frozenset({
@@ -26,7 +26,9 @@ _GENRES = frozenset({
 
 def is_ffnet(soup: BeautifulSoup) -> bool:
     return soup.find(id="storytext") is not None and (
-        soup.find(id="profile_top") is not None or soup.find(id="chap_select") is not None)
+        soup.find(id="profile_top") is not None or soup.find(id="chap_select") is not None
+        or bool(re.search(r"fan ?fiction(?:\.net)?\b", page_title(soup) or "", re.IGNORECASE)
+                and soup.find("a", href=re.compile(r"^(?:https?://[^/]+)?/u/\d+"))))
 
 
 def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
@@ -46,6 +48,8 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
         facts = top.find("span", class_="xgray")
         if isinstance(facts, Tag):
             fields.update(_facts(text_of(facts), extra))
+    if not isinstance(top, Tag):
+        title, authors = _old_page(soup, fields, extra)
     links = soup.find(id="pre_story_links")
     if isinstance(links, Tag):
         crumbs = [text_of(a) for a in links.find_all("a")]
@@ -61,7 +65,10 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
         options = select.find_all("option")
         chosen = select.find("option", selected=True) or (options[0] if options else None)
         if chosen is not None and len(options) > 1:
-            chapter_title = re.sub(r"^\d+\.\s*", "", chosen.get_text(" ", strip=True)) or None
+            # the chosen option's own text: old pages leave <option> unclosed, and the
+            # parser nests the rest of the menu inside it
+            own = chosen.find(string=True, recursive=False) or ""
+            chapter_title = re.sub(r"^\d+\.\s*", "", " ".join(str(own).split())) or None
     storytext = soup.find(id="storytext")
     assert isinstance(storytext, Tag)
     blocks = tidy(blocks_of(storytext, ctx))
@@ -71,6 +78,28 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
                      **fields)  # type: ignore[arg-type]
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name),
                  summary=summary or (), path=ctx.name)
+
+
+_TITLE = re.compile(r"^(?P<title>.+?)(?:\s+Chapter \d+\b.*?)?,\s+an? .+? fan ?fic\b", re.IGNORECASE)
+_RATED = re.compile(r"(?:Fiction\s+)?Rated:\s*(?:Fiction\s+)?(K\+?|T|M|MA)\b[^\n]*?\bid:\s*\d+")
+
+
+def _old_page(soup: BeautifulSoup, fields: dict[str, object],
+              extra: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
+    """A page of FanFiction.Net's older layouts (no `#profile_top`): the title from the
+    page's <title>, the author from the first profile link, the facts from the
+    `Rated:` line wherever it stands."""
+    title = ""
+    m = _TITLE.match(page_title(soup) or "")
+    if m:
+        title = m.group("title").strip()
+    author = soup.find("a", href=re.compile(r"^(?:https?://[^/]+)?/u/\d+"))
+    authors = (text_of(author),) if isinstance(author, Tag) and text_of(author) else ()
+    text = " ".join(soup.get_text(" ").split())
+    rated = _RATED.search(text)
+    if rated:
+        fields.update(_facts(rated.group(0).replace("Fiction Rated:", "Rated: Fiction"), extra))
+    return title, authors
 
 
 def _facts(line: str, extra: list[tuple[str, str]]) -> dict[str, object]:
@@ -83,6 +112,8 @@ def _facts(line: str, extra: list[tuple[str, str]]) -> dict[str, object]:
             out["rating"] = re.sub(r"^Fiction\s+", "", value.strip())
         elif value and key == "status":
             out["status"] = "Complete" if "complete" in value.lower() else value.strip()
+        elif not value and key == "complete":  # the facts line's bare "- Complete -"
+            out["status"] = "Complete"
         elif value and key == "published":
             out["published"] = value.strip()
         elif value and key in ("chapters", "words", "reviews", "favs", "follows", "updated", "id"):
