@@ -40,8 +40,9 @@ def run(shelf: Path, **job) -> dict[str, str]:
     return {o.recipe.stem: o.status for o in outcomes}
 
 
-ALL_BUILT = {"bangel": "built", "everything": "built", "spuffy": "built"}
-NONE_BUILT = {"bangel": "unchanged", "everything": "unchanged", "spuffy": "unchanged"}
+ALL_BUILT = {"bangel": "built", "everything": "built", "formats": "built", "spuffy": "built"}
+NONE_BUILT = {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
+              "spuffy": "unchanged"}
 
 
 def test_second_run_builds_nothing_and_keeps_the_figures(shelf: Path):
@@ -57,7 +58,8 @@ def test_a_changed_story_rebuilds_only_its_books(shelf: Path):
     assert run(shelf) == NONE_BUILT
     story = shelf / "stories" / "002_f0742a020cd08a60.txt"  # in bangel and everything
     story.write_text(story.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-    assert run(shelf) == {"bangel": "built", "everything": "built", "spuffy": "unchanged"}
+    assert run(shelf) == {"bangel": "built", "everything": "built", "formats": "unchanged",
+                          "spuffy": "unchanged"}
     assert run(shelf) == NONE_BUILT
 
 
@@ -78,7 +80,8 @@ def test_a_changed_cover_style_rebuilds_only_the_books_using_it(shelf: Path):
     run(shelf)
     style = shelf / "covers" / "mine.yaml"
     style.write_text(style.read_text("utf-8") + "\n# a change\n", "utf-8")
-    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "spuffy": "built"}
+    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
+                          "spuffy": "built"}
 
 
 def test_a_changed_font_rebuilds_books_with_generated_covers(shelf: Path):
@@ -94,7 +97,8 @@ def test_recipe_edit_deleted_book_force_and_environment(shelf: Path, monkeypatch
     recipe.write_text(recipe.read_text("utf-8").replace("Wine Into Blood", "Wine"), "utf-8")
     assert run(shelf)["bangel"] == "built"
     (shelf / "out" / "spuffy.epub").unlink()
-    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "spuffy": "built"}
+    assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
+                          "spuffy": "built"}
     assert run(shelf, force=True) == ALL_BUILT
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # changes every book's bytes
     assert run(shelf) == ALL_BUILT
@@ -134,7 +138,8 @@ def test_asking_for_the_kobo_copy_builds_it_and_dropping_it_rebuilds_nothing(she
     assert run(shelf, kepub=True) == NONE_BUILT
     assert run(shelf) == NONE_BUILT
     (shelf / "out" / "bangel.kepub.epub").unlink()
-    assert run(shelf, kepub=True) == {"bangel": "built", "everything": "unchanged", "spuffy": "unchanged"}
+    assert run(shelf, kepub=True) == {"bangel": "built", "everything": "unchanged",
+                                      "formats": "unchanged", "spuffy": "unchanged"}
 
 
 def test_a_story_shared_by_recipes_is_converted_once(shelf: Path):
