@@ -344,3 +344,15 @@ def test_ffn_old_page_layout_and_unclosed_chapter_menu():
     assert m.genres == ("Adventure", "Drama")
     assert [c.title for c in story.chapters] == ["Bakersfield"]  # not the whole menu
     assert chapter_text(story).startswith("Bakersfield was hot")
+
+
+def test_ficbook_net_download():
+    story = convert("ficbook_net.txt").story
+    m = story.meta
+    assert (m.title, m.authors, m.rating) == ("Зимняя почта", ("Северянка",), "G")  # no URL
+    assert m.fandoms == ("Ориджиналы",) and m.tags == ("Зима", "Письма")
+    assert m.source == "https://ficbook.net/readfic/01234567"
+    assert [b.inlines[0].text for b in story.summary] == ["Почта приходит в деревню дважды за зиму."]
+    assert notes(story.front_notes) == [("Примечания", "Спасибо всем, кто ждал.")]
+    assert [c.title for c in story.chapters] == ["Глава 1. Сани", "Глава 2. Письмо"]
+    assert "Уточнять" not in all_text(story)

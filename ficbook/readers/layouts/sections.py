@@ -43,6 +43,9 @@ class _Reader:
         self.pending: tuple[str, str, int] | None = None  # a label waiting for its value
         self.labelled = False  # a card label seen
         self.roles = [self.role(s.strip()) for s in lines]
+        self.cleanup = profile.pattern("value_cleanup")
+        self.title_at = next((i for i, s in enumerate(lines) if s.strip()), None) \
+            if profile.get("title_first") else None
 
     def role(self, s: str) -> str | None:
         if not s or len(s) > 60:
@@ -90,6 +93,10 @@ class _Reader:
             if i < 3 and self.zone == "head" and self.stylesheet is not None \
                     and self.stylesheet.match(s):
                 ctx.report("info", "chrome-dropped", f"stylesheet line {quote(s, 40)}", i + 1)
+                continue
+            if i == self.title_at:
+                self.plan.fields["title"] = s
+                ctx.report("info", "header-field", f"title: {quote(s)} (the first line)", i + 1)
                 continue
             if self.chrome is not None and self.chrome.fullmatch(" ".join(s.split())):
                 ctx.report("info", "chrome-dropped", quote(s), i + 1)
@@ -205,6 +212,8 @@ class _Reader:
             self.zone, self.target, self.short = "after", note.lines, False
 
     def store(self, label: str, kind: str, value: str, i: int) -> None:
+        if self.cleanup is not None:
+            value = self.cleanup.sub("", value)
         store_field(self.plan, label, kind, value, self.ctx, i + 1)
 
     def finish_head(self) -> None:
