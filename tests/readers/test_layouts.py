@@ -356,3 +356,23 @@ def test_ficbook_net_download():
     assert notes(story.front_notes) == [("Примечания", "Спасибо всем, кто ждал.")]
     assert [c.title for c in story.chapters] == ["Глава 1. Сани", "Глава 2. Письмо"]
     assert "Уточнять" not in all_text(story)
+
+
+@pytest.mark.parametrize("name, title, author, chapter, first, chrome", [
+    ("wattpad_part.html", "The Paper Fox", "foldwright", "Chapter One",
+     "The fox was folded from a page", ("Reads", "Votes", "fantasy", "Continue to next part", "Browse")),
+    ("tumblr_post.html", "The Tide Clock", "inkandtide", None,
+     "The clock in the harbour office", ("notes", "reblogged", "#my writing", "liked this")),
+    ("quotev_chapter.html", "Lanterns Over the Marsh", "marshlight", "The Reeds",
+     "The reeds were taller", ("Previous Chapter", "reads", "so good")),
+])
+def test_serial_platform_pages(name, title, author, chapter, first, chrome):
+    result = convert(name)
+    story = result.story
+    assert (story.meta.title, story.meta.authors) == (title, (author,))
+    assert [c.title for c in story.chapters] == [chapter]
+    assert chapter_text(story).startswith(first)
+    text = all_text(story)
+    for c in chrome:
+        assert c not in text
+    assert "Tumblr" not in story.meta.authors and layout_of(result)
