@@ -376,3 +376,9 @@ def test_serial_platform_pages(name, title, author, chapter, first, chrome):
     for c in chrome:
         assert c not in text
     assert "Tumblr" not in story.meta.authors and layout_of(result)
+
+
+def test_an_archive_index_page_is_no_story():
+    with pytest.raises(StoryError) as err:
+        convert("efiction_index.html")
+    assert err.value.exit_code == 4 and "no story text" in err.value.message

@@ -137,8 +137,29 @@ def main_block(root: Tag) -> Tag:
     return best
 
 
+_CHAPTER_LINK = re.compile(r"(?:viewstory\.php\?(?:[^\"'>]*&(?:amp;)?)?sid=\d+&(?:amp;)?chapter=|"
+                           r"/s/\d+/|/works/\d+/chapters/)(\d+)")
+
+
+def index_page(soup: BeautifulSoup) -> bool:
+    """A story's index: links to several of its chapters and little text of its own (an
+    eFiction story page with its chapter list, no chapter text)."""
+    chapters = {m.group(1) for a in soup.find_all("a", href=True)
+                if (m := _CHAPTER_LINK.search(str(a["href"])))}
+    if len(chapters) < 2:
+        return False
+    root = soup.body or soup
+    linked = sum(words(text_of(a)) for a in root.find_all("a"))
+    return words(text_of(root)) - linked < 400
+
+
 def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     root = soup.body or soup
+    if index_page(soup):
+        from ficbook.errors import StoryError
+
+        raise StoryError("no story text: the page is the story's index (links to its "
+                         "chapters); save each chapter's own page", file=ctx.name)
     total = words(text_of(root))
     strip_chrome(root, ctx)
     main = main_block(root)
