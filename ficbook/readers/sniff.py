@@ -29,7 +29,7 @@ _FB2 = re.compile(rb"<FictionBook[\s>]")
 _ODT = b"mimetypeapplication/vnd.oasis.opendocument.text"
 # Markdown: a front matter block, or ATX headings on lines of their own
 _MD_FRONT = re.compile(rb"\A---[ \t]*\r?\n(?:[^\n]*\n){0,30}?(?:title|author)\s*:", re.IGNORECASE)
-_MD_HEADING = re.compile(rb"^#{1,6} \S", re.MULTILINE)
+_MD_HEADING = re.compile(rb"^#{1,6} (?!#)[^\s#]", re.MULTILINE)  # not a "# # #" break
 
 
 def sniff(data: bytes, name: str = "") -> Kind:

@@ -13,6 +13,7 @@ from ficbook.readers.layouts.profiles import Profile, profiles
 
 WINDOW = 8192
 HEAD = 16384  # the 1990s Small Print starts some 8 KB in
+QUICK_HEAD, QUICK_TAIL = 6144, 3072  # where a profile's quick words are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,10 @@ def detect(text: str, kind: str = "text", forced: str | None = None) -> Detectio
         found = _signs(text, profile)
         return Detection(profile, found, forced=True)
     best: Detection | None = None
+    low_head = text[:QUICK_HEAD].encode("utf-8", "replace").lower()
+    low_tail = text[-QUICK_TAIL:].encode("utf-8", "replace").lower() if len(text) > HEAD else b""
     for profile in table.values():
-        if kind not in profile.inputs:
+        if kind not in profile.inputs or not profile.may_be(low_head, low_tail):
             continue
         found = _signs(text, profile)
         if len({e.sign for e in found}) >= profile.need and (
@@ -66,12 +69,16 @@ def recognise(data: bytes, kind: str = "text") -> Profile | None:
     head, tail = data[:HEAD], data[-WINDOW:] if len(data) > HEAD else b""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1:2] == b"\x00" or head[:1] == b"\x00":
         head, tail = head.replace(b"\x00", b""), tail.replace(b"\x00", b"")
+    # the quick words stand near the top (a header, a site's name) or at the very end
+    low_head, low_tail = head[:QUICK_HEAD].lower(), tail[-QUICK_TAIL:].lower()
+    candidates = [p for p in profiles().values()
+                  if kind in p.inputs and p.may_be(low_head, low_tail)]
+    if not candidates:
+        return None  # nearly every story: settled without a regex or a decode
     head_text = head.decode("utf-8", "replace")
     tail_text = tail.decode("utf-8", "replace")
     best: tuple[int, Profile] | None = None
-    for profile in profiles().values():
-        if kind not in profile.inputs:
-            continue
+    for profile in candidates:
         count = sum(1 for _, pattern in profile.signs
                     if pattern.search(head_text) or (tail_text and pattern.search(tail_text)))
         if count >= profile.need and (best is None or count > best[0]):

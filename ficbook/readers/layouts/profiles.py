@@ -29,6 +29,17 @@ class Profile:
         return re.IGNORECASE if self.data.get("ignore_case") else 0
 
     @property
+    def quick(self) -> tuple[bytes, ...]:
+        """The `quick` words in UTF-8 (ASCII letters lower case, others as written)."""
+        return self.data["_quick"]
+
+    def may_be(self, low_head: bytes, low_tail: bytes) -> bool:
+        """A cheap test before the signs' regexes: one of its words in the file's ends
+        (bytes with ASCII lowered: a substring test on bytes is a fast scan)."""
+        words = self.quick
+        return not words or any(w in low_head or w in low_tail for w in words)
+
+    @property
     def inputs(self) -> tuple[str, ...]:
         return tuple(self.data.get("inputs") or ("text",))
 
@@ -66,6 +77,7 @@ def _load(name: str, text: str) -> Profile:
     detect = data.get("detect") or {}
     flags = re.IGNORECASE if data.get("ignore_case") else 0
     signs = tuple((key, _compile(p, flags)) for key, p in (detect.get("signs") or {}).items())
+    data["_quick"] = tuple(w.encode("utf-8") for w in data.get("quick") or ())
     return Profile(name=data.get("name", name), description=data.get("description", ""),
                    engine=data["engine"], need=int(detect.get("need", 2)), signs=signs,
                    data=dict(data))
