@@ -95,9 +95,17 @@ def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  
 
     soup = parse(text)
     layout = options.layout if options is not None else None
+    if layout is None or layout == "none":
+        # the archives' own page structures first: exact, and a story page may name
+        # another site in passing
+        if ao3.is_ao3(soup):
+            return ao3.read_ao3(soup, ctx)
+        from ficbook.readers.html import ao3page
+
+        if ao3page.is_ao3_page(soup):
+            return ao3page.read_ao3_page(soup, ctx, text)
     if layout != "none":
         from ficbook.readers.html import gutenberg
-
         from ficbook.readers.html.sites import read_site, site_profile
 
         site = site_profile(text, layout)
@@ -109,12 +117,6 @@ def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  
                                                      ", recognised by its edition markers"))
             return gutenberg.read_gutenberg(
                 soup, ctx, keep_boilerplate=options is not None and options.boilerplate == "keep")
-    if ao3.is_ao3(soup):
-        return ao3.read_ao3(soup, ctx)
-    from ficbook.readers.html import ao3page
-
-    if ao3page.is_ao3_page(soup):
-        return ao3page.read_ao3_page(soup, ctx, text)
     if ffnet.is_ffnet(soup):
         return ffnet.read_ffnet(soup, ctx, text)
     if efiction.is_efiction(soup):

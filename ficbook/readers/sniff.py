@@ -58,7 +58,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
         return "html"
     if _MD_FRONT.match(head) or (lower.endswith((".md", ".markdown", ".mdown"))
                                  and _MD_HEADING.search(head)) \
-            or len(_MD_HEADING.findall(head)) >= 3:
+            or ((b"\n#" in head or head[:1] == b"#") and len(_MD_HEADING.findall(head)) >= 3):
         return "markdown"
     return "text"
 

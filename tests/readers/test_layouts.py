@@ -382,3 +382,27 @@ def test_an_archive_index_page_is_no_story():
     with pytest.raises(StoryError) as err:
         convert("efiction_index.html")
     assert err.value.exit_code == 4 and "no story text" in err.value.message
+
+
+def test_text_hidden_by_the_pages_own_style_is_dropped():
+    page = (LAYOUTS / "royalroad_chapter.html").read_text("utf-8").replace(
+        "<head>", "<head><style>.cmVhZGVy{display: none; speak: never;}</style>").replace(
+        "<p>Pell trimmed", "<p class=\"cmVhZGVy\">This tale was taken without the author's "
+                           "consent; report it.</p><p>Pell trimmed")
+    story = convert("royalroad_chapter.html", page.encode()).story
+    assert "taken without" not in all_text(story) and "Pell trimmed" in all_text(story)
+
+
+def test_an_ao3_page_naming_tumblr_is_still_an_ao3_page():
+    page = (LAYOUTS / "ao3_page.html").read_text("utf-8").replace(
+        "My first epistolary story.", "My first epistolary story. Find me at "
+        "https://brinewick.tumblr.com/post/123 (powered by tumblr).")
+    result = convert("ao3_page.html", page.encode())
+    assert result.story.meta.authors == ("brinewick",) and layout_of(result) is None
+
+
+def test_a_wordpress_post_that_is_no_chapter_is_its_own_story():
+    page = (LAYOUTS / "wordpress_chapter.html").read_text("utf-8").replace(
+        "Chapter 3: The Ferry</h1>", "On Ferries and Lanterns</h1>")
+    story = convert("wordpress_chapter.html", page.encode()).story
+    assert story.meta.title == "On Ferries and Lanterns" and story.chapters[0].title is None

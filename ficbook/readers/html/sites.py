@@ -45,6 +45,8 @@ def _select(root: Tag, selectors) -> list[Tag]:  # noqa: ANN001 - str or list
 
 def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> Story:
     data = profile.data
+    if data.get("hidden_by_style"):
+        _drop_hidden(soup, ctx, profile.name)
     for sel in data.get("unwrap_users") or ():  # a user link: its name only
         for tag in soup.select(sel):
             tag.replace_with(text_of(tag))
@@ -96,6 +98,9 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
             if blocks:
                 (before if position < 0.5 else after).append(Note("author-note", blocks, label=label))
         blocks = [b for b in tidy(blocks_of(box, ctx)) if not _is_line_chrome(b, line_chrome, ctx)]
+        if blocks and isinstance(blocks[0], Paragraph) and title and _same(blocks[0], title):
+            ctx.info("chrome-dropped", f"title repeated “{title}”")
+            blocks = blocks[1:]
         if blocks or before or after:
             chapters.append(Chapter(chapter_title, finish_blocks([*before, *blocks, *after])))
     lang = language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
@@ -104,12 +109,41 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
     url = source_url(soup, raw)
     if url:
         fields["source"] = url
-    if len(chapters) == 1 and chapters[0].title and chapters[0].title == title:
+    chapter_like = data.get("chapter_like")
+    if len(chapters) == 1 and chapters[0].title and (
+            chapters[0].title == title or chapter_like and not re.match(
+                chapter_like, chapters[0].title, re.IGNORECASE)):
+        # one post whose title is no chapter's ("Chapter 3: …", "1.04"): a post of its
+        # own, its title the story's (a blog post, a one-shot)
+        title = chapters[0].title
         chapters[0] = Chapter(None, chapters[0].blocks)
     meta = StoryMeta(title=title or "Untitled", authors=authors, **fields)  # type: ignore[arg-type]
     ctx.info("header-field", f"{profile.name}: title “{meta.title}”"
                              + (f", by {', '.join(authors)}" if authors else ""))
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), path=ctx.name)
+
+
+_HIDDEN_RULE = re.compile(r"\.([A-Za-z_][\w-]*)\s*\{[^}]*display\s*:\s*none", re.IGNORECASE)
+
+
+def _drop_hidden(soup: BeautifulSoup, ctx: Context, name: str) -> None:
+    """Elements of classes the page's own <style> hides (`display: none`): a site's
+    hidden anti-copying sentences, never shown to a reader."""
+    hidden: set[str] = set()
+    for style in soup.find_all("style"):
+        hidden.update(_HIDDEN_RULE.findall(style.get_text()))
+    if not hidden:
+        return
+    for tag in soup.find_all(class_=lambda c: c in hidden if c else False):
+        if tag.parent is not None and tag.name not in ("html", "body"):
+            ctx.info("chrome-dropped", f"{name}: hidden by the page's style “{' '.join(text_of(tag).split())[:100]}”")
+            tag.decompose()
+
+
+def _same(p: Paragraph, title: str) -> bool:
+    from ficbook.text import inline_text
+
+    return " ".join(inline_text(p.inlines).split()).lower() == title.lower()
 
 
 def _as_list(value) -> list[str]:  # noqa: ANN001

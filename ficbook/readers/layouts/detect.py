@@ -14,6 +14,9 @@ from ficbook.readers.layouts.profiles import Profile, profiles
 WINDOW = 8192
 HEAD = 16384  # the 1990s Small Print starts some 8 KB in
 QUICK_HEAD, QUICK_TAIL = 6144, 3072  # where a profile's quick words are looked for
+# A saved page's signs may stand anywhere in it (its head is scripts and styles): pages
+# are searched further in; they are few, and parsing them costs far more anyway.
+PAGE_HEAD, PAGE_TAIL = 131072, 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +51,19 @@ def detect(text: str, kind: str = "text", forced: str | None = None) -> Detectio
     table = profiles()
     if forced:
         profile = table[forced]
-        found = _signs(text, profile)
+        found = _signs(text, profile, *((HEAD, WINDOW) if kind == "text" else (PAGE_HEAD, PAGE_TAIL)))
         return Detection(profile, found, forced=True)
     best: Detection | None = None
-    low_head = text[:QUICK_HEAD].encode("utf-8", "replace").lower()
-    low_tail = text[-QUICK_TAIL:].encode("utf-8", "replace").lower() if len(text) > HEAD else b""
+    head_size, tail_size = (HEAD, WINDOW) if kind == "text" else (PAGE_HEAD, PAGE_TAIL)
+    quick_head, quick_tail = (QUICK_HEAD, QUICK_TAIL) if kind == "text" else (head_size, tail_size)
+    low_head = text[:quick_head].encode("utf-8", "replace").lower()
+    low_tail = text[-quick_tail:].encode("utf-8", "replace").lower() \
+        if len(text) > head_size else b""
     for profile in table.values():
         if kind not in profile.inputs or not profile.may_be(low_head, low_tail):
             continue
-        found = _signs(text, profile)
-        if len({e.sign for e in found}) >= profile.need and (
+        found = _signs(text, profile, head_size, tail_size)
+        if profile.enough({e.sign for e in found}) and (
                 best is None or len(found) > len(best.evidence)):
             best = Detection(profile, found)
     return best
@@ -79,19 +85,21 @@ def recognise(data: bytes, kind: str = "text") -> Profile | None:
     tail_text = tail.decode("utf-8", "replace")
     best: tuple[int, Profile] | None = None
     for profile in candidates:
-        count = sum(1 for _, pattern in profile.signs
-                    if pattern.search(head_text) or (tail_text and pattern.search(tail_text)))
-        if count >= profile.need and (best is None or count > best[0]):
+        names = {name for name, pattern in profile.signs
+                 if pattern.search(head_text) or (tail_text and pattern.search(tail_text))}
+        count = len(names)
+        if profile.enough(names) and (best is None or count > best[0]):
             best = (count, profile)
     return best[1] if best else None
 
 
-def _signs(text: str, profile: Profile) -> tuple[Evidence, ...]:
+def _signs(text: str, profile: Profile, head_size: int = HEAD,
+           tail_size: int = WINDOW) -> tuple[Evidence, ...]:
     """The first match of each sign, in the head, else in the tail."""
     size = len(text)
-    head = text[:HEAD]
-    tail_start = max(HEAD, size - WINDOW)
-    tail = text[tail_start:] if size > HEAD else ""
+    head = text[:head_size]
+    tail_start = max(head_size, size - tail_size)
+    tail = text[tail_start:] if size > head_size else ""
     found: list[Evidence] = []
     for name, pattern in profile.signs:
         offset = 0

@@ -39,6 +39,11 @@ class Profile:
         words = self.quick
         return not words or any(w in low_head or w in low_tail for w in words)
 
+    def enough(self, names: set[str]) -> bool:
+        """Signs of `need` kinds, the required ones among them."""
+        required = (self.data.get("detect") or {}).get("require") or ()
+        return len(names) >= self.need and all(r in names for r in required)
+
     @property
     def inputs(self) -> tuple[str, ...]:
         return tuple(self.data.get("inputs") or ("text",))
