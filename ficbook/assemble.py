@@ -7,9 +7,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 
+from ficbook import naming
 from ficbook.errors import Diagnostic
 from ficbook.model import (
     Block, Book, BookMeta, BookStory, Chapter, DisclaimerPlacement, MovedNote,
@@ -47,18 +48,24 @@ def apply_overrides(story: Story, entry: StoryEntry) -> Story:
     return story
 
 
-def assemble(recipe: Recipe, stories: list[Story]) -> Book:
-    """`stories` are converted in the order of `recipe.all_stories`."""
+def assemble(recipe: Recipe, stories: list[Story],
+             changes: Sequence[str | None] | None = None) -> Book:
+    """`stories` are converted in the order of `recipe.all_stories`; `changes` says, for
+    each, "new" or "updated" since the book's previous build (or None)."""
     entries = recipe.all_stories
     assert len(entries) == len(stories)
     labels = tuple(sorted(recipe.labels.items()))
     label = functools.partial(label_of, labels)
+    shown = [apply_overrides(story, entry) for story, entry in zip(stories, entries)]
+    keys = naming.unique(naming.story_key(e.path, s.meta.title, s.meta.source)
+                         for e, s in zip(entries, shown))
     numbered: list[BookStory] = []
-    for i, (story, entry) in enumerate(zip(stories, entries), 1):
-        numbered.append(place(apply_overrides(story, entry), i,
-                              entry.notes or recipe.notes,
-                              entry.disclaimers or recipe.disclaimers, label,
-                              first_note=1 + sum(len(b.appendix) for b in numbered)))
+    for i, (story, entry) in enumerate(zip(shown, entries), 1):
+        bs = place(story, i, entry.notes or recipe.notes,
+                   entry.disclaimers or recipe.disclaimers, label,
+                   first_note=1 + sum(len(b.appendix) for b in numbered), key=keys[i - 1])
+        change = changes[i - 1] if changes else None
+        numbered.append(dataclasses.replace(bs, stable=keys[i - 1], change=change))
     if recipe.parts:
         parts, at = [], 0
         for p in recipe.parts:
@@ -77,7 +84,8 @@ def assemble(recipe: Recipe, stories: list[Story]) -> Book:
 
 def place(story: Story, number: int, notes: NotesPlacement = "inline",
           disclaimers: DisclaimerPlacement = "story",
-          label: Callable[[str], str] = functools.partial(label_of, ()), first_note: int = 1) -> BookStory:
+          label: Callable[[str], str] = functools.partial(label_of, ()), first_note: int = 1,
+          key: str = "") -> BookStory:
     """The story as the book shows it: each note and disclaimer where the modes put it.
 
     `notes`: `inline` (where the author put it), `story-end` (gathered after the story),
@@ -85,7 +93,7 @@ def place(story: Story, number: int, notes: NotesPlacement = "inline",
     `first_note`), `drop` (reported). `disclaimers`: `story` (on the card, each text once),
     `credits` (on the credits page), `drop` (reported). Summaries always stay.
     """
-    placer = _Placer(story, notes, disclaimers, label, first_note)
+    placer = _Placer(story, notes, disclaimers, label, first_note, key)
     card = placer.card()
     chapters = tuple(placer.chapter(c, c_no) for c_no, c in enumerate(story.chapters, 1))
     after = placer.blocks(story.end_notes, None)
@@ -115,8 +123,9 @@ class _Placer:
     """Places one story's notes in reading order: card, chapters, trailing notes."""
 
     def __init__(self, story: Story, notes: NotesPlacement, disclaimers: DisclaimerPlacement,
-                 label: Callable[[str], str], first_note: int):
+                 label: Callable[[str], str], first_note: int, key: str = ""):
         self.story, self.notes, self.disclaimers = story, notes, disclaimers
+        self.key = key  # the story's stable key: its notes' ids derive from it
         self.label = label
         self.next_note = first_note
         self.story_end: list[MovedNote] = []
@@ -182,8 +191,9 @@ class _Placer:
             return None
         number = self.next_note
         self.next_note += 1
-        self.appendix.append(MovedNote(note, origin, number))
-        return NoteRef(number, note.kind)
+        anchor = f"{self.key}-{len(self.appendix) + 1:02d}" if self.key else ""
+        self.appendix.append(MovedNote(note, origin, number, anchor))
+        return NoteRef(number, note.kind, anchor)
 
     def _origin(self, c_no: int | None) -> str | None:
         chapters = self.story.chapters

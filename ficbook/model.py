@@ -158,6 +158,7 @@ class NoteRef:
 
     number: int
     kind: NoteKind
+    anchor: str = ""  # stable within its story: "<story key>-01" (ids noteref-… and note-…)
 
 
 Block = Union[Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock, Table, Note, NoteRef]
@@ -237,6 +238,7 @@ class MovedNote:
     note: Note
     origin: str | None  # "Chapter 2", for stories with more than one chapter
     number: int = 0  # its number in the notes appendix (0: not there)
+    anchor: str = ""  # as its NoteRef's
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +258,12 @@ class BookStory:
     appendix: tuple[MovedNote, ...] = ()  # `notes: appendix`, numbered across the book
     credits: tuple[Note, ...] = ()  # `disclaimers: credits`: the disclaimers, each once
     diagnostics: tuple[Diagnostic, ...] = ()  # notes and disclaimers dropped
+    stable: str = ""  # the story's stable key (ficbook.naming), its files' and ids' prefix
+    change: Literal["new", "updated"] | None = None  # since the book's previous build
 
     @property
     def key(self) -> str:
-        return f"s{self.number:02d}"
+        return self.stable or f"s{self.number:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +325,8 @@ DEFAULT_LABELS = {
     "by": "by",
     "notes": "Notes",
     "credits": "Credits",
+    "new": "New",  # on the contents page: a story added since the previous build
+    "updated": "Updated",  # … or changed since then
     "back-to-text": "Back to the text",
     "chapter": "Chapter",
     "unknown-author": "Author unknown",

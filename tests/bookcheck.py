@@ -37,6 +37,10 @@ class Book:
         return [self.items[i.get("idref")].get("href")
                 for i in self.opf.iterfind(".//opf:spine/opf:itemref", NS)]
 
+    def story_file(self, n: int, rest: str) -> str:
+        """The spine href of story n's file `rest` ("card", "c01", "notes")."""
+        return story_file(self.spine, n, rest)
+
     @property
     def xhtml_paths(self) -> list[str]:
         return [self.path(i.get("href")) for i in self.items.values()
@@ -199,3 +203,11 @@ def build_rich(out: Path, notes: str = "inline", disclaimers: str = "story", **e
     path = out / f"rich-{notes}-{disclaimers}.epub"
     path.write_bytes(package(book, rendition, None))
     return path, book
+
+
+def story_file(spine: list[str], n: int, rest: str) -> str:
+    """Story files are named by a stable key (ficbook.naming), not by position: story n's
+    file `rest` ("card", "c01", "notes"), found by the order of the cards in the spine."""
+    import re
+    keys = [m.group(1) for h in spine if (m := re.fullmatch(r"text/(.+)-card\.xhtml", h))]
+    return f"text/{keys[n - 1]}-{rest}.xhtml"

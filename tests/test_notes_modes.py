@@ -80,13 +80,13 @@ def _where(book: Book, word: str) -> list[str]:
 
 def test_inline_keeps_each_note_where_the_author_put_it(books) -> None:
     book = Book(books[("rich", "inline", "story")][0])
-    assert _where(book, "FRONTNOTE") == ["text/s01-card.xhtml"]
-    chapter1 = book.text(book.path("text/s01-c01.xhtml"))
+    assert _where(book, "FRONTNOTE") == [book.story_file(1, "card")]
+    chapter1 = book.text(book.path(book.story_file(1, "c01")))
     # Top note before the first text, the mid note between the scenes.
     assert chapter1.index("TOPNOTE") < chapter1.index("ALPHA") < chapter1.index("MIDNOTE") \
         < chapter1.index("BETA")
-    assert _where(book, "FEEDBACKNOTE") == ["text/s01-c02.xhtml"]
-    assert _where(book, "TAILNOTE") == ["text/s02-c01.xhtml"]
+    assert _where(book, "FEEDBACKNOTE") == [book.story_file(1, "c02")]
+    assert _where(book, "TAILNOTE") == [book.story_file(2, "c01")]
     notes = book.find_all(".//x:aside[@class='author-note']")
     assert len(notes) == 5  # plus one feedback aside
     assert all(n.find("x:p", NS).get("class") == "note-label" for _, n in notes)
@@ -95,14 +95,14 @@ def test_inline_keeps_each_note_where_the_author_put_it(books) -> None:
 def test_story_end_gathers_notes_after_each_story_in_order(books) -> None:
     book = Book(books[("rich", "story-end", "story")][0])
     for word in NOTE_WORDS[:5]:
-        assert _where(book, word) == ["text/s01-notes.xhtml"], word
-    assert _where(book, "TAILNOTE") == ["text/s02-notes.xhtml"]
-    text = book.text(book.path("text/s01-notes.xhtml"))
+        assert _where(book, word) == [book.story_file(1, "notes")], word
+    assert _where(book, "TAILNOTE") == [book.story_file(2, "notes")]
+    text = book.text(book.path(book.story_file(1, "notes")))
     positions = [text.index(w) for w in NOTE_WORDS[:5]]
     assert positions == sorted(positions)
     spine = book.spine
-    assert spine.index("text/s01-notes.xhtml") == spine.index("text/s01-c02.xhtml") + 1
-    assert spine.index("text/s02-card.xhtml") == spine.index("text/s01-notes.xhtml") + 1
+    assert spine.index(book.story_file(1, "notes")) == spine.index(book.story_file(1, "c02")) + 1
+    assert spine.index(book.story_file(2, "card")) == spine.index(book.story_file(1, "notes")) + 1
     assert "The Start" in text and "Chapter 2" in text  # where each note came from
 
 
@@ -114,7 +114,8 @@ def test_appendix_moves_notes_to_the_back_with_links_both_ways(books) -> None:
     refs = book.find_all(".//x:a[@epub:type='noteref']")
     assert len(refs) == len(NOTE_WORDS)
     assert {p.rsplit("/", 1)[-1] for p, _ in refs} == {
-        "s01-card.xhtml", "s01-c01.xhtml", "s01-c02.xhtml", "s02-c01.xhtml"}
+        book.story_file(n, rest).rsplit("/", 1)[-1]
+        for n, rest in ((1, "card"), (1, "c01"), (1, "c02"), (2, "c01"))}
     assert noteref_problems(book) == []
     section = book.doc(book.path("text/notes.xhtml")).find(".//x:section", NS)
     assert section.get("class") == "notes-appendix"
@@ -138,9 +139,9 @@ def test_drop_removes_notes_and_lists_each_in_the_build_log(books) -> None:
 
 def test_disclaimers_story_puts_each_disclaimer_once_on_the_card(books) -> None:
     book = Book(books[("rich", "inline", "story")][0])
-    assert _where(book, "DISCLAIMER-ONE") == ["text/s01-card.xhtml"]
-    assert book.text(book.path("text/s01-card.xhtml")).count("DISCLAIMER-ONE") == 1
-    assert _where(book, "DISCLAIMER-TWO") == ["text/s02-card.xhtml"]
+    assert _where(book, "DISCLAIMER-ONE") == [book.story_file(1, "card")]
+    assert book.text(book.path(book.story_file(1, "card"))).count("DISCLAIMER-ONE") == 1
+    assert _where(book, "DISCLAIMER-TWO") == [book.story_file(2, "card")]
     assert not any("credits" in h for h in book.spine)
 
 
@@ -161,10 +162,10 @@ def test_disclaimers_credits_lists_every_story_on_one_page(books) -> None:
 def test_sample_recipes_put_their_front_notes_where_asked(books) -> None:
     # bangel's "Wine Into Blood" has Story Notes, an A/N and a Disclaimer up front.
     inline = Book(books[("bangel", "inline", "story")][0])
-    card = inline.text(inline.path("text/s01-card.xhtml"))
+    card = inline.text(inline.path(inline.story_file(1, "card")))
     assert "Not mine. Never gonna be mine." in card and "my good friend Ares" in card
     end = Book(books[("bangel", "story-end", "credits")][0])
-    assert "my good friend Ares" in end.text(end.path("text/s01-notes.xhtml"))
+    assert "my good friend Ares" in end.text(end.path(end.story_file(1, "notes")))
     assert "Not mine. Never gonna be mine." in end.text(end.path("text/credits.xhtml"))
     appendix, diagnostics = books[("bangel", "appendix", "drop")]
     appendix = Book(appendix)
@@ -182,7 +183,7 @@ def test_per_story_overrides_win(tmp_path: Path) -> None:
     credits = book.text(book.path("text/credits.xhtml"))
     assert "Never gonna be mine" in credits
     # The other story keeps the book's modes: its disclaimer stays on its card.
-    assert "Just borrowing" in book.text(book.path("text/s02-card.xhtml"))
+    assert "Just borrowing" in book.text(book.path(book.story_file(2, "card")))
     assert "Just borrowing" not in credits
 
 

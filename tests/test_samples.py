@@ -11,7 +11,7 @@ from lxml import etree
 
 from ficbook.build import BuildOptions, build
 from ficbook.recipe import load_recipe
-from tests.bookcheck import EPUB_TYPE, NS
+from tests.bookcheck import EPUB_TYPE, NS, story_file
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean
 
 
@@ -38,6 +38,9 @@ class Epub:
 
     def prop(self, prop: str) -> list[str]:
         return [e.text for e in self.opf.iterfind(f".//opf:metadata/opf:meta[@property='{prop}']", NS)]
+
+    def story_file(self, n: int, rest: str) -> str:
+        return story_file(self.spine, n, rest)
 
     def named(self, name: str) -> list[str]:
         return [e.get("content") for e in self.opf.iterfind(f".//opf:metadata/opf:meta[@name='{name}']", NS)]
@@ -123,12 +126,15 @@ def test_reading_order(books):
     book = Epub(books["spuffy"])
     assert book.spine == [
         "text/cover.xhtml", "text/title.xhtml", "text/contents.xhtml",
-        "text/s01-card.xhtml", "text/s01-c01.xhtml", "text/s01-notes.xhtml",  # notes: story-end
-        "text/s02-card.xhtml", "text/s02-c01.xhtml",
+        book.story_file(1, "card"), book.story_file(1, "c01"), book.story_file(1, "notes"),  # notes: story-end
+        book.story_file(2, "card"), book.story_file(2, "c01"),
     ]
-    notes = book.xhtml("text/s01-notes.xhtml")
+    # Story files are named by the story's stable key, never by its position.
+    assert all(re.fullmatch(r"text/s-[a-z0-9-]+-[0-9a-f]{6}-(card|c01|notes)\.xhtml", h)
+               for h in book.spine[3:])
+    notes = book.xhtml(book.story_file(1, "notes"))
     assert "As always, please review." in "".join(notes.itertext())
-    assert "As always, please review." not in book.raw("text/s01-c01.xhtml").decode()
+    assert "As always, please review." not in book.raw(book.story_file(1, "c01")).decode()
     title = book.xhtml("text/title.xhtml").find(".//x:section", NS)
     assert title.get("class") == "book-title" and title.get(EPUB_TYPE) == "titlepage"
     assert "Ashes and Embers" in "".join(title.itertext())
@@ -150,7 +156,7 @@ def test_contents_page_lists_each_story_with_author_rating_and_words(books):
 
 def test_story_card_markup(books):
     book = Epub(books["bangel"])
-    card = book.xhtml("text/s02-card.xhtml").find(".//x:section[@class='story-card']", NS)
+    card = book.xhtml(book.story_file(2, "card")).find(".//x:section[@class='story-card']", NS)
     assert card.find("x:h1[@class='story-title']", NS).text == "Fight For Me"
     assert card.find("x:p[@class='story-author']", NS).text == "Singing Violin"
     dl = card.find("x:dl[@class='story-meta']", NS)
@@ -169,7 +175,8 @@ def test_story_card_markup(books):
     assert "Fight For Me" in text and "Singing Violin" in text
     assert "The Buffyverse and characters therein are not mine." in text
     # and where a story keeps its disclaimer on the card (everything.yaml, story 3):
-    card = Epub(books["everything"]).xhtml("text/s03-card.xhtml")
+    everything = Epub(books["everything"])
+    card = everything.xhtml(everything.story_file(3, "card"))
     disclaimer = card.find(".//x:aside[@class='disclaimer']", NS)
     assert disclaimer.get("role") == "note"
     assert disclaimer.find("x:p[@class='note-label']", NS).text == "Disclaimer"
@@ -178,7 +185,8 @@ def test_story_card_markup(books):
 
 def test_header_fields_are_not_story_text(books):
     book = Epub(books["bangel"])
-    chapter = b"".join(book.raw(h) for h in book.spine if h.startswith("text/s02-c"))
+    prefix = book.story_file(2, "c01").removesuffix("01.xhtml")
+    chapter = b"".join(book.raw(h) for h in book.spine if h.startswith(prefix))
     for label in (b"Title:", b"Author:", b"Rating:", b"Summary:", b"Disclaimer:", b"Category:"):
         assert label not in chapter
 

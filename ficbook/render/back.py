@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ficbook.model import Book, BookStory
 from ficbook.render.blocks import BlockWriter
-from ficbook.render.links import ref
+from ficbook.render.links import anchor_of, note_anchor, ref
 from ficbook.render.rendition import Draft, esc, join_names
 from ficbook.render.split import split
 from ficbook.render.story import story_label
@@ -25,12 +25,12 @@ def notes_appendix(book: Book, writer: BlockWriter) -> list[Draft]:
                 blocks.append(_CLOSE_LIST)
             current = bs
             blocks.append(f'<h2 class="notes-story">{esc(story_label(bs))}</h2>\n' + _OPEN_LIST)
-        n = moved.number
+        note_id = note_anchor(moved)
         where = f'<p class="note-origin">{esc(moved.origin)}</p>' if moved.origin else ""
-        back = (f'<p class="note-back"><a href="{ref(f"noteref-{n:03d}")}" '
+        back = (f'<p class="note-back"><a href="{ref(anchor_of(moved))}" '
                 f'role="doc-backlink">{esc(book.label("back-to-text"))}</a></p>')
-        anchors[len(blocks)] = f"note-{n:03d}"
-        blocks.append(f'<li class="appendix-note" id="note-{n:03d}" epub:type="endnote">'
+        anchors[len(blocks)] = note_id
+        blocks.append(f'<li class="appendix-note" id="{note_id}" epub:type="endnote">'
                       f'{where}{writer.note(moved.note)}{back}</li>\n')
     blocks.append(_CLOSE_LIST)
     # A story's list may straddle a split: close and reopen it around each cut.

@@ -6,7 +6,7 @@ from ficbook.model import (
     Block, BlockQuote, Book, Epigraph, Image, Inline, LineBreak, ListBlock, Note, NoteRef,
     Paragraph, Resource, SceneBreak, Styled, Table, Text,
 )
-from ficbook.render.links import anchor_of, ref
+from ficbook.render.links import anchor_of, note_anchor, ref
 from ficbook.render.rendition import esc
 
 SCENE_BREAK = '<hr class="scene-break"/>\n'
@@ -113,5 +113,5 @@ class BlockWriter:
     def noteref(self, r: NoteRef) -> str:
         """The link left where a note moved to the notes appendix stood."""
         return (f'<p class="noteref"><a id="{anchor_of(r)}" epub:type="noteref" '
-                f'role="doc-noteref" href="{ref(f"note-{r.number:03d}")}">'
+                f'role="doc-noteref" href="{ref(note_anchor(r))}">'
                 f'{esc(self.book.label(r.kind))}</a></p>\n')

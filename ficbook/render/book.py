@@ -35,7 +35,7 @@ def render(book: Book, cover_name: str | None) -> Rendition:
             drafts.extend(story_drafts)
             story_navs.append(story_nav)
         if part.title is not None:
-            nav.append(NavEntry(part.title, f"text/{part_name(part_no)}", tuple(story_navs)))
+            nav.append(NavEntry(part.title, f"text/{part_name(book, part_no)}", tuple(story_navs)))
         else:
             nav.extend(story_navs)
     if book.appendix:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ficbook import naming
 from ficbook.model import Book, BookStory
 from ficbook.render.links import ref
 from ficbook.render.rendition import Document, Draft, esc, join_names, page
@@ -53,8 +54,10 @@ def contents_page(book: Book) -> Draft:
         author = meta.authors and (
             f' <span class="contents-author">{esc(book.label("by"))} '
             f'{esc(join_names(meta.authors))}</span>') or ""
+        change = (f' <span class="contents-change contents-{bs.change}">'
+                  f'{esc(book.label(bs.change))}</span>' if bs.change else "")
         return (f'<li class="contents-story"><a href="{bs.key}-card.xhtml">{esc(meta.title)}</a>'
-                f'{author} <span class="contents-meta">{esc(" · ".join(facts))}</span></li>\n')
+                f'{author} <span class="contents-meta">{esc(" · ".join(facts))}</span>{change}</li>\n')
 
     parts = []
     for part_no, part in enumerate(book.parts, 1):
@@ -62,7 +65,7 @@ def contents_page(book: Book) -> Draft:
         if part.title is None:
             parts.append(items)
         else:
-            parts.append(f'<li class="contents-part"><a href="{part_name(part_no)}">'
+            parts.append(f'<li class="contents-part"><a href="{part_name(book, part_no)}">'
                          f'{esc(part.title)}</a>\n<ol class="contents">\n{items}</ol></li>\n')
     back = []
     if book.appendix:
@@ -77,14 +80,17 @@ def contents_page(book: Book) -> Draft:
     return Draft(CONTENTS, "contents-page", title, body, book.meta.language, "front-matter")
 
 
-def part_name(part_no: int) -> str:
-    return f"part{part_no:02d}.xhtml"
+def part_name(book: Book, part_no: int) -> str:
+    """From the part's title, not its place: adding a part moves no other one's file."""
+    keys = naming.unique(naming.part_key(p.title) for p in book.parts)
+    return f"{keys[part_no - 1]}.xhtml"
 
 
 def part_page(book: Book, part_no: int, title: str) -> Draft:
     body = (f'<section class="part" epub:type="part">\n<h1 class="part-title">{esc(title)}</h1>\n'
             "</section>\n")
-    return Draft(f"text/{part_name(part_no)}", f"part{part_no:02d}", title, body,
+    name = part_name(book, part_no)
+    return Draft(f"text/{name}", name.removesuffix(".xhtml"), title, body,
                  book.meta.language, "front-matter")
 
 

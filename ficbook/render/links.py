@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ficbook.model import NoteRef
+from ficbook.model import MovedNote, NoteRef
 from ficbook.render.rendition import Document, Draft, page
 
 _REF = re.compile("\x00([A-Za-z][A-Za-z0-9._-]*)\x00")
@@ -21,9 +21,14 @@ def ref(anchor: str) -> str:
     return f"\x00{anchor}\x00"
 
 
-def anchor_of(r: NoteRef) -> str:
-    """The id of the link left in the text for appendix note `r.number`."""
-    return f"noteref-{r.number:03d}"
+def anchor_of(r: NoteRef | MovedNote) -> str:
+    """The id of the link left in the text for an appendix note: stable within its story."""
+    return f"noteref-{r.anchor}" if r.anchor else f"noteref-{r.number:03d}"
+
+
+def note_anchor(note: NoteRef | MovedNote) -> str:
+    """The id of the note itself in the notes appendix."""
+    return f"note-{note.anchor}" if note.anchor else f"note-{note.number:03d}"
 
 
 def resolve(drafts: list[Draft]) -> list[Document]:
