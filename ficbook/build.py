@@ -32,6 +32,9 @@ class BuildOptions:
     out_dir: Path | None = None  # default: build/ beside the recipes' folder
     kepub: bool = False  # also NAME.kepub.epub for Kobo
     azw3: bool = False  # also NAME.azw3 for Kindle (needs calibre's ebook-convert)
+    # "new", "updated" or None for a story file since the book's previous build (the batch
+    # records know); the contents page marks them. None: no previous build, no marks.
+    story_change: Callable[[Path], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("convert")
     results = [convert_story(recipe, entry, memo) for entry in recipe.all_stories]
     on_stage("assemble")
-    book = assemble(recipe, [r.story for r in results])
+    changes = ([options.story_change(recipe.story_path(e)) for e in recipe.all_stories]
+               if options.story_change else None)
+    book = assemble(recipe, [r.story for r in results], changes)
     on_stage("cover")
     cover, cover_diagnostics = make_cover(book, recipe)
     on_stage("render")

@@ -231,6 +231,33 @@ def _write_manifest(path: Path, data: dict[str, Any]) -> None:
             pass
 
 
+def previous_stories(output: Path) -> dict[str, str] | None:
+    """The files the book's previous build was made from, by path and by real path, with
+    their digests (None when there is no record): what tells a story added or changed."""
+    data = load(manifest_path(output))
+    if data is None:
+        return None
+    try:
+        found: dict[str, str] = {}
+        for entry in data["inputs"]:
+            found[str(entry[0])] = found[str(entry[4])] = str(entry[3])
+        return found
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
+def change(previous: dict[str, str], path: Path) -> str | None:
+    """"new" for a story file the previous build did not use, "updated" for one whose
+    bytes changed, else None."""
+    recorded = previous.get(str(path))
+    if recorded is None:
+        return "new"
+    try:
+        return None if stamp(path).digest == recorded else "updated"
+    except OSError:
+        return None  # the reader reports a missing file
+
+
 def weight(recipe_path: Path, output: Path) -> int:
     """About how much work the book is: its inputs' bytes at the last build, else a guess
     from the recipe's size (a longer recipe lists more stories)."""

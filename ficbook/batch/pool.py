@@ -14,6 +14,7 @@ memo costs at most one conversion per extra worker instead.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import glob
 import os
@@ -301,7 +302,10 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
                 known[os.path.abspath(recipe)] = manifest.stamp(recipe)  # before it is read
             except OSError:
                 pass  # load_recipe says what is wrong
-            options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3)
+            previous = manifest.previous_stories(output)
+            options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3,
+                                   story_change=(functools.partial(manifest.change, previous)
+                                                 if previous is not None else None))
             with _few_collections():
                 result = build(recipe, options, on_stage=on_stage, memo=memo)
         manifest.record(result, key, known, also=links)
