@@ -198,6 +198,7 @@ class _Plan:
     recipe: object  # ficbook.recipe.Recipe (imported only when there is work)
     links: tuple[str, ...]  # the story paths as the recipe gives them (symlinks unresolved)
     inputs: frozenset[str]  # every file the book is made from, resolved
+    warnings: tuple[str, ...] = ()  # about the recipe itself, formatted
 
 
 def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
@@ -208,16 +209,39 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
     from ficbook.recipe import load_recipe
 
     plans = {}
+    warned: set[str] = set()
     for recipe_path in todo:
         try:
             recipe = load_recipe(recipe_path)
             links = tuple(os.path.abspath(recipe.base_dir / e.path) for e in recipe.all_stories)
             files = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
                      *cover_inputs(recipe))
-            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)))
+            warnings = _outside_home(recipe_path, [e.path for e in recipe.all_stories], warned)
+            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)), warnings)
         except Exception:  # noqa: BLE001 - its build reports it, with the book's name
             continue
     return plans
+
+
+def _outside_home(recipe: Path, paths: list[str], warned: set[str]) -> tuple[str, ...]:
+    """A story named by an absolute path outside the user's home is allowed (README: paths),
+    and said once per run: a recipe shared with someone else will not find it."""
+    from ficbook.errors import Diagnostic
+
+    home = os.path.realpath(Path.home())
+    out = []
+    for path in paths:
+        if not os.path.isabs(os.path.expanduser(path)) or path in warned:
+            continue
+        real = os.path.realpath(os.path.expanduser(path))
+        if real == home or real.startswith(home.rstrip(os.sep) + os.sep):
+            continue
+        warned.add(path)
+        out.append(Diagnostic("warning", "story-outside-home",
+                              f"story {path} is named by an absolute path outside your home "
+                              "folder; the recipe will not find it on another computer",
+                              str(recipe)).format())
+    return tuple(out)
 
 
 @contextlib.contextmanager
@@ -255,7 +279,7 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
             continue
         try:
             outcome = build_one(recipe, job, key, memo, lambda stage, r=recipe: reporter.stage(r, stage),
-                                _links(plans, recipe))
+                                *_links(plans, recipe))
         except KeyboardInterrupt:
             _sweep([recipe], job)
             raise Interrupted(list(outcomes.values())) from None
@@ -273,18 +297,21 @@ def _sweep(recipes: list[Path], job: Job) -> None:
             sweep(path)
 
 
-def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[str, ...]:
+def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What build_one needs from the plan: the story links and the recipe's warnings."""
     plan = plans.get(recipe)
-    return plan.links if plan else ()
+    return (plan.links, plan.warnings) if plan else ((), ())
 
 
 # ------------------------------------------------------------------ one book
 
 
 def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
-              report: Callable[[str], None], links: tuple[str, ...] = ()) -> Outcome:
+              report: Callable[[str], None], links: tuple[str, ...] = (),
+              warnings: tuple[str, ...] = ()) -> Outcome:
     """Build one book and record its manifest; every failure becomes an Outcome.
-    `links`: the story paths as the recipe gives them, recorded with the files they resolve to."""
+    `links`: the story paths as the recipe gives them, recorded with the files they resolve
+    to; `warnings`: about the recipe, shown with the book's own."""
     from ficbook.build import BuildOptions, build
     from ficbook.inputs import recording
 
@@ -309,9 +336,10 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
             with _few_collections():
                 result = build(recipe, options, on_stage=on_stage, memo=memo)
         manifest.record(result, key, known, also=links)
-    except FicbookError as exc:
+    except FicbookError as exc:  # named by its file, else by the recipe
         return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
-                       error=str(exc), details=tuple(exc.details), exit_code=int(exc.exit_code))
+                       error=str(exc) if exc.file else f"{recipe}: {exc}",
+                       details=tuple(exc.details), exit_code=int(exc.exit_code))
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:
@@ -323,7 +351,7 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
     end = time.perf_counter()
     stages = tuple((name, (marks[i + 1][1] if i + 1 < len(marks) else end) - t)
                    for i, (name, t) in enumerate(marks))
-    diagnostics = tuple(d.format() for d in result.diagnostics if d.severity != "info")
+    diagnostics = warnings + tuple(d.format() for d in result.diagnostics if d.severity != "info")
     return Outcome(recipe, "built", result.output, result.stories, result.words, result.size,
                    end - start, diagnostics=diagnostics, stages=stages)
 

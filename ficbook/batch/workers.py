@@ -89,7 +89,7 @@ def _one_pool(todo: list[Path], job: Job, key: str, reporter: Reporter, outcomes
     try:
         with forking():
             for recipe in todo:
-                futures[pool.submit(_work, recipe, _links(plans, recipe))] = recipe
+                futures[pool.submit(_work, recipe, *_links(plans, recipe))] = recipe
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
@@ -229,13 +229,13 @@ def _on_term(signum, frame) -> None:  # noqa: ANN001
     os._exit(int(ExitCode.INTERRUPTED))
 
 
-def _work(recipe: Path, links: tuple[str, ...] = ()) -> Outcome:
+def _work(recipe: Path, links: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> Outcome:
     queue = _worker["queue"]
     pid = os.getpid()
     _worker["busy"] = True
     try:
         return build_one(recipe, _worker["job"], _worker["key"], _worker["memo"],
-                         lambda stage: queue.put((pid, str(recipe), stage)), links)
+                         lambda stage: queue.put((pid, str(recipe), stage)), links, warnings)
     except KeyboardInterrupt:
         os._exit(int(ExitCode.INTERRUPTED))
     finally:

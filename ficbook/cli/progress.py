@@ -20,9 +20,11 @@ def _name(path: Path | None) -> str:
     if path is None:
         return "-"
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        text = str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        text = str(path)
+    # a name that is not UTF-8 (surrogates here) cannot be printed as it is
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def size_text(n: int) -> str:

@@ -43,14 +43,21 @@ def kepubify(epub_bytes: bytes) -> bytes:
     try:
         src = zipfile.ZipFile(io.BytesIO(epub_bytes))
         targets = _content_documents(src)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, AttributeError, TypeError,
+            ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise OutputError(f"cannot make a KEPUB: not a readable EPUB ({exc})") from None
     infos = src.infolist()
 
     def entry(info: zipfile.ZipInfo) -> Entry:
-        data = src.read(info.filename)
-        if info.filename in targets:
-            data = kepubify_xhtml(data)
+        try:
+            data = src.read(info.filename)
+            if info.filename in targets:
+                data = kepubify_xhtml(data)
+        except etree.XMLSyntaxError as exc:  # an EPUB ficbook did not make may be broken
+            raise OutputError(f"cannot make a KEPUB: {info.filename} is not well-formed XHTML "
+                              f"({exc.msg})") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            raise OutputError(f"cannot make a KEPUB: {info.filename} cannot be read ({exc})") from None
         return Entry(info.filename, data, should_compress(info.filename), info.date_time)
 
     try:

@@ -102,7 +102,10 @@ def _variant(files: dict[str, Path], want: str, given: Path) -> tuple[bytes, str
     if want == "kepub":
         from ficbook.devices.kepub import kepubify
 
-        return kepubify(epub.read_bytes()), f"KEPUB made from {epub.name}", path.name
+        try:
+            return kepubify(epub.read_bytes()), f"KEPUB made from {epub.name}", path.name
+        except OutputError as exc:  # a book ficbook did not make: name it
+            raise SideloadError(exc.message, file=str(epub)) from None
     if want == "azw3":
         from ficbook.devices.azw3 import convert_azw3
 

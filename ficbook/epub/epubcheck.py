@@ -35,6 +35,32 @@ def check(paths: list[Path]) -> list[CheckResult]:
     """Every message counts, warnings and usage notes included."""
     if not paths:
         return []
+    # Java cannot open a file whose name is not UTF-8: such a book is checked by a link
+    # with a plain name, and its results given back under its own path.
+    odd = [p for p in paths if not _utf8(str(p))]
+    if odd:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="ficbook-check-") as tmp:
+            links = {p: Path(tmp) / f"book-{i}.epub" for i, p in enumerate(odd)}
+            for p, link in links.items():
+                link.symlink_to(Path(p).resolve())
+            back = {str(link): p for p, link in links.items()}
+            results = _check([links.get(p, p) for p in paths])
+            return [CheckResult(back.get(str(r.path), r.path), r.errors, r.warnings, r.messages)
+                    for r in results]
+    return _check(paths)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check(paths: list[Path]) -> list[CheckResult]:
     java = shutil.which("java")
     if not java:
         raise CheckError("EPUBCheck needs Java, and `java` is not on PATH")

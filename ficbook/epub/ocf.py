@@ -19,6 +19,8 @@ from typing import Iterable
 
 from isal import isal_zlib
 
+from ficbook.errors import OutputError
+
 # ISA-L's levels are 0-3. On the bench anthology's 11.5 MB of XHTML: level 3 gives 5.00 MB
 # in 0.05 s, level 2 5.09 MB in 0.04 s; zlib level 4 (used before) gave 4.88 MB in 0.19 s.
 LEVEL = 3
@@ -78,7 +80,11 @@ def write_zip(entries: Iterable[Entry], date_time: tuple[int, int, int, int, int
                                      0, 0, 0, 0, _UNIX_FILE, offset) + name)
         offset += len(header) + len(name) + len(body)
     directory = b"".join(central)
-    if len(central) > 0xFFFF or offset + len(directory) > 0xFFFFFFFF:
-        raise ValueError("too big for a zip without zip64")
+    if len(central) > 0xFFFF:
+        raise OutputError(f"the book would hold {len(central):,} files; an EPUB holds at most "
+                          "65,535: split the anthology into volumes")
+    if offset + len(directory) > 0xFFFFFFFF:
+        raise OutputError("the book would be larger than 4 GB, more than an EPUB holds: "
+                          "split the anthology into volumes")
     end = _END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0)
     return b"".join(parts) + directory + end

@@ -70,7 +70,24 @@ def decode_text(data: bytes, name: str, encoding: str | None = None,
             plain = True
     if not text or text.isspace():  # not text.strip(), without copying the text
         raise StoryError("story file has no text", file=name)
+    if not plain:
+        _replacement_characters(text, name, diags)
     return Decoded(text, used, diags, plain)
+
+
+def _replacement_characters(text: str, name: str, diags: list[Diagnostic]) -> None:
+    """U+FFFD stands where characters were lost before (or while) the file was read: the
+    text cannot be repaired, but the reader should know where to look."""
+    first = text.find("\ufffd")
+    if first < 0:
+        return
+    count = text.count("\ufffd")
+    line = text.count("\n", 0, first) + 1
+    diags.append(Diagnostic(
+        "warning", "replacement-characters",
+        f"{count} replacement character{'s' if count != 1 else ''} (\ufffd), first on this line: "
+        "characters were lost before the text reached ficbook (save the story again from its "
+        "source if you can)", name, line))
 
 
 def _decode(data: bytes, name: str, encoding: str | None,
@@ -113,11 +130,11 @@ def _decode(data: bytes, name: str, encoding: str | None,
             odd += data[len(sample):].translate(None, _PLAIN_ASCII)
         return text, "utf-8", odd.decode("utf-8")
     if encoding:
-        codec = "cp1252" if encoding.lower() in _LATIN1 else encoding
+        codec = text_codec(encoding)
+        if codec is None:
+            raise StoryError(f"unknown encoding {encoding!r} (recipe `encoding:`)", file=name)
         try:
             text = data.decode(codec)
-        except LookupError:
-            raise StoryError(f"unknown encoding {encoding!r} (recipe `encoding:`)", file=name) from None
         except UnicodeDecodeError as exc:
             raise StoryError(f"not valid {encoding} at byte {exc.start} (recipe `encoding:`)",
                              file=name) from None
@@ -205,6 +222,36 @@ def _guess(data: bytes) -> str:
             return "cp1252"
     codec = _name(best.encoding)
     return "cp1252" if codec in ("iso8859-1", "latin-1", "ascii") else codec
+
+
+# Codecs Python has that are not a text's encoding: `undefined` raises on every byte.
+_NOT_TEXT = {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"}
+
+
+def text_codec(encoding: str) -> str | None:
+    """The Python codec for an encoding name a person or a page gives, or None when it
+    names no text encoding (`undefined`, `base64`, a typo). latin-1 is read as cp1252."""
+    if encoding.strip().lower() in _LATIN1:
+        return "cp1252"
+    try:
+        info = codecs.lookup(encoding.strip())
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_TEXT:
+        return None
+    return info.name
+
+
+def declared_charset(label: str) -> str | None:
+    """The encoding a page's own `<meta charset>` or XML declaration means, as browsers read
+    it (the HTML standard): latin-1 and ASCII are cp1252; a page that says UTF-16 in ASCII
+    bytes is not UTF-16, so UTF-8; a label naming no encoding is no declaration."""
+    codec = text_codec(label)
+    if codec is None:
+        return None
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return "cp1252" if codec == "ascii" else codec
 
 
 def _name(encoding: str) -> str:

@@ -52,6 +52,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
         raise StoryError(f"cannot read story file: {exc.strerror or exc}", file=name) from None
     if not data.strip():
         raise StoryError("story file is empty", file=name)
+    if path.suffix.lower() == ".epub" and not data.startswith(b"PK"):
+        raise StoryError(f"not an EPUB: {_looks_like(data)}", file=name)
     note(path, data, st)
     return Source(path=path, data=data)
 
@@ -59,3 +61,19 @@ def read_source(path: Path, display: str | None = None) -> Source:
 def _is_zip(path: Path) -> bool:
     with path.open("rb") as f:
         return f.read(4) == b"PK\x03\x04"
+
+
+def _looks_like(data: bytes) -> str:
+    """What a file named .epub that is not a zip looks like, for the error."""
+    from ficbook.readers.decode import _MAGIC
+    from ficbook.readers.sniff import sniff
+
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return f"this is {what}"
+    if sniff(data, "") == "html":
+        return ("this is a web page (an error or login page saved in place of the book? "
+                "download it again)")
+    if b"\x00" not in data[:4096]:
+        return "this is a text file (give it a .txt name to read it as text)"
+    return "the file is not a zip archive (damaged, or not an e-book)"

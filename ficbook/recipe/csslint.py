@@ -25,7 +25,28 @@ _VALUE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbackground(-color)?\s*:\s*(?!\s*(none|transparent|inherit)\s*(;|}|!|$))", re.I),
      "no background colours: they hide text in night mode and on e-ink"),
 )
+# What would reach outside the book: the recipe adds no files to it, so no url() can name
+# one of its own, and a remote one is a web beacon (and an EPUBCheck error).
+_OUTSIDE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"@import\b", re.I), "`@import` is not allowed: a book holds all its CSS"),
+    (re.compile(r"\b(url|image|image-set|src)\s*\(", re.I),
+     "`{0}(` is not allowed: the recipe adds no files to the book, and a remote one "
+     "would be fetched by the reader"),
+    (re.compile(r"\b(expression)\s*\(|(-moz-binding|behavior)\s*:", re.I),
+     "`{0}` runs code: not allowed"),
+)
+_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
 _BARE = re.compile(r"^(div|span)(?![\w.#-])", re.I)
+
+
+def _unescape(css: str) -> str:
+    """CSS escapes resolved (`\\75 rl(` is `url(`), so that no rule can be hidden by them."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+        return m.group(2)
+    return _ESCAPE.sub(one, css)
 
 
 def lint_css(css: str) -> list[str]:
@@ -38,6 +59,11 @@ def lint_css(css: str) -> list[str]:
             problems.append((_line(text, m.start()),
                              message.format(m.group(1) if m.groups() else m.group(0),
                                             groups[0].lower())))
+    plain = _unescape(text)
+    for pattern, message in _OUTSIDE_RULES:
+        for m in pattern.finditer(plain):
+            found = next((g for g in m.groups() if g), m.group(0))
+            problems.append((_line(plain, m.start()), message.format(found.lower())))
     for start, selector in _selectors(text):
         for compound in re.split(r"\s*[>+~]\s*|\s+", selector.strip()):
             if _BARE.match(compound):

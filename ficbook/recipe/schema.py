@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ficbook.cover.options import CoverOptions
+from ficbook.recipe import values
 
 # BCP 47, loosely: a primary language subtag and optional subtags (en, en-GB, zh-Hant-TW).
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -71,6 +72,11 @@ class StoryEntry(_Model):
     def _rules(cls, v: dict[str, bool]) -> dict[str, bool]:
         return _check_rules(v)
 
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        return values.check_encoding(v)
+
 
 class Series(_Model):
     name: str = Field(min_length=1)
@@ -119,6 +125,16 @@ class Recipe(_Model):
     @classmethod
     def _labels(cls, v: dict[str, str]) -> dict[str, str]:
         return _check_labels(v)
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: dt.date | None) -> dt.date | None:
+        return values.check_date(v)
+
+    @field_validator("identifier")
+    @classmethod
+    def _identifier(cls, v: str | None) -> str | None:
+        return values.check_identifier(v)
 
     @field_validator("css")
     @classmethod
@@ -178,6 +194,8 @@ class Recipe(_Model):
         if self.identifier:
             return self.identifier
         key = f"ficbook:{self.title}:{self.editor or ''}:{self.source.name if self.source else ''}"
+        # a file name that is not UTF-8 (lone surrogates here): its bytes, escaped
+        key = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 

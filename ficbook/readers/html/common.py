@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ficbook.readers.decode import decode
+from ficbook.readers.decode import declared_charset, decode
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, SceneBreak
 
@@ -18,9 +18,8 @@ def decode_page(data: bytes, name: str, encoding: str | None) -> tuple[str, list
     """The recipe's `encoding:` first, then the page's own declaration, then UTF-8/cp1252."""
     if not encoding:
         m = _XML_ENCODING.search(data[:200]) or _META_CHARSET.search(data[:8192])
-        declared = m.group(1).decode("ascii").lower() if m else None
-        if declared in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-            declared = "cp1252"  # what browsers do, and what such pages really contain
+        # as browsers read it: latin-1 is cp1252, "utf-16" is UTF-8, "undefined" is nothing
+        declared = declared_charset(m.group(1).decode("ascii", "replace")) if m else None
         if declared:
             try:
                 text, _, diags = decode(data, name, declared)
