@@ -128,25 +128,32 @@ def read_written(source: Source, options: ConvertOptions,
                  kind: str) -> tuple[Story, list[Diagnostic]]:
     """A file a writer wrote (DOCX, ODT, Markdown, FB2) -> Story, headings as chapters."""
     from ficbook.errors import Diagnostic as Diag
-    from ficbook.readers import formats
     from ficbook.readers.document import story_of
     from ficbook.readers.html.blocks import Context
     from ficbook.readers.text.reader import title_from_path
 
     diags: list[Diagnostic] = []
     if kind == "docx":
-        doc = formats.read_docx(source.data, source.name)
+        from ficbook.readers.docx import read_docx
+
+        doc = read_docx(source.data, source.name)
     elif kind == "odt":
-        doc = formats.read_odt(source.data, source.name)
+        from ficbook.readers.odt import read_odt
+
+        doc = read_odt(source.data, source.name)
     elif kind == "fb2":
-        doc = formats.read_fb2(source.data, source.name)
+        from ficbook.readers.fb2 import read_fb2
+
+        doc = read_fb2(source.data, source.name)
     else:
         from ficbook.readers.decode import decode_text
 
         decoded = decode_text(source.data, source.name, options.encoding,
                               mojibake=options.enabled("mojibake"))
         diags.extend(decoded.diagnostics)
-        doc = formats.read_markdown(decoded.text, source.name)
+        from ficbook.readers.markdown import read_markdown
+
+        doc = read_markdown(decoded.text, source.name)
     ctx = Context(source.name)
     ctx.info("format", f"read as {kind.upper() if kind != 'markdown' else 'Markdown'}")
     for severity, code, message in doc.diagnostics:
