@@ -1,8 +1,10 @@
-"""Markup readers: saved web pages and EPUBs -> the same `Story` the text reader makes.
+"""Readers: any story file -> the same `Story`, then the converter's block rules.
 
-`read_markup` picks the reader by what the file is (see `sniff`), then by which site
-made it (AO3, FanFiction.Net, eFiction, anything else), and finally runs the converter's
-plain-text block rules on the paragraphs that come out. Nothing is ever fetched: images
+`read_story` picks the reader by what the file is (see `sniff`): plain text (read by its
+layout's profile when one is recognised, `readers/layouts`), saved pages (by the site or
+layout that made them: AO3, FanFiction.Net, eFiction, Gutenberg, the selector profiles,
+anything else), EPUBs, and the files writers write (DOCX, ODT, Markdown, FB2); the
+converter's block rules then run on the paragraphs that come out. Nothing is ever fetched: images
 come from the EPUB itself or from files beside a saved page, or are dropped with a warning.
 """
 
