@@ -4,6 +4,8 @@ where each note and disclaimer goes (`place`), with each story's words counted o
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 import functools
 import os
@@ -32,7 +34,7 @@ _RATING_RANK = {
 def apply_overrides(story: Story, entry: StoryEntry) -> Story:
     """The recipe's per-story `title`, `author`, `summary`, `rating`, `language` win."""
     meta = story.meta
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if entry.title:
         changes["title"] = entry.title
     if entry.author:

@@ -30,7 +30,7 @@ class Text:
         _set_text(self, text)
 
 
-_set_text = Text.text.__set__
+_set_text = vars(Text)["text"].__set__  # the slot's own descriptor
 
 
 StyleKind = Literal["em", "strong", "u", "s", "sub", "sup", "small-caps"]
@@ -87,9 +87,9 @@ class Paragraph:
         _set_align(self, align)
 
 
-_set_inlines = Paragraph.inlines.__set__
-_set_line = Paragraph.line.__set__
-_set_align = Paragraph.align.__set__
+_set_inlines = vars(Paragraph)["inlines"].__set__
+_set_line = vars(Paragraph)["line"].__set__
+_set_align = vars(Paragraph)["align"].__set__
 
 
 @dataclass(frozen=True, slots=True)

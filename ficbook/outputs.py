@@ -88,7 +88,7 @@ _OWNED = re.compile(r"\.(\d+)-[^.]{6,}\.part$")
 def sweep(path: Path) -> list[Path]:
     """Remove the temporary files of `path` whose writer is gone (killed mid-write);
     returns them. Files of a live process, and files not named by `write_atomic`, stay."""
-    removed = []
+    removed: list[Path] = []
     prefix = _temp_prefix(path.name)[: -len(f".{os.getpid()}-")]
     try:
         names = os.listdir(path.parent)

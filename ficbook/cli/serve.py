@@ -53,7 +53,7 @@ def serve(
     except OSError as exc:
         err(f"ficbook: cannot listen on {host}:{port}: {exc.strerror or exc}")
         raise typer.Exit(1) from None
-    shown_host, shown_port = server.server_address[:2]
+    shown_host, shown_port = str(server.server_address[0]), server.server_address[1]
     url = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{shown_port}"
     if not user and not _loopback(host):
         err(f"ficbook: warning: anyone on the network can read {root}: add --user to ask for a password")

@@ -13,16 +13,17 @@ walk is brought up to date.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
+from typing import Any
 
-try:  # Python 3.11+: re._parser, re._constants
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-
+try:  # Python 3.11+: re._parser, re._constants (private: imported by name, untyped)
+    _sre: Any = importlib.import_module("re._constants")
+    _sre_parse: Any = importlib.import_module("re._parser")
     WALK = True
 except ImportError:  # pragma: no cover - a Python without them: any first character
-    _sre = _sre_parse = None  # type: ignore[assignment]
+    _sre = _sre_parse = None
     WALK = False
 
 CACHED_CHARS = 16384  # first characters remembered per table: a file of a million kinds
@@ -95,7 +96,7 @@ def _item_starts(op, av) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a pa
         results = [_starts(alt) for alt in av[1]]
         if any(first is None for first, _ in results):
             return None, False
-        return set().union(*(first for first, _ in results)), any(e for _, e in results)
+        return set().union(*(first or () for first, _ in results)), any(e for _, e in results)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):  # (min, max, items)
         first, empty = _starts(av[2])
         return first, empty or av[0] == 0

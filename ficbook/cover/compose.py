@@ -268,7 +268,7 @@ def _place_text(s: Sized, top: int, backdrop: RGB, colours: Palette, align: str,
     leading = round(s.size * item.line_height)
     baselines = tuple(top + cap + n * leading for n in range(len(s.lines)))
     tracking = 0.0 if any(is_complex(line) for line in s.lines) else item.tracking * s.size
-    f = font(s.path, s.size)  # type: ignore[arg-type]
+    f = font(s.path, s.size)
     boxes = []
     for line, base in zip(s.lines, baselines):
         lx = line_x(line, f, tracking, align, x0, x1)

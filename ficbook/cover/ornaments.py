@@ -91,8 +91,12 @@ def corner_diamonds(img: Image.Image, inset: int, size: int, colour: RGB) -> Non
     w, h = img.size
     for cx, cy in ((inset, inset), (w - inset, inset), (inset, h - inset), (w - inset, h - inset)):
         box = (cx - size, cy - size, cx + size, cy + size)
-        stamp(img, box, colour, lambda d, bw, bh: (d.polygon(_diamond(bw / 2, bh / 2, bw / 2), fill=255),
-                                                     d.polygon(_diamond(bw / 2, bh / 2, bw / 5), fill=0)))
+        stamp(img, box, colour, _hollow_diamond)
+
+
+def _hollow_diamond(d: ImageDraw.ImageDraw, w: float, h: float) -> None:
+    d.polygon(_diamond(w / 2, h / 2, w / 2), fill=255)
+    d.polygon(_diamond(w / 2, h / 2, w / 5), fill=0)
 
 
 def frame(img: Image.Image, inset: int, stroke: int, colour: RGB) -> None:

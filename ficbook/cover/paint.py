@@ -86,7 +86,7 @@ def _scrimmed(background: Image.Image, layout: CoverLayout) -> Image.Image:
         lo, hi = zip(*background.crop(box).getextrema())
         light = relative_luminance(t.colour) > relative_luminance(scrim)
         extreme = tuple(hi) if light else tuple(lo)
-        needs.append((round(scrim_alpha(t.colour, scrim, extreme) * 255), box))  # type: ignore[arg-type]
+        needs.append((round(scrim_alpha(t.colour, scrim, extreme) * 255), box))
     soft = Image.new("L", background.size, 0)
     draw = ImageDraw.Draw(soft)
     # Bands reach 3σ past the text, so the blur has faded in fully before the text starts.

@@ -142,6 +142,7 @@ def send(mails: list[Mail], to: str, config: SmtpConfig, limits: Limits | None =
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     context = ssl.create_default_context(cafile=config.cafile) if config.security != "none" else None
+    smtp: smtplib.SMTP
     try:
         if config.security == "tls":
             smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
@@ -164,7 +165,7 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
 
 def _login(smtp: smtplib.SMTP, config: SmtpConfig) -> None:
     try:
-        smtp.login(config.user, config.password or "")
+        smtp.login(config.user or "", config.password or "")
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"login refused: {config.user} on {config.where}: "
                             f"{_smtp_reply(exc.smtp_code, exc.smtp_error)}") from None

@@ -61,7 +61,7 @@ STATIC = Site(feed=lambda n: n, book=lambda p: "../" + quote(p), image=lambda n:
 def cover_name(entry: Entry) -> str | None:
     if not entry.cover:
         return None
-    ext = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(entry.cover_type, "jpg")
+    ext = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(entry.cover_type or "", "jpg")
     return f"covers/{entry.key}.{ext}"
 
 
@@ -127,14 +127,17 @@ class Catalog:
         return NAVIGATION if stem in ("index", "series", "authors", "editors") else ACQUISITION
 
     def search(self, terms: str, page: int = 1) -> bytes | None:
+        search_feed = self.site.search_feed
+        if search_feed is None:  # a static catalog: no server to search
+            return None
         words = fold(terms).split()
         found = [e for e in self.entries if all(w in e.words for w in words)] if words else []
         pages = max(1, -(-len(found) // self.page_size))
         if page < 1 or page > pages:
             return None
         feed = self._feed(f"search:{terms}", f"Search: {terms}", ACQUISITION,
-                          self.site.search_feed(terms, page))
-        self._paging(feed, pages, page, lambda p: self.site.search_feed(terms, p), ACQUISITION)
+                          search_feed(terms, page))
+        self._paging(feed, pages, page, lambda p: search_feed(terms, p), ACQUISITION)
         for e in found[(page - 1) * self.page_size: page * self.page_size]:
             self._book_entry(feed, e)
         return _bytes(feed)
@@ -146,6 +149,7 @@ class Catalog:
         etree.SubElement(root, f"{{{OPENSEARCH}}}Description").text = f"Search {self.title}"
         etree.SubElement(root, f"{{{OPENSEARCH}}}InputEncoding").text = "UTF-8"
         etree.SubElement(root, f"{{{OPENSEARCH}}}OutputEncoding").text = "UTF-8"
+        assert self.site.search_feed is not None, "OpenSearch needs a server"
         template = base + self.site.search_feed("", 1).replace("q=", "q={searchTerms}")
         etree.SubElement(root, f"{{{OPENSEARCH}}}Url", type=ACQUISITION, template=template)
         return _bytes(root)

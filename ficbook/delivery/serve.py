@@ -82,10 +82,11 @@ class Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = parse_qs(parts.query)
         catalog = self.server.catalog()
-        base = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
+        host, port = self.server.server_address[:2]
+        base = f"http://{self.headers.get('Host') or f'{host!s}:{port}'}"
         if path in ("/", "/index.html"):
-            page = index_html(catalog.entries, opds.SERVER, catalog.title, base + "/opds")
-            return self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", body)
+            html = index_html(catalog.entries, opds.SERVER, catalog.title, base + "/opds")
+            return self._send(HTTPStatus.OK, html, "text/html; charset=utf-8", body)
         if path in ("/opds", "/opds/", "/opds/index.xml"):
             return self._feed(catalog.feed("index.xml"), opds.NAVIGATION, body)
         if path == "/opds/search.xml":
@@ -117,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
                 with self.server.lock:
                     data = self.server.library.cover(e)
                 if data is not None:
-                    return self._send(HTTPStatus.OK, data, e.cover_type, body)
+                    return self._send(HTTPStatus.OK, data, e.cover_type or "image/jpeg", body)
             if name == opds.thumbnail_name(e):
                 key = f"{e.key}:{e.size}:{e.modified.timestamp()}"
                 if key not in self.server.thumbs:

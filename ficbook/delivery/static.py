@@ -24,15 +24,19 @@ def write_catalog(folder: Path, title: str = "ficbook library",
     entries = library.entries()
     catalog = opds.Catalog(entries, opds.STATIC, title, page_size)
     out = folder / "opds"
-    files: dict[Path, bytes] = {out / name: catalog.feed(name) for name in catalog.names()}
+    files: dict[Path, bytes] = {}
+    for name in catalog.names():
+        feed = catalog.feed(name)
+        if feed is not None:
+            files[out / name] = feed
     for e in entries:
-        cover = library.cover(e)
-        if cover is None:
+        cover, cover_name, thumb_name = library.cover(e), opds.cover_name(e), opds.thumbnail_name(e)
+        if cover is None or cover_name is None or thumb_name is None:
             continue
-        files[out / opds.cover_name(e)] = cover
+        files[out / cover_name] = cover
         small = thumbnail(cover)
         if small is not None:
-            files[out / opds.thumbnail_name(e)] = small
+            files[out / thumb_name] = small
     files[folder / "index.html"] = index_html(entries, _PAGE, title, "opds/index.xml")
     for path, data in files.items():
         _write(path, data)

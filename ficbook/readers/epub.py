@@ -11,6 +11,8 @@ sizes and the total are capped (zip bombs), XML is parsed without entities or ne
 
 from __future__ import annotations
 
+from typing import Any
+
 import io
 import posixpath
 import re
@@ -126,7 +128,7 @@ def read_epub(source, options) -> tuple[Story, list[Diagnostic]]:  # noqa: ANN00
         raise StoryError(f"EPUB package document {opf_path!r} is not XML", file=source.name)
 
     diags: list[Diagnostic] = []
-    ctx_images: dict[str, object] = {}
+    ctx_images: dict[str, Any] = {}
 
     def loader_for(doc_path: str):
         def load(src: str):
@@ -253,9 +255,9 @@ def _opf_path(book: Book) -> str | None:
     return next((n for n in book.infos if n.lower().endswith(".opf")), None)
 
 
-def _opf_meta(opf) -> dict[str, object]:  # noqa: ANN001
+def _opf_meta(opf) -> dict[str, Any]:  # noqa: ANN001
     md = opf.find(".//opf:metadata", _NS)
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     if md is None:
         return out
 
@@ -384,7 +386,7 @@ _FFF_FIELDS = {
 }
 
 
-def _merge_fields(meta: dict[str, object], fff: dict[str, str]) -> StoryMeta:
+def _merge_fields(meta: dict[str, Any], fff: dict[str, str]) -> StoryMeta:
     fields = {k: v for k, v in meta.items() if k != "description"}
     for label, value in fff.items():
         key = _FFF_FIELDS.get(label)
@@ -401,11 +403,11 @@ def _merge_fields(meta: dict[str, object], fff: dict[str, str]) -> StoryMeta:
     if fields.get("tags"):
         # FanFicFare copies every category, genre and status into dc:subject: keep the rest.
         known = {v.lower() for k in ("fandoms", "genres", "characters", "pairings", "warnings")
-                 for v in fields.get(k, ())}  # type: ignore[union-attr]
+                 for v in fields.get(k, ())}
         known |= {"completed", "in-progress", "complete", str(fields.get("rating", "")).lower()}
-        fields["tags"] = tuple(t for t in fields["tags"] if t.lower() not in known)  # type: ignore[union-attr]
+        fields["tags"] = tuple(t for t in fields["tags"] if t.lower() not in known)
     fields.setdefault("title", "Untitled")
-    return StoryMeta(**fields)  # type: ignore[arg-type]
+    return StoryMeta(**fields)
 
 
 def _summary(description: object, name: str, diags: list[Diagnostic]) -> tuple[Block, ...]:
@@ -493,7 +495,7 @@ def _read_ao3_epub(docs: list[tuple[str, BeautifulSoup]], name: str,
     return ao3.read_ao3(joined, ctx), diags
 
 
-def _with_opf(story: Story, meta: dict[str, object]) -> Story:
+def _with_opf(story: Story, meta: dict[str, Any]) -> Story:
     """The AO3 preface is richer than the OPF; the OPF fills only what it lacks."""
     m = story.meta
     changes = {}

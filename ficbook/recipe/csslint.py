@@ -52,7 +52,7 @@ def _unescape(css: str) -> str:
 def lint_css(css: str) -> list[str]:
     """Problems as `line N: message`, in order; [] when the CSS is safe for e-readers."""
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     for pattern, message in _VALUE_RULES:
         for m in pattern.finditer(text):
             groups = [g or "" for g in m.groups()] or [""]

@@ -4,6 +4,8 @@ chapter tops) go to the card, the summary and set-apart notes; unknown labels ar
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 import re
 from operator import is_
@@ -70,7 +72,7 @@ class _HeaderReader:
     def __init__(self, story: Story, ctx: Context):
         self.story = story
         self.ctx = ctx
-        self.meta: dict[str, object] = {}
+        self.meta: dict[str, Any] = {}
         self.extra: list[tuple[str, str]] = list(story.meta.extra)
         self.summary: list[Block] = list(story.summary)
         self.first_chapter = True
@@ -262,7 +264,7 @@ class _HeaderReader:
                        f"the book counts words itself; dropped {quote(shown)}", line)
         elif kind in LIST_FIELDS:
             values = tuple(v.strip() for v in re.split(SPLIT[kind], text) if v.strip())
-            self.meta[kind] = tuple(self.meta.get(kind, ())) + values  # type: ignore[operator]
+            self.meta[kind] = tuple(self.meta.get(kind, ())) + values
             ctx.report("info", "header-field", f"{kind}: {quote(shown)}", line)
         elif kind in self.meta and self.meta[kind] != text:
             self.extra.append((label, text))  # a second, different Title: stays on the card

@@ -138,8 +138,8 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
 
     chapters = tuple(chapter(c) for c in story.chapters)
     summary = blocks(story.summary)
-    front_notes = blocks(story.front_notes)  # type: ignore[arg-type]
-    end_notes = blocks(story.end_notes)  # type: ignore[arg-type]
+    front_notes = blocks(story.front_notes)
+    end_notes = blocks(story.end_notes)
     if (all(a is b for a, b in zip(chapters, story.chapters)) and summary is story.summary
             and front_notes is story.front_notes and end_notes is story.end_notes):
         return story

@@ -72,7 +72,7 @@ def _as_note(blocks: list[Block], label: str | None, ctx: Context, why: str,
     words = sum(count_words(b) for b in blocks)
     shown = quote(para_text(first)) if first else ""
     ctx.report(severity, "author-note", f"author's note set apart ({why}, {words} words): {shown}",
-               line)  # type: ignore[arg-type]
+               line)
     return Note("author-note", tuple(b for b in blocks if not isinstance(b, SceneBreak)),
                 label=label, line=line)
 
@@ -120,7 +120,7 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
         if shape.too_long(size, chapter_words):
             ctx.report("warning", "note-kept", f"{label}: {size:,} words, too long for a note "
                        f"in a chapter of {chapter_words:,}; kept in the story: "
-                       f"{quote(para_text(taken[0]))}", taken[0].line)  # type: ignore[attr-defined]
+                       f"{quote(para_text(taken[0]))}", taken[0].line)
             out.extend(taken)
             seen_text = True
         else:

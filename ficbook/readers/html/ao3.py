@@ -9,6 +9,8 @@ by this one, and the "please drop by the Archive and comment" line, which is chr
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -44,7 +46,7 @@ def _label(text: str) -> str:
 def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
     preface = soup.find(id="preface")
     assert isinstance(preface, Tag)
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     dl = preface.find("dl", class_="tags")
     if isinstance(dl, Tag):
@@ -106,13 +108,13 @@ def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
     chapters = _chapters(soup, ctx)
     end_notes = _afterword(soup, ctx, extra)
     meta = StoryMeta(title=title or "Untitled", authors=authors, extra=tuple(extra),
-                     **fields)  # type: ignore[arg-type]
+                     **fields)
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=summary,
                  front_notes=front, end_notes=end_notes, path=ctx.name)
 
 
-def _stats(value: str) -> dict[str, object]:
-    out: dict[str, object] = {}
+def _stats(value: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     m = re.search(r"Published:\s*(\S+)", value)
     if m:
         out["published"] = m.group(1)

@@ -6,6 +6,8 @@ owner); the site's menus, kudos and comments are left out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -30,7 +32,7 @@ def read_ao3_page(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     skin = soup.find(id="workskin")
     assert isinstance(skin, Tag)
     preface = skin.find(class_="preface")
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     dl = soup.find("dl", class_="work")
     if isinstance(dl, Tag):
@@ -59,12 +61,12 @@ def read_ao3_page(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     url = source_url(soup, raw)
     if url:
         fields["source"] = url
-    meta = StoryMeta(title=title, authors=authors, extra=tuple(extra), **fields)  # type: ignore[arg-type]
+    meta = StoryMeta(title=title, authors=authors, extra=tuple(extra), **fields)
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=summary,
                  front_notes=tuple(front), end_notes=tuple(end), path=ctx.name)
 
 
-def _tags(dl: Tag, fields: dict[str, object], extra: list[tuple[str, str]], ctx: Context) -> None:
+def _tags(dl: Tag, fields: dict[str, Any], extra: list[tuple[str, str]], ctx: Context) -> None:
     for dd in dl.find_all("dd", recursive=False):
         cls = set(classes(dd))
         links = tuple(text_of(a) for a in dd.find_all("a") if text_of(a))

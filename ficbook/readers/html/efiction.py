@@ -9,6 +9,8 @@ itself falls back to the text-density search.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -35,7 +37,7 @@ def is_efiction(soup: BeautifulSoup) -> bool:
 
 
 def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     title, authors = "", ()
     pagetitle = soup.find(id="pagetitle")
@@ -119,7 +121,7 @@ def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     if url:
         fields["source"] = url
     meta = StoryMeta(title=title or "Untitled", authors=authors, extra=tuple(extra),
-                     **fields)  # type: ignore[arg-type]
+                     **fields)
     chapters = [Chapter(chapter_title, finish_blocks(blocks))]
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=summary,
                  front_notes=tuple(front), path=ctx.name)

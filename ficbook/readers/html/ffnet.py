@@ -9,6 +9,8 @@ else on the page (menus, review boxes, follow buttons, ads) is chrome.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -33,7 +35,7 @@ def is_ffnet(soup: BeautifulSoup) -> bool:
 
 def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     top = soup.find(id="profile_top")
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     title, authors = "", ()
     summary: tuple = ()
@@ -75,7 +77,7 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     ctx.info("chrome-dropped", "FanFiction.Net page furniture (menus, reviews, buttons)")
     chapters = [Chapter(chapter_title, finish_blocks(blocks))]
     meta = StoryMeta(title=title or "Untitled", authors=authors, extra=tuple(extra),
-                     **fields)  # type: ignore[arg-type]
+                     **fields)
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name),
                  summary=summary or (), path=ctx.name)
 
@@ -84,7 +86,7 @@ _TITLE = re.compile(r"^(?P<title>.+?)(?:\s+Chapter \d+\b.*?)?,\s+an? .+? fan ?fi
 _RATED = re.compile(r"(?:Fiction\s+)?Rated:\s*(?:Fiction\s+)?(K\+?|T|M|MA)\b[^\n]*?\bid:\s*\d+")
 
 
-def _old_page(soup: BeautifulSoup, fields: dict[str, object],
+def _old_page(soup: BeautifulSoup, fields: dict[str, Any],
               extra: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
     """A page of FanFiction.Net's older layouts (no `#profile_top`): the title from the
     page's <title>, the author from the first profile link, the facts from the
@@ -102,8 +104,8 @@ def _old_page(soup: BeautifulSoup, fields: dict[str, object],
     return title, authors
 
 
-def _facts(line: str, extra: list[tuple[str, str]]) -> dict[str, object]:
-    out: dict[str, object] = {"status": "In progress"}
+def _facts(line: str, extra: list[tuple[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": "In progress"}
     parts = [p.strip() for p in line.split(" - ") if p.strip()]
     for i, part in enumerate(parts):
         label, _, value = part.partition(":")

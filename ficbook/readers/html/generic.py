@@ -9,6 +9,8 @@ unless they hold most of the page's text: density beats names.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -185,14 +187,14 @@ def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
         meta["source"] = url
     blocks = _drop_title_lines(blocks, str(meta["title"]))
     chapters = [Chapter(None, finish_blocks(blocks))]
-    return Story(meta=StoryMeta(**meta), chapters=story_chapters(chapters, ctx.name),  # type: ignore[arg-type]
+    return Story(meta=StoryMeta(**meta), chapters=story_chapters(chapters, ctx.name),
                  summary=summary, front_notes=front, path=ctx.name)
 
 
-def header_fields(blocks: list[Block]) -> tuple[dict[str, object], tuple[Block, ...],
+def header_fields(blocks: list[Block]) -> tuple[dict[str, Any], tuple[Block, ...],
                                                 tuple[Note, ...], list[Block]]:
     """Leading `Label: value` paragraphs -> metadata, summary and notes (as in text files)."""
-    meta: dict[str, object] = {}
+    meta: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     summary: list[Block] = []
     front: list[Note] = []

@@ -5,6 +5,8 @@ dropped and listed, chapters from the book's own headings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -69,14 +71,14 @@ def read_gutenberg(soup: BeautifulSoup, ctx: Context, keep_boilerplate: bool = F
         front = (Note("disclaimer", tuple(Paragraph((Text(t),)) for t in dropped),
                       label="Project Gutenberg"),)
     meta = StoryMeta(title=str(fields.get("title") or "Untitled"),
-                     authors=tuple(fields.get("authors", ())),  # type: ignore[arg-type]
-                     language=fields.get("language"))  # type: ignore[arg-type]
+                     authors=tuple(fields.get("authors", ())),
+                     language=fields.get("language"))
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), front_notes=front,
                  path=ctx.name)
 
 
-def _fields(soup: BeautifulSoup) -> dict[str, object]:
-    out: dict[str, object] = {}
+def _fields(soup: BeautifulSoup) -> dict[str, Any]:
+    out: dict[str, Any] = {}
 
     def meta(name: str) -> str | None:
         tag = soup.find("meta", attrs={"name": re.compile(rf"^(?:dc|dcterms)\.{name}$", re.I)})

@@ -7,6 +7,8 @@ new file plus a fixture."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -50,7 +52,7 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
     for sel in data.get("unwrap_users") or ():  # a user link: its name only
         for tag in soup.select(sel):
             tag.replace_with(text_of(tag))
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     title = _text(_select(soup, data.get("title")))
     authors = tuple(dict.fromkeys(text_of(a) for a in _select(soup, data.get("author"))
                                   if text_of(a)))
@@ -117,7 +119,7 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
         # own, its title the story's (a blog post, a one-shot)
         title = chapters[0].title
         chapters[0] = Chapter(None, chapters[0].blocks)
-    meta = StoryMeta(title=title or "Untitled", authors=authors, **fields)  # type: ignore[arg-type]
+    meta = StoryMeta(title=title or "Untitled", authors=authors, **fields)
     ctx.info("header-field", f"{profile.name}: title “{meta.title}”"
                              + (f", by {', '.join(authors)}" if authors else ""))
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), path=ctx.name)

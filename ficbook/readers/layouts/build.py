@@ -4,6 +4,8 @@ paragraph style hold), notes and summaries as paragraphs of their own lines."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ficbook.convert.context import Context
 from ficbook.convert.rules.inline import parse_text
 from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
@@ -78,17 +80,17 @@ def _after_dropped(lines: list[str], blanked: list[str], i: int) -> bool:
 
 def _meta(plan: Plan, fallback_title: str, ctx: Context) -> StoryMeta:
     f = plan.fields
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}
     for key in _LIST_FIELDS:
         if f.get(key):
-            kwargs[key] = tuple(f[key])  # type: ignore[arg-type]
+            kwargs[key] = tuple(f[key])
     for key in _FIELDS:
         if f.get(key):
             kwargs[key] = f[key]
     if ctx.options.language:
         kwargs["language"] = ctx.options.language
     title = str(f.get("title") or fallback_title)
-    return StoryMeta(title=title, extra=tuple(plan.extra), **kwargs)  # type: ignore[arg-type]
+    return StoryMeta(title=title, extra=tuple(plan.extra), **kwargs)
 
 
 def _note(lines: list[str], np: NotePlan, tags: bool) -> Note | None:

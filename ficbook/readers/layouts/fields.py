@@ -27,7 +27,7 @@ def store_field(plan: Plan, label: str, kind: str, value: str, ctx: Context, lin
         ctx.report("info", "header-field", f"dropped {shown}", line)
     elif kind in LIST_FIELDS:
         items = tuple(v.strip() for v in re.split(_SPLIT.get(kind, r",|;"), value) if v.strip())
-        f[kind] = tuple(f.get(kind, ())) + items  # type: ignore[operator]
+        f[kind] = tuple(f.get(kind, ())) + items
         ctx.report("info", "header-field", f"{kind}: {shown}", line)
     elif kind == "language":
         code = language_code(value)

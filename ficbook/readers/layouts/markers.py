@@ -156,7 +156,7 @@ def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Pla
     """The body less the edition's paragraphs at its top and bottom and the title page."""
     edition = profile.patterns("front_boilerplate")
     title = _squeeze(str(plan.fields.get("title") or ""))
-    authors = [_squeeze(a) for a in plan.fields.get("authors", ())]  # type: ignore[union-attr]
+    authors = [_squeeze(a) for a in plan.fields.get("authors", ())]
     runs = _paragraph_runs(lines, body)
     drop: set[int] = set()
 

@@ -4,6 +4,8 @@ are 0-based indices into the decoded text's lines; `build` turns a plan into a S
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 
 from ficbook.model import NoteKind
@@ -28,7 +30,7 @@ class ChapterPlan:
 
 @dataclass
 class Plan:
-    fields: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     extra: list[tuple[str, str]] = field(default_factory=list)
     summary: list[int] = field(default_factory=list)
     front: list[NotePlan] = field(default_factory=list)
