@@ -19,7 +19,7 @@ from ficbook.model import (
     Note, NoteRef, NotesPlacement, Paragraph, Part, Story, Text, label_of,
 )
 from ficbook.recipe import Recipe, StoryEntry
-from ficbook.text import block_text, story_words
+from ficbook.text import block_text, join_names, story_words
 
 # FanFiction.Net, MPAA-style and AO3 ratings on one scale, so the book can carry the highest.
 _RATING_RANK = {
@@ -273,12 +273,9 @@ def build_date(recipe: Recipe) -> date:
 def describe(stories: list[Story]) -> str:
     """"Title by Author; Title by Author." — what a library shows before the book is opened."""
     def by(s: Story) -> str:
-        return f"{s.meta.title} by {_names(s.meta.authors)}" if s.meta.authors else s.meta.title
+        return f"{s.meta.title} by {join_names(s.meta.authors)}" if s.meta.authors else s.meta.title
     return "; ".join(by(s) for s in stories) + "."
 
-
-def _names(names: tuple[str, ...]) -> str:
-    return " & ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " & " + names[-1]
 
 
 def highest_rating(ratings: list[str]) -> str | None:

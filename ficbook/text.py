@@ -137,3 +137,15 @@ def story_words(chapters: tuple[Chapter, ...]) -> int:
     word straddles two blocks and each counts its own words.
     """
     return count_text_words("\n".join(story_texts(chapters)))
+
+
+def join_names(names: tuple[str, ...]) -> str:
+    """"A", "A & B", "A, B & C": authors as the cards, the contents and the description name them."""
+    if len(names) <= 2:
+        return " & ".join(names)
+    return ", ".join(names[:-1]) + " & " + names[-1]
+
+
+def number_text(x: float) -> str:
+    """A series position as written: 2, not 2.0; 2.5 stays 2.5."""
+    return str(int(x)) if float(x).is_integer() else str(x)

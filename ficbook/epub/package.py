@@ -17,6 +17,7 @@ from ebooklib import epub
 
 from ficbook.errors import OutputError
 from ficbook.model import Book, Resource
+from ficbook.text import number_text
 from ficbook.epub.ocf import Entry, should_compress, write_zip
 from ficbook.render import NavEntry, Rendition
 
@@ -59,7 +60,7 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
                                                  "property": "collection-type"})
         eb.add_metadata(None, "meta", "", {"name": "calibre:series", "content": m.series})
         if m.series_index is not None:
-            index = _number(m.series_index)
+            index = number_text(m.series_index)
             eb.add_metadata(None, "meta", index, {"refines": "#series",
                                                   "property": "group-position"})
             eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
@@ -190,7 +191,3 @@ def rezip(files: dict[str, bytes], when: datetime,
 
 def _id(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name)
-
-
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ficbook.model import Book, BookStory
 from ficbook.render.blocks import BlockWriter
 from ficbook.render.links import anchor_of, note_anchor, ref
-from ficbook.render.rendition import Draft, esc, join_names
+from ficbook.render.rendition import Draft, esc
 from ficbook.render.split import split
 from ficbook.render.story import story_label
+from ficbook.text import join_names
 
 CREDITS = "text/credits.xhtml"
 _CLOSE_LIST = "</ol>\n"

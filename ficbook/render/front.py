@@ -5,7 +5,8 @@ from __future__ import annotations
 from ficbook import naming
 from ficbook.model import Book, BookStory
 from ficbook.render.links import ref
-from ficbook.render.rendition import Document, Draft, esc, join_names, page
+from ficbook.render.rendition import Document, Draft, esc, page
+from ficbook.text import join_names, number_text
 
 COVER = "text/cover.xhtml"
 TITLE = "text/title.xhtml"
@@ -26,7 +27,7 @@ def title_page(book: Book) -> Draft:
     if m.subtitle:
         lines.append(f'<p class="book-subtitle">{esc(m.subtitle)}</p>')
     if m.series:
-        index = f", {_number(m.series_index)}" if m.series_index is not None else ""
+        index = f", {number_text(m.series_index)}" if m.series_index is not None else ""
         lines.append(f'<p class="book-series">{esc(m.series)}{esc(index)}</p>')
     if m.editor:
         lines.append(f'<p class="book-editor">{esc(book.label("edited-by"))} {esc(m.editor)}</p>')
@@ -92,9 +93,3 @@ def part_page(book: Book, part_no: int, title: str) -> Draft:
     name = part_name(book, part_no)
     return Draft(f"text/{name}", name.removesuffix(".xhtml"), title, body,
                  book.meta.language, "front-matter")
-
-
-def _number(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else str(x)

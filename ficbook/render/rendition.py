@@ -80,9 +80,3 @@ def page(title: str, body: str, lang: str, body_class: str = "") -> bytes:
         f'<link rel="stylesheet" type="text/css" href="{CSS_HREF}"/>\n</head>\n'
         f"<body{cls}>\n{body}</body>\n</html>\n"
     ).encode("utf-8")
-
-
-def join_names(names: tuple[str, ...]) -> str:
-    if len(names) <= 2:
-        return " & ".join(names)
-    return ", ".join(names[:-1]) + " & " + names[-1]

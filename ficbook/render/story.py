@@ -5,8 +5,9 @@ from __future__ import annotations
 from ficbook.model import Book, BookStory, Chapter, Note, NoteRef
 from ficbook.render.blocks import BlockWriter
 from ficbook.render.links import anchor_of
-from ficbook.render.rendition import Draft, NavEntry, esc, join_names
+from ficbook.render.rendition import Draft, NavEntry, esc
 from ficbook.render.split import split
+from ficbook.text import join_names
 
 
 def story_label(bs: BookStory) -> str:
