@@ -330,4 +330,5 @@ DEFAULT_LABELS = {
     "back-to-text": "Back to the text",
     "chapter": "Chapter",
     "unknown-author": "Author unknown",
+    "various-authors": "Various",  # the book's creator when no story author is known
 }

@@ -94,11 +94,21 @@ def test_package_metadata(books):
     assert book.prop("group-position") == ["1"]
     assert book.named("calibre:series") == ["Buffyverse Sampler"]
     assert book.named("calibre:series_index") == ["1"]
-    # the editor as a contributor with role edt
-    contributors = book.opf.findall(".//dc:contributor", NS)
-    assert [c.text for c in contributors] == [recipe.editor]
-    role = book.opf.find(f".//opf:meta[@refines='#{contributors[0].get('id')}'][@property='role']", NS)
+    # no story author is known: the editor is the creator, with role edt (calibre and Kobo
+    # file a book without a creator under "Unknown")
+    assert book.opf.findall(".//dc:contributor", NS) == []
+    [creator] = book.opf.findall(".//dc:creator", NS)
+    assert creator.text == recipe.editor
+    role = book.opf.find(f".//opf:meta[@refines='#{creator.get('id')}'][@property='role']", NS)
     assert role.text == "edt"
+    # with authors, the editor is a contributor beside them
+    other = Epub(books["bangel"])
+    [contributor] = other.opf.findall(".//dc:contributor", NS)
+    assert contributor.text == recipe.editor
+    assert other.meta("creator") == ["Singing Violin"]
+    # a time of day keeps calibre from moving the 1st of the month to the 2nd
+    assert book.meta("date") == ["2024-05-01T12:00:00Z"]
+    assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     for prop in ("schema:accessMode", "schema:accessibilityFeature", "schema:accessibilityHazard",
                  "schema:accessibilitySummary"):
         assert book.prop(prop), prop

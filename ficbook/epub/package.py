@@ -38,18 +38,11 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     eb.set_identifier(m.identifier)
     eb.set_title(m.title)
     eb.set_language(m.language)
-    if m.editor:
-        eb.add_metadata("DC", "contributor", m.editor, {"id": "editor"})
-        eb.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
-                                              "scheme": "marc:relators"})
-    for i, author in enumerate(m.authors, 1):
-        eb.add_metadata("DC", "creator", author, {"id": f"creator{i:02d}"})
-        eb.add_metadata(None, "meta", "aut", {"refines": f"#creator{i:02d}", "property": "role",
-                                              "scheme": "marc:relators"})
+    _people(eb, book)
     if m.description:
         eb.add_metadata("DC", "description", m.description)
     if m.date:
-        eb.add_metadata("DC", "date", m.date)
+        eb.add_metadata("DC", "date", publication_date(m.date))
     for subject in m.subjects:
         eb.add_metadata("DC", "subject", subject)
     eb.add_metadata("DC", "publisher", "ficbook")
@@ -64,7 +57,7 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
             eb.add_metadata(None, "meta", index, {"refines": "#series",
                                                   "property": "group-position"})
             eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
-    _accessibility(eb)
+    _accessibility(eb, rendition, cover[2] if cover else None)
 
     eb.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
                               content=stylesheet(book)))
@@ -120,6 +113,12 @@ class _Writer(epub.EpubWriter):
     `rezip` to read it back (a third of packaging). `write` is ebooklib 0.20's, less the
     zip (pinned in pyproject.toml; tests/test_samples.py reads every book back)."""
 
+    def _write_opf_file(self, root) -> None:
+        # The package's own language: accessibility checkers (DAISY Ace) rate its absence
+        # as serious, and ebooklib sets it only on the documents it writes.
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
+
     def write(self) -> None:
         self.out = _Files()
         self.out.writestr("mimetype", "application/epub+zip")
@@ -140,19 +139,63 @@ def _ncx_depth(ncx: bytes, nav: tuple[NavEntry, ...]) -> bytes:
     return fixed
 
 
-def _accessibility(eb: epub.EpubBook) -> None:
-    for prop, value in (
-        ("schema:accessMode", "textual"),
-        ("schema:accessMode", "visual"),
-        ("schema:accessModeSufficient", "textual"),
-        ("schema:accessibilityFeature", "structuralNavigation"),
-        ("schema:accessibilityFeature", "tableOfContents"),
-        ("schema:accessibilityFeature", "readingOrder"),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary",
-         "Text with headings, a table of contents and navigation by story and chapter. "
-         "The cover image repeats the title shown as text on the title page."),
-    ):
+def publication_date(day: str) -> str:
+    """The recipe's day as a `dc:date` that every reader shows as that day.
+
+    calibre reads a date without a time as "the month is right, the day may be off by
+    one" and moves the 1st to the 2nd and the last day to the one before (its
+    `fix_only_date`); a time of day keeps the day. Noon UTC is the same calendar day in
+    every time zone from UTC-11 to UTC+11, where calibre shows local time.
+    """
+    return f"{day}T12:00:00Z" if len(day) == 10 else day
+
+
+def _people(eb: epub.EpubBook, book: Book) -> None:
+    """Every story author is a `dc:creator` (role aut). A book whose authors are all unknown
+    still gets a creator, or calibre and Kobo file it under "Unknown": the editor (role edt,
+    which calibre takes as the author when there is no other), else "Various"."""
+    m = book.meta
+    if m.editor:
+        eb.add_metadata("DC", "contributor" if m.authors else "creator", m.editor, {"id": "editor"})
+        eb.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
+                                              "scheme": "marc:relators"})
+    elif not m.authors:
+        eb.add_metadata("DC", "creator", book.label("various-authors"), {"id": "creator01"})
+    for i, author in enumerate(m.authors, 1):
+        eb.add_metadata("DC", "creator", author, {"id": f"creator{i:02d}"})
+        eb.add_metadata(None, "meta", "aut", {"refines": f"#creator{i:02d}", "property": "role",
+                                              "scheme": "marc:relators"})
+
+
+_IMG = re.compile(rb"<img\b[^>]*>")
+_ALT = re.compile(rb'\salt="([^"]*)"')
+
+
+def _accessibility(eb: epub.EpubBook, rendition: Rendition, cover_name: str | None) -> None:
+    """schema.org accessibility metadata that says what this book is: pictures only when it
+    has some, and text alone sufficient only when every picture has a text description."""
+    tags = [tag for doc in rendition.documents for tag in _IMG.findall(doc.content)
+            if not (cover_name and f'src="../images/{cover_name}"'.encode() in tag)]
+    described = all((a := _ALT.search(tag)) and a.group(1).strip() for tag in tags)
+    pictures = len(tags)
+    summary = ["Text with headings, a table of contents and navigation by story and chapter."]
+    if cover_name:  # the cover page's <img> has the title as its description
+        summary.append("The cover image repeats the title shown as text on the title page.")
+    if pictures > 0:
+        summary.append(f"The stories hold {pictures} picture{'s' * (pictures > 1)}"
+                       + (", each with a text description." if described else
+                          "; not every one has a text description."))
+    props: list[tuple[str, str]] = [("schema:accessMode", "textual")]
+    if pictures or cover_name:
+        props.append(("schema:accessMode", "visual"))
+    props.append(("schema:accessModeSufficient", "textual" if described else "textual,visual"))
+    props += [("schema:accessibilityFeature", f) for f in
+              ("structuralNavigation", "tableOfContents", "readingOrder")]
+    if (pictures or cover_name) and described:
+        props.append(("schema:accessibilityFeature", "alternativeText"))
+    props += [("schema:accessibilityHazard", "none"),  # still pictures and text only
+              ("schema:accessibilitySummary", " ".join(summary))]
+    for prop, value in props:
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
