@@ -137,6 +137,16 @@ def test_every_book_passes_epubcheck(books: dict[str, Built]):
     assert_epubcheck_clean(paths)
 
 
+def test_every_book_shows_every_word_in_mupdf(books: dict[str, Built]):
+    """A reading engine lays each book out: every word on the pages, in order (issue 17)."""
+    pytest.importorskip("pymupdf")
+    from tests.engines import mupdf
+
+    built = {k: b.output for k, b in books.items() if b.output is not None and b.output.exists()}
+    assert built
+    assert [p for name, path in built.items() for p in mupdf.problems(path, name)] == []
+
+
 runner = CliRunner()
 
 
