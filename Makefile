@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test bench fuzz field clean
+.PHONY: checkers
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +18,14 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/ficbook build recipes/spuffy.yaml
 
-test: setup
+test: setup checkers
 	$(BIN)/python -m pytest -q
+
+# `make checkers`: Debian's Chromium and calibre, and DAISY Ace from npm, for tests/engines/
+# (tests/engines/install.sh). Installs only what is missing and never fails: where it cannot
+# install, the tests that need them skip (under CI=true they fail instead).
+checkers:
+	sh tests/engines/install.sh
 
 # `make fuzz MINUTES=10`: Hypothesis on the converter, the HTML reader and the recipe loader,
 # plus atheris when it installs here; crashes land in tests/hostile/regressions/.

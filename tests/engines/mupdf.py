@@ -41,15 +41,31 @@ class Rendered:
 
 
 def render(path: Path) -> Rendered:
+    """The EPUB laid out by MuPDF itself."""
     import pymupdf
 
     with pymupdf.open(path) as doc:
         doc.layout(width=PAGE[0], height=PAGE[1], fontsize=FONT_SIZE)
-        # Without TEXT_PRESERVE_LIGATURES ligatures come back as their letters; the clip
-        # keeps text laid out beyond the page edges out of the page's words.
-        flags = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
-        pages = [words(page.get_text("text", flags=flags)) for page in doc]
-        toc = [(level, title, page) for level, title, page in doc.get_toc(simple=True)]
+        return _read(doc, sort=False)
+
+
+def read_pdf(path: Path) -> Rendered:
+    """A PDF another engine laid out (calibre), its words in visual order: top to bottom,
+    left to right, as a reader reads a page (a PDF's drawing order need not be that)."""
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        return _read(doc, sort=True)
+
+
+def _read(doc, sort: bool) -> Rendered:  # noqa: ANN001 - a pymupdf.Document
+    import pymupdf
+
+    # Without TEXT_PRESERVE_LIGATURES ligatures come back as their letters; the clip keeps
+    # text laid out beyond the page edges out of the page's words.
+    flags = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
+    pages = [words(page.get_text("text", flags=flags, sort=sort)) for page in doc]
+    toc = [(level, title, page) for level, title, page in doc.get_toc(simple=True)]
     return Rendered(pages, toc)
 
 
@@ -146,16 +162,21 @@ def nav_problems(book: Book, shown: Rendered) -> list[str]:
             problems.append(f"{title!r}: page {page} of {len(shown.pages)}")
             continue
         on_page = shown.pages[page - 1]
-        lands = on_page[:len(head)] == head if not frag else _contains(on_page, head)
+        lands = on_page[:len(head)] == head if not frag else contains(on_page, head)
         if not lands:
             problems.append(f"{title!r} -> {href}: page {page} shows {' '.join(on_page[:8])!r}, "
                             f"expected {' '.join(head)!r} {'first' if not frag else 'on it'}")
     return problems
 
 
-def _contains(seq: list[str], run: list[str]) -> bool:
+def contains(seq: list[str], run: list[str]) -> bool:
     n = len(run)
     return any(seq[i:i + n] == run for i in range(len(seq) - n + 1))
+
+
+def nav_titles(book: Book) -> list[tuple[int, str]]:
+    """The nav document's toc as (level, title), in order."""
+    return [(level, title) for level, title, _ in _nav_entries(book)]
 
 
 def problems(path: Path, name: str | None = None) -> list[str]:
