@@ -9,7 +9,7 @@ from pathlib import Path
 from ficbook.assemble import assemble
 from ficbook.epub.package import package, publication_date
 from ficbook.model import Image, Paragraph
-from ficbook.render.xhtml import render
+from ficbook.render import render
 from tests.bookcheck import NS, Book, rich_recipe, rich_stories
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -113,3 +113,34 @@ def test_accessibility_metadata_for_text_only(tmp_path: Path) -> None:
     assert "alternativeText" not in book.prop("schema:accessibilityFeature")
     [summary] = book.prop("schema:accessibilitySummary")
     assert "picture" not in summary and "cover" not in summary
+
+
+# epub:type -> the DPUB-ARIA role that goes with it, where that role is allowed on the element
+# the book uses (ARIA in HTML). `titlepage` has no role; `cover` is a role of the cover
+# image, not of its section; `endnote` (on li) is deprecated in DPUB-ARIA 1.1.
+ROLES = {"chapter": "doc-chapter", "toc": "doc-toc", "part": "doc-part",
+         "endnotes": "doc-endnotes", "credits": "doc-credits", "noteref": "doc-noteref"}
+
+
+def test_every_epub_type_with_a_role_carries_it(tmp_path: Path) -> None:
+    from ficbook.build import BuildOptions, build
+    from tests.bookcheck import EPUB_TYPE, build_rich
+    from tests.conftest import SAMPLE_RECIPES
+
+    paths = [build(p, BuildOptions(out_dir=tmp_path)).output for p in SAMPLE_RECIPES]
+    paths.append(build_rich(tmp_path, "appendix", "credits")[0])
+    seen, wrong = set(), []
+    for path in paths:
+        book = Book(path)
+        # (a landmarks entry's epub:type names where it leads, not what the link is)
+        for doc, el in book.find_all(".//*[@epub:type][not(ancestor::x:nav[@epub:type='landmarks'])]"):
+            for kind in el.get(EPUB_TYPE).split():
+                if kind in ROLES:
+                    seen.add(kind)
+                    if el.get("role") != ROLES[kind]:
+                        wrong.append(f"{path.name}: {doc}: epub:type={kind} role={el.get('role')}")
+        for doc, img in book.find_all(".//x:img[@class='cover-image']"):
+            if img.get("role") != "doc-cover":
+                wrong.append(f"{path.name}: {doc}: cover image without role doc-cover")
+    assert wrong == []
+    assert seen == set(ROLES)  # every kind was met, so the check ran on each

@@ -42,7 +42,7 @@ def notes_appendix(book: Book, writer: BlockWriter) -> list[Draft]:
         name = "notes" if i == 0 else f"notes-{i + 1}"
         head = (f'<h1 class="notes-appendix-title">{esc(title)}</h1>\n' if i == 0 else "")
         anchor = ' id="notes-appendix"' if i == 0 else ""
-        body = (f'<section class="notes-appendix" epub:type="endnotes"{anchor}>\n{head}'
+        body = (f'<section class="notes-appendix" epub:type="endnotes" role="doc-endnotes"{anchor}>\n{head}'
                 f'{piece.html}</section>\n')
         held = ("notes-appendix", *piece.anchors) if i == 0 else piece.anchors
         drafts.append(Draft(f"text/{name}.xhtml", name, title, body, book.meta.language,
@@ -64,6 +64,6 @@ def credits_page(book: Book, writer: BlockWriter) -> Draft:
         lines.extend(writer.note(d) for d in bs.credits)
         items.append('<div class="credit">\n' + "\n".join(lines) + "\n</div>\n")
     title = book.label("credits")
-    body = (f'<section class="credits" epub:type="credits">\n'
+    body = (f'<section class="credits" epub:type="credits" role="doc-credits">\n'
             f'<h1 class="credits-title">{esc(title)}</h1>\n' + "".join(items) + "</section>\n")
     return Draft(CREDITS, "credits", title, body, book.meta.language, "back-matter")

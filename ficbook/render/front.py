@@ -15,7 +15,7 @@ CONTENTS = "text/contents.xhtml"
 
 def cover_page(book: Book, cover_name: str) -> Document:
     body = (f'<section class="cover" epub:type="cover">'
-            f'<img class="cover-image" src="../images/{esc(cover_name)}" '
+            f'<img class="cover-image" role="doc-cover" src="../images/{esc(cover_name)}" '
             f'alt="{esc(book.meta.title)}"/></section>\n')
     return Document(COVER, "cover-page", book.meta.title,
                     page(book.meta.title, body, book.meta.language, "cover"))
@@ -76,7 +76,7 @@ def contents_page(book: Book) -> Draft:
         back.append(f'<li class="contents-back"><a href="credits.xhtml">'
                     f'{esc(book.label("credits"))}</a></li>\n')
     title = book.label("contents")
-    body = (f'<section class="contents" epub:type="toc">\n<h1 class="contents-title">{esc(title)}</h1>\n'
+    body = (f'<section class="contents" epub:type="toc" role="doc-toc">\n<h1 class="contents-title">{esc(title)}</h1>\n'
             f'<ol class="contents">\n{"".join(parts)}{"".join(back)}</ol>\n</section>\n')
     return Draft(CONTENTS, "contents-page", title, body, book.meta.language, "front-matter")
 
@@ -88,7 +88,7 @@ def part_name(book: Book, part_no: int) -> str:
 
 
 def part_page(book: Book, part_no: int, title: str) -> Draft:
-    body = (f'<section class="part" epub:type="part">\n<h1 class="part-title">{esc(title)}</h1>\n'
+    body = (f'<section class="part" epub:type="part" role="doc-part">\n<h1 class="part-title">{esc(title)}</h1>\n'
             "</section>\n")
     name = part_name(book, part_no)
     return Draft(f"text/{name}", name.removesuffix(".xhtml"), title, body,

@@ -97,7 +97,7 @@ def render_chapter(book: Book, bs: BookStory, chapter: Chapter, c_no: int,
         first, last = i == 0, i == count - 1
         piece = pieces[i].html if pieces else ""
         name = base if first else f"{base}-{i + 1}"
-        body = (f'<section class="chapter" epub:type="chapter" id="{name}">\n'
+        body = (f'<section class="chapter" epub:type="chapter" role="doc-chapter" id="{name}">\n'
                 f'{heading + summary if first else ""}{piece}</section>\n'
                 f'{after_html if last else ""}')
         held = (pieces[i].anchors if pieces else ()) + (after_anchors if last else ())
