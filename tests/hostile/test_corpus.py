@@ -138,11 +138,15 @@ def test_every_book_passes_epubcheck(books: dict[str, Built]):
 
 
 def test_every_book_shows_every_word_in_mupdf(books: dict[str, Built]):
-    """A reading engine lays each book out: every word on the pages, in order (issue 17)."""
+    """A reading engine lays each book out: every word on the pages, in order (issue 17).
+    Not the big cases (test_big.py counts their words): MuPDF matches `p:first-child`
+    by walking back over the siblings, so laying out a file of 17,000 one-word paragraphs
+    takes it a minute."""
     pytest.importorskip("pymupdf")
     from tests.engines import mupdf
 
-    built = {k: b.output for k, b in books.items() if b.output is not None and b.output.exists()}
+    built = {k: b.output for k, b in books.items()
+             if b.output is not None and b.output.exists() and not b.case.big}
     assert built
     assert [p for name, path in built.items() for p in mupdf.problems(path, name)] == []
 
