@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ficbook.assemble import assemble
 from ficbook.epub.package import package, publication_date
-from ficbook.model import Image, Paragraph
+from ficbook.model import Image, Paragraph, Resource
 from ficbook.render import render
 from tests.bookcheck import NS, Book, rich_recipe, rich_stories
 
@@ -20,7 +20,7 @@ def _book(_tmp: Path, stories=None, cover: bool = False, **recipe) -> Book:
 
     book = assemble(rich_recipe(**recipe), stories or rich_stories())
     rendition = render(book, "cover.png" if cover else None)
-    data = package(book, rendition, (png("blue"), "image/png", "cover.png") if cover else None)
+    data = package(book, rendition, Resource("cover.png", "image/png", png("blue")) if cover else None)
     return Book(data)
 
 

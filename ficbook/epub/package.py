@@ -57,7 +57,7 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
             eb.add_metadata(None, "meta", index, {"refines": "#series",
                                                   "property": "group-position"})
             eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
-    _accessibility(eb, rendition, cover[2] if cover else None)
+    _accessibility(eb, rendition, cover.name if cover else None)
 
     eb.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
                               content=stylesheet(book)))
