@@ -35,6 +35,7 @@ class BuildOptions:
     # "new", "updated" or None for a story file since the book's previous build (the batch
     # records know); the contents page marks them. None: no previous build, no marks.
     story_change: Callable[[Path], str | None] | None = None
+    split_mb: float | None = None  # volumes of at most this many MB (else the recipe's `split`)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class BuildResult:
     # every file written: what the incremental cache compares.
     inputs: tuple[Path, ...] = field(default=())
     outputs: tuple[Path, ...] = field(default=())
+    book: Path | None = None  # written as volumes: the recipe's book path they stand for
 
 
 class StoryConverter(Protocol):
@@ -81,6 +83,10 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("write")
     output = output_path(recipe_path, options.out_dir)
     refuse_overwriting_inputs(output, recipe)
+    split_mb = options.split_mb or recipe.split
+    if split_mb and len(data) > split_mb * 1_000_000 and len(book.stories) > 1:
+        return build_volumes(recipe_path, recipe, book, rendition, data, options, output,
+                             int(split_mb * 1_000_000), results)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
     diagnostics = (tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
@@ -89,6 +95,32 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     return BuildResult(recipe_path, output, len(book.stories),
                        sum(s.words for s in book.stories), len(data), diagnostics,
                        inputs=inputs, outputs=outputs)
+
+
+def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, data: bytes,
+                  options: BuildOptions, output: Path, limit: int, results) -> BuildResult:
+    """The book, over `limit` bytes, written as NAME-vol1.epub, NAME-vol2.epub, …"""
+    from ficbook import volumes
+
+    def make(vol: Book) -> bytes:
+        cover, _ = make_cover(vol, recipe)
+        return package(vol, render(vol, cover[2]), cover)
+
+    weights, rest = volumes.story_weights(book, rendition.documents, rendition.resources)
+    rest = max(rest, len(data) - sum(weights.values()))  # the cover, fonts, the zip itself
+    made, warnings = volumes.split(book, weights, rest, limit, make)
+    outputs: list[Path] = []
+    for n, (_, vol_data) in enumerate(made, 1):
+        path = volumes.volume_path(output, n)
+        refuse_overwriting_inputs(path, recipe)
+        write_atomic(path, vol_data)
+        outputs += [path, *write_device_outputs(path, vol_data, options)]
+    diagnostics = (tuple(d for r in results for d in r.diagnostics) + book.diagnostics
+                   + tuple(warnings))
+    inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
+    return BuildResult(recipe_path, outputs[0], len(book.stories),
+                       sum(s.words for s in book.stories), sum(len(d) for _, d in made),
+                       diagnostics, inputs=inputs, outputs=tuple(outputs), book=output)
 
 
 def refuse_overwriting_inputs(output: Path, recipe: Recipe) -> None:

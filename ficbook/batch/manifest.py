@@ -170,7 +170,8 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
             if st.st_size != size or st.st_mtime_ns != mtime_ns:
                 return None
             recorded.add(path)
-        if any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
+        as_volumes = Path(data["result"]["output"]).resolve() != Path(output).resolve()
+        if not as_volumes and any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
             return None
         inputs = data["inputs"]
         before = [s[2] for s in inputs]
@@ -207,12 +208,12 @@ def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[Pa
         st = os.stat(p)
         outputs.append([str(Path(p).resolve()), st.st_size, st.st_mtime_ns])
     data = {
-        "format": FORMAT, "key": key, "book": str(Path(result.output).resolve()),
+        "format": FORMAT, "key": key, "book": str(Path(result.book or result.output).resolve()),
         "recipe": str(Path(result.recipe).resolve()), "inputs": inputs, "outputs": outputs,
         "result": {"output": str(result.output), "stories": result.stories,
                    "words": result.words, "size": result.size},
     }
-    _write_manifest(manifest_path(result.output), data)
+    _write_manifest(manifest_path(result.book or result.output), data)
 
 
 def _write_manifest(path: Path, data: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ class Job:
     force: bool = False
     fail_fast: bool = False
     debug: bool = False  # failures carry the traceback
+    split_mb: float | None = None  # `--split N`: volumes of at most N MB
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,7 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
                 pass  # load_recipe says what is wrong
             previous = manifest.previous_stories(output)
             options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3,
+                                   split_mb=job.split_mb,
                                    story_change=(functools.partial(manifest.change, previous)
                                                  if previous is not None else None))
             with _few_collections():

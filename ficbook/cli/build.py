@@ -37,6 +37,10 @@ def build(
                                           "(for scripts).")] = False,
     send: Annotated[Optional[str], typer.Option("--send", metavar="ADDRESS", help="Mail the books "
                                                 "built to ADDRESS (see `ficbook send`).")] = None,
+    split: Annotated[Optional[float], typer.Option("--split", metavar="MB", min=0.01,
+                                                   help="Write a book over MB megabytes as volumes "
+                                                   "(NAME-vol1.epub, …), split between stories.",
+                                                   show_default=False)] = None,
     opds: Annotated[bool, typer.Option("--opds", help="Write the output folders' OPDS catalog "
                                        "as static files (see `ficbook opds`).")] = False,
 ) -> None:
@@ -63,6 +67,7 @@ def build(
     start = time.perf_counter()
     paths, missing = batch.expand(recipes)
     job = batch.Job(out_dir=out, kepub=kepub, azw3=azw3, jobs=jobs or _cores(), force=force,
+                    split_mb=split,
                     fail_fast=fail_fast, debug=output.debug)
     show = progress.reporter(quiet)
     for outcome in missing:
@@ -92,7 +97,9 @@ def build(
             write_catalog(folder)
     if send:
         from ficbook.cli.send import mail_books
-        mail_books([o.output for o in outcomes if o.output], send, dry_run=False)
+        from ficbook.volumes import all_volumes
+        mail_books([p for o in outcomes if o.output for p in all_volumes(o.output)], send,
+                   dry_run=False)
 
 
 def _cores() -> int:
@@ -105,8 +112,11 @@ def _cores() -> int:
 def _epubcheck(outcomes: list) -> list:
     from ficbook.batch import pool as batch
     from ficbook.epub.epubcheck import check as run_check
+    from ficbook.volumes import all_volumes
 
-    books = [o.output for o in outcomes if o.status in ("built", "unchanged") and o.output]
+    first = {p: o.output for o in outcomes if o.status in ("built", "unchanged") and o.output
+             for p in all_volumes(o.output)}
+    books = list(first)
     if not books:
         return outcomes
     try:
@@ -114,13 +124,14 @@ def _epubcheck(outcomes: list) -> list:
     except FicbookError as exc:
         report_error(exc)
         raise typer.Exit(int(exc.exit_code)) from None
-    verdicts = {}
+    verdicts: dict[Path, str] = {}
     for res in results:
+        book = first.get(Path(res.path), Path(res.path))
         if res.ok:
-            verdicts[Path(res.path)] = "ok"
+            verdicts.setdefault(book, "ok")
         else:
             for msg in res.messages:
                 err(msg)
             err(f"ficbook: {res.path}: EPUBCheck: {res.errors} errors, {res.warnings} warnings")
-            verdicts[Path(res.path)] = f"{res.errors} errors, {res.warnings} warnings"
+            verdicts[book] = f"{res.errors} errors, {res.warnings} warnings"
     return batch.with_check(outcomes, verdicts)

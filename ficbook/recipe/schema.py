@@ -107,6 +107,7 @@ class Recipe(_Model):
     disclaimers: DisclaimersMode = "story"
     labels: dict[str, str] = Field(default_factory=dict)
     css: str | None = None  # extra CSS appended to the book's stylesheet
+    split: float | None = Field(default=None, gt=0)  # MB: over it, the book is written as volumes
 
     # Not YAML fields: set by load_recipe.
     source: Path | None = Field(default=None, exclude=True)

@@ -255,3 +255,14 @@ def test_build_send_mails_what_the_build_made(server, env, tmp_path):
     [part] = attachments(raw)
     assert part.get_filename() == "spuffy.epub"
     assert part.get_payload(decode=True) == (tmp_path / "spuffy.epub").read_bytes()
+
+
+def test_build_send_mails_every_volume(server, env, tmp_path):
+    from tests.conftest import RECIPES
+    result = run("build", str(RECIPES / "spuffy.yaml"), "--out", str(tmp_path), "--jobs", "1",
+                 "--quiet", "--split", "0.25", "--send", "me@kindle.example.com")
+    assert result.exit_code == 0, result.output
+    parts = [p for _, raw in server.messages for p in attachments(raw)]
+    assert [p.get_filename() for p in parts] == ["spuffy-vol1.epub", "spuffy-vol2.epub"]
+    assert [p.get_payload(decode=True) for p in parts] == [
+        (tmp_path / n).read_bytes() for n in ("spuffy-vol1.epub", "spuffy-vol2.epub")]
