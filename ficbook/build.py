@@ -104,7 +104,7 @@ def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, data
 
     def make(vol: Book) -> bytes:
         cover, _ = make_cover(vol, recipe)
-        return package(vol, render(vol, cover[2]), cover)
+        return package(vol, render(vol, cover.name), cover)
 
     weights, rest = volumes.story_weights(book, rendition.documents, rendition.resources)
     rest = max(rest, len(data) - sum(weights.values()))  # the cover, fonts, the zip itself
