@@ -54,6 +54,7 @@ def slow_decode(data: bytes, mojibake: bool = True) -> tuple[str, list[Diagnosti
         text = decoding.strip_forbidden(text)
     if not text or text.isspace():
         raise StoryError("story file has no text", file="s.txt")
+    decoding._replacement_characters(text, "s.txt", diags)  # U+FFFD: a warning with its line
     return text, diags
 
 
