@@ -43,6 +43,12 @@ def apply_overrides(story: Story, entry: StoryEntry) -> Story:
         changes["rating"] = entry.rating
     if entry.language:
         changes["language"] = entry.language
+    if entry.source:  # a link's address, calibre's `url` identifier, or the recipe's
+        changes["source"] = entry.source
+    if entry.tags is not None:
+        changes["tags"] = tuple(entry.tags)
+    if entry.series:
+        changes["series"] = entry.series
     if changes:
         story = dataclasses.replace(story, meta=dataclasses.replace(meta, **changes))
     if entry.summary:

@@ -14,12 +14,13 @@ from ficbook.readers import read_story
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.canvas import CoverText
 from ficbook.cover.render import render_cover
-from ficbook.errors import Diagnostic, OutputError
+from ficbook.errors import Diagnostic, OutputError, StoryError
 from ficbook.model import Book, Resource
 from ficbook.epub.package import package
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.readers.source import read_source
 from ficbook.render import render
+from ficbook.sources.resolve import resolve as resolve_sources
 
 __all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
 
@@ -68,6 +69,11 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     """`on_stage` is called as each stage starts; `memo` shares converted stories between books."""
     on_stage("recipe")
     recipe = load_recipe(recipe_path)
+    sources = resolve_sources(recipe)  # links and calibre searches to files; no network
+    recipe = sources.recipe
+    if not recipe.all_stories:
+        raise StoryError("no story to build: none of its links is downloaded and no other "
+                         "story is listed", file=str(recipe_path))
     on_stage("convert")
     results = [convert_story(recipe, entry, memo) for entry in recipe.all_stories]
     on_stage("assemble")
@@ -89,9 +95,10 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
                              int(split_mb * 1_000_000), results)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
-    diagnostics = (tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
+    diagnostics = (sources.diagnostics + tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
                    + book.diagnostics)
-    inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe))
+    inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe),
+              *sources.inputs)
     return BuildResult(recipe_path, output, len(book.stories),
                        sum(s.words for s in book.stories), len(data), diagnostics,
                        inputs=inputs, outputs=outputs)

@@ -43,6 +43,10 @@ def build(
                                                    show_default=False)] = None,
     opds: Annotated[bool, typer.Option("--opds", help="Write the output folders' OPDS catalog "
                                        "as static files (see `ficbook opds`).")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Ask the archives of the recipes' "
+                                         "`url:` links for new chapters.")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Never connect: `url:` links are "
+                                          "read from the download cache only.")] = False,
 ) -> None:
     """Build each RECIPE into OUT/<recipe-name>.epub, in parallel, skipping books whose
     recipe, stories, cover style and fonts are unchanged since the last build.
@@ -69,6 +73,7 @@ def build(
     job = batch.Job(out_dir=out, kepub=kepub, azw3=azw3, jobs=jobs or _cores(), force=force,
                     split_mb=split,
                     fail_fast=fail_fast, debug=output.debug)
+    fetch_failures = _fetch_links(paths, update, offline)
     show = progress.reporter(quiet)
     for outcome in missing:
         progress.QuietReporter().finished(outcome)
@@ -89,6 +94,8 @@ def build(
     elif not quiet:
         progress.summary_table(outcomes, seconds)
     code = batch.exit_code(outcomes)
+    if fetch_failures:  # the books were built without those links
+        code = int(ExitCode.STORY) if code in (0, int(ExitCode.STORY)) else int(ExitCode.FAILED)
     if code:
         raise typer.Exit(code)
     if opds:
@@ -100,6 +107,16 @@ def build(
         from ficbook.volumes import all_volumes
         mail_books([p for o in outcomes if o.output for p in all_volumes(o.output)], send,
                    dry_run=False)
+
+
+def _fetch_links(paths: list[Path], update: bool, offline: bool) -> list:
+    """Only `url:` entries connect, and only here (ficbook.sources.links)."""
+    from ficbook.sources.links import prepare
+
+    failures = prepare(paths, update=update, offline=offline)
+    for failure in failures:
+        err(f"ficbook: {failure.format()}")
+    return failures
 
 
 def _cores() -> int:

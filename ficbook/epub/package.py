@@ -46,6 +46,9 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     for subject in m.subjects:
         eb.add_metadata("DC", "subject", subject)
     eb.add_metadata("DC", "publisher", "ficbook")
+    # Each story's address, so calibre and FanFicFare recognise the works inside.
+    for source in dict.fromkeys(bs.story.meta.source for bs in book.stories if bs.story.meta.source):
+        eb.add_metadata("DC", "source", source)
     if m.series:
         eb.add_metadata(None, "meta", m.series, {"property": "belongs-to-collection",
                                                  "id": "series"})

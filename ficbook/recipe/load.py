@@ -158,8 +158,8 @@ def _refuse_duplicates(recipe: Recipe, data: CommentedMap, name: str) -> None:
         target = recipe.story_path(entry)
         if target in seen:
             line, col = position(data, loc, key=False)
-            first = recipe.all_stories[seen[target]].path
-            raise RecipeError(f"{'.'.join(map(str, loc))}: story listed twice: {entry.path} "
+            first = recipe.all_stories[seen[target]].path or recipe.all_stories[seen[target]].url
+            raise RecipeError(f"{'.'.join(map(str, loc))}: story listed twice: {entry.path or entry.url} "
                               f"(also story {seen[target] + 1}, {first})", file=name,
                               line=line, col=col)
         seen[target] = n

@@ -37,7 +37,12 @@ DisclaimersMode = Literal["story", "credits", "drop"]
 
 
 class StoryEntry(_Model):
-    path: str = Field(min_length=1)
+    # A story file (`path:`) or an archive link fetched through FanFicFare (`url:`).
+    path: str | None = Field(default=None, min_length=1)
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    source: str | None = None  # the story's address, shown in the book (a link's own by default)
+    tags: list[str] | None = None
+    series: str | None = None
     title: str | None = None
     author: str | None = None
     summary: str | None = None
@@ -77,10 +82,42 @@ class StoryEntry(_Model):
     def _encoding(cls, v: str | None) -> str | None:
         return values.check_encoding(v)
 
+    @model_validator(mode="after")
+    def _path_or_url(self) -> StoryEntry:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give the story's `path:` (a file) or its `url:` (an archive link), "
+                             "one of the two")
+        return self
+
 
 class Series(_Model):
     name: str = Field(min_length=1)
     index: float | None = None
+
+
+class CalibreBook(_Model):
+    """What the recipe says over calibre's metadata for one book (by its calibre id)."""
+
+    title: str | None = None
+    author: str | None = None
+    summary: str | None = None
+    rating: str | None = None
+    language: str | None = None
+    source: str | None = None
+
+
+class CalibreSource(_Model):
+    library: str = Field(min_length=1)  # the folder holding metadata.db
+    search: str | None = None  # calibre's search language: tags:"Spike/Buffy" and #status:Complete
+    ids: list[int] = Field(default_factory=list)  # these books, in this order (instead of search)
+    sort: Literal["series", "date", "title", "id"] = "series"
+    books: dict[int, CalibreBook] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _search_or_ids(self) -> CalibreSource:
+        if self.search and self.ids:
+            raise ValueError("give `search:` or `ids:`, not both")
+        return self
 
 
 class PartEntry(_Model):
@@ -108,6 +145,7 @@ class Recipe(_Model):
     labels: dict[str, str] = Field(default_factory=dict)
     css: str | None = None  # extra CSS appended to the book's stylesheet
     split: float | None = Field(default=None, gt=0)  # MB: over it, the book is written as volumes
+    calibre: CalibreSource | None = None  # stories from a calibre library (ficbook.sources)
 
     # Not YAML fields: set by load_recipe.
     source: Path | None = Field(default=None, exclude=True)
@@ -159,8 +197,8 @@ class Recipe(_Model):
     def _has_stories(self) -> Recipe:
         if self.stories and self.parts:
             raise ValueError("give either `stories` or `parts`, not both")
-        if not self.stories and not self.parts:
-            raise ValueError("no stories: add a `stories:` list (or `parts:`)")
+        if not self.stories and not self.parts and self.calibre is None:
+            raise ValueError("no stories: add a `stories:` list (or `parts:`, or `calibre:`)")
         return self
 
     # -------------------------------------------------------------- derived
@@ -176,6 +214,10 @@ class Recipe(_Model):
         return list(self.stories)
 
     def story_path(self, entry: StoryEntry) -> Path:
+        if entry.path is None:  # a link: its download, wherever the cache keeps it
+            from ficbook.sources.cache import download_path
+
+            return download_path(self.source or self.base_dir / "recipe.yaml", entry.url or "")
         # realpath, not Path.resolve(): a symlink loop must reach the reader's clear error.
         # Remembered: a build asks for each story's path five times, and realpath stats
         # every component of it each time.
