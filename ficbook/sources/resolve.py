@@ -54,8 +54,10 @@ def resolve(recipe: Recipe) -> Resolved:
     if recipe.calibre is not None:
         from ficbook.sources.calibre import library_entries
 
-        found, library_inputs = library_entries(recipe.calibre, recipe.base_dir, str(recipe_path))
+        found, library_inputs, library_notes = library_entries(recipe.calibre, recipe.base_dir,
+                                                               str(recipe_path))
         inputs += library_inputs
+        diagnostics += library_notes
         changes["stories"] = list(changes.get("stories", recipe.stories)) + found  # type: ignore[call-overload]
     resolved = recipe.model_copy(update=changes)
     return Resolved(resolved, tuple(inputs), tuple(diagnostics))
