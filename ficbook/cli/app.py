@@ -12,6 +12,7 @@ from ficbook import __version__
 from ficbook.cli import build as build_command
 from ficbook.cli import cover as cover_command
 from ficbook.cli import inspect as inspect_command
+from ficbook.cli import new as new_command
 from ficbook.cli import output
 from ficbook.cli import send as send_command
 from ficbook.cli import serve as serve_command
@@ -55,6 +56,7 @@ def main_options(
 # One module per command; this list is the order `--help` shows them in.
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
+app.command("new")(new_command.new)
 app.command("sideload")(sideload_command.sideload)
 app.command("send")(send_command.send)
 app.command("serve")(serve_command.serve)

@@ -39,7 +39,7 @@ DisclaimersMode = Literal["story", "credits", "drop"]
 class StoryEntry(_Model):
     # A story file (`path:`) or an archive link fetched through FanFicFare (`url:`).
     path: str | None = Field(default=None, min_length=1)
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    url: str | None = None
     source: str | None = None  # the story's address, shown in the book (a link's own by default)
     tags: list[str] | None = None
     series: str | None = None
@@ -81,6 +81,13 @@ class StoryEntry(_Model):
     @classmethod
     def _encoding(cls, v: str | None) -> str | None:
         return values.check_encoding(v)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s/]+\S*$", v):
+            raise ValueError(f"not a web link: {v!r} (an archive link starts with https://)")
+        return v
 
     @model_validator(mode="after")
     def _path_or_url(self) -> StoryEntry:
@@ -197,6 +204,8 @@ class Recipe(_Model):
     def _has_stories(self) -> Recipe:
         if self.stories and self.parts:
             raise ValueError("give either `stories` or `parts`, not both")
+        if self.parts and self.calibre is not None:
+            raise ValueError("`calibre:` books follow a `stories:` list, not `parts:`")
         if not self.stories and not self.parts and self.calibre is None:
             raise ValueError("no stories: add a `stories:` list (or `parts:`, or `calibre:`)")
         return self

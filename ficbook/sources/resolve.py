@@ -58,7 +58,8 @@ def resolve(recipe: Recipe) -> Resolved:
                                                                str(recipe_path))
         inputs += library_inputs
         diagnostics += library_notes
-        changes["stories"] = list(changes.get("stories", recipe.stories)) + found  # type: ignore[call-overload]
+        before = changes.get("stories", recipe.stories)
+        changes["stories"] = list(before) + found  # type: ignore[call-overload]
     resolved = recipe.model_copy(update=changes)
     return Resolved(resolved, tuple(inputs), tuple(diagnostics))
 

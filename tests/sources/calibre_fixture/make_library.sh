@@ -10,10 +10,15 @@ lib=stories/calibre-library
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/epub"
-for n in tide pier office road; do
-  ebook-convert "$here/$n.txt" "$work/epub/$n.epub" --no-default-epub-cover \
-    --pretty-print --formatting-type markdown >/dev/null
-done
+# Each EPUB carries its own title and authors, as FanFicFare's do.
+convert() {  # NAME TITLE AUTHORS
+  ebook-convert "$here/$1.txt" "$work/epub/$1.epub" --no-default-epub-cover \
+    --pretty-print --formatting-type markdown --title "$2" --authors "$3" >/dev/null
+}
+convert tide "Low Tide" "Wren Hollis"
+convert pier "The Lamp at the Pier" "Wren Hollis"
+convert office "Filing" "Mara Quill"
+convert road "The Long Road North" "Mara Quill & Wren Hollis"
 rm -rf "$lib"
 mkdir -p "$lib"
 L="--with-library=$(realpath "$lib")"
