@@ -11,6 +11,8 @@ build) and the run exits 4. Story files (`path:`) never cause a connection.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +55,7 @@ def links_of(recipe_paths: Iterable[Path]) -> list[_Link]:
     found = []
     for path in recipe_paths:
         try:
-            if b"url:" not in Path(path).read_bytes():  # most recipes: not parsed twice
+            if not _may_have_links(Path(path)):  # most recipes: not parsed twice
                 continue
             recipe = load_recipe(path)
         except (FicbookError, OSError):
@@ -66,6 +68,17 @@ def links_of(recipe_paths: Iterable[Path]) -> list[_Link]:
             line = next((i for i, text in enumerate(lines, 1) if url in text), None)
             found.append(_Link(Path(path), line, url, cache.cache_dir(path)))
     return found
+
+
+def _may_have_links(path: Path) -> bool:
+    """A cheap look first: only a regular file of recipe size is read (a device or a pipe
+    given as a recipe is left to the build, which says what it is)."""
+    from ficbook.recipe.schema import MAX_RECIPE_BYTES
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_RECIPE_BYTES:
+        return False
+    return b"url:" in path.read_bytes()
 
 
 def prepare(recipe_paths: Iterable[Path], update: bool = False, offline: bool = False) -> list[Failure]:
