@@ -95,6 +95,8 @@ def build(
         progress.summary_table(outcomes, seconds)
     code = batch.exit_code(outcomes)
     if fetch_failures:  # the books were built without those links
+        from ficbook.errors import ExitCode
+
         code = int(ExitCode.STORY) if code in (0, int(ExitCode.STORY)) else int(ExitCode.FAILED)
     if code:
         raise typer.Exit(code)
