@@ -207,7 +207,7 @@ class Recipe(_Model):
         if self.parts and self.calibre is not None:
             raise ValueError("`calibre:` books follow a `stories:` list, not `parts:`")
         if not self.stories and not self.parts and self.calibre is None:
-            raise ValueError("no stories: add a `stories:` list (or `parts:`, or `calibre:`)")
+            raise ValueError("no stories: add a `stories:` list (or `parts:`)")
         return self
 
     # -------------------------------------------------------------- derived
