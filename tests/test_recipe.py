@@ -63,7 +63,7 @@ def test_missing_required_keys():
     assert problems("language: en\nstories:\n  - title: x\n") == [
         "r.yaml: 2 problems in recipe",
         "r.yaml:1:1: title: required key is missing",
-        "r.yaml:3:5: stories.0.path: required key is missing",
+        "r.yaml:3:5: stories.0: give the story's `path:` (a file) or its `url:` (an archive link), one of the two",
     ]
 
 
