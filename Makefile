@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test bench fuzz field clean
 .PHONY: checkers
-.PHONY: setup demo test bench fuzz field clean calibre
+.PHONY: setup demo test bench fuzz field clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,16 +38,6 @@ fuzz: setup
 	else \
 		$(BIN)/python -m fuzz --minutes $(MINUTES); \
 	fi
-
-# `make calibre`: Debian's calibre (calibredb) for tests/sources/test_calibre.py, installed
-# only under CI=true and where apt-get works; elsewhere those tests skip without it.
-test: calibre
-calibre:
-	@command -v calibredb >/dev/null 2>&1 || [ -z "$${CI:-}" ] || { \
-		s=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n"); \
-		$$s env DEBIAN_FRONTEND=noninteractive apt-get -qq -y install --no-install-recommends calibre >/dev/null 2>&1 || \
-		{ $$s apt-get -qq update >/dev/null 2>&1 && $$s env DEBIAN_FRONTEND=noninteractive apt-get -qq -y install --no-install-recommends calibre >/dev/null 2>&1; } || \
-		echo "calibre could not be installed: tests/sources/test_calibre.py will say so"; }
 
 bench: setup
 	$(BIN)/python bench/run.py
