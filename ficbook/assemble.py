@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 
 from ficbook import naming
 from ficbook.errors import Diagnostic
+from ficbook.language import numbered as numbered_label
 from ficbook.model import (
     Block, Book, BookMeta, BookStory, Chapter, DisclaimerPlacement, MovedNote,
     Note, NoteRef, NotesPlacement, Paragraph, Part, Story, Text, label_of,
@@ -106,7 +107,7 @@ def place(story: Story, number: int, notes: NotesPlacement = "inline",
     chapters = tuple(placer.chapter(c, c_no) for c_no, c in enumerate(story.chapters, 1))
     after = placer.blocks(story.end_notes, None)
     return BookStory(
-        story, number, words=story_words(story.chapters), card=card, chapters=chapters,
+        story, number, words=story_words(story.chapters, story.meta.language), card=card, chapters=chapters,
         after=after, story_end=tuple(placer.story_end), appendix=tuple(placer.appendix),
         credits=tuple(story_disclaimers(story)) if disclaimers == "credits" else (),
         diagnostics=tuple(placer.diagnostics))
@@ -207,7 +208,7 @@ class _Placer:
         chapters = self.story.chapters
         if c_no is None or len(chapters) < 2:
             return None
-        return chapters[c_no - 1].title or f"{self.label('chapter')} {c_no}"
+        return chapters[c_no - 1].title or numbered_label(self.label("chapter"), c_no)
 
     def _dropped(self, note: Note, why: str) -> None:
         words = block_text(note).split()

@@ -168,8 +168,11 @@ def convert_options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
     rules = {**recipe.rules, **entry.rules}
     return ConvertOptions(encoding=entry.encoding, rules=tuple(sorted(rules.items())),
                           notes_after=entry.notes_after, notes_before=entry.notes_before,
-                          language=entry.language, layout=entry.layout,
-                          boilerplate=entry.boilerplate or "drop")
+                          language=entry.language, book_language=recipe.language,
+                          layout=entry.layout, boilerplate=entry.boilerplate or "drop")
+
+
+COVER_LABELS = ("edited-by", "and", "more", "story", "stories", "stories-few")
 
 
 def read_book(recipe: Recipe, memo: StoryConverter | None = None) -> Book:
@@ -188,7 +191,9 @@ def cover_text(book: Book) -> CoverText:
     recipe's overrides, as the title page has them) and the story count."""
     m = book.meta
     return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
-                     series=m.series, series_index=m.series_index, story_count=len(book.stories))
+                     series=m.series, series_index=m.series_index, story_count=len(book.stories),
+                     labels=tuple((k, book.label(k)) for k in COVER_LABELS
+                                  if k != "stories-few" or book.label(k) != k))
 
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:

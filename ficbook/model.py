@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from ficbook.errors import Diagnostic
+from ficbook.language.data import ENGLISH, book_labels
 
 # ---------------------------------------------------------------- inlines
 
@@ -295,40 +296,15 @@ class Book:
         return tuple((bs, moved) for bs in self.stories for moved in bs.appendix)
 
     def label(self, kind: str) -> str:
-        return label_of(self.labels, kind)
+        return label_of(self.labels, kind, self.meta.language)
 
 
-def label_of(labels: tuple[tuple[str, str], ...], kind: str) -> str:
-    """The book's label for `kind`: the recipe's `labels:`, else the default."""
-    return dict(labels).get(kind) or DEFAULT_LABELS.get(kind, kind)
+def label_of(labels: tuple[tuple[str, str], ...], kind: str, language: str | None = None) -> str:
+    """The book's label for `kind`: the recipe's `labels:`, else the book language's
+    (English's where its file has none)."""
+    return dict(labels).get(kind) or book_labels(language).get(kind, kind)
 
 
-DEFAULT_LABELS = {
-    "author-note": "Author's note",
-    "disclaimer": "Disclaimer",
-    "summary": "Summary",
-    "feedback": "Feedback",
-    "dedication": "Dedication",
-    "contents": "Contents",
-    "edited-by": "Edited by",
-    "rating": "Rating",
-    "category": "Category",
-    "pairing": "Pairing",
-    "characters": "Characters",
-    "warnings": "Warnings",
-    "genre": "Genre",
-    "status": "Status",
-    "words": "Words",
-    "chapters": "Chapters",
-    "source": "Source",
-    "tags": "Tags",
-    "by": "by",
-    "notes": "Notes",
-    "credits": "Credits",
-    "new": "New",  # on the contents page: a story added since the previous build
-    "updated": "Updated",  # … or changed since then
-    "back-to-text": "Back to the text",
-    "chapter": "Chapter",
-    "unknown-author": "Author unknown",
-    "various-authors": "Various",  # the book's creator when no story author is known
-}
+# The labels a book prints, in English (ficbook/data/languages/en.yaml); a book in another
+# language prints its own (`label_of`), and a recipe's `labels:` wins over both.
+DEFAULT_LABELS = book_labels(ENGLISH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ficbook.language.data import counts_characters, spaces_punctuation
 from ficbook.model import (
     Block,
     BlockQuote,
@@ -130,12 +131,18 @@ def count_text_words(text: str) -> int:
     return flat.count(b" w") + flat.startswith(b"w")
 
 
-def story_words(chapters: tuple[Chapter, ...]) -> int:
+def story_words(chapters: tuple[Chapter, ...], language: str | None = None) -> int:
     """The words of the chapters' blocks but notes: what the card, contents and log report.
+    In Chinese and Japanese each Han or kana character counts as a word, as AO3 counts them
+    (`count_cjk_words`).
 
     Counted over the blocks' texts joined by "\\n": a separator that is white space, so no
     word straddles two blocks and each counts its own words.
     """
+    if counts_characters(language):
+        return count_cjk_words("\n".join(story_texts(chapters)))
+    if spaces_punctuation(language):  # French: « mot » and "mot !" are one word each
+        return count_lettered_words("\n".join(story_texts(chapters)))
     return count_text_words("\n".join(story_texts(chapters)))
 
 
@@ -149,3 +156,25 @@ def join_names(names: tuple[str, ...]) -> str:
 def number_text(x: float) -> str:
     """A series position as written: 2, not 2.0; 2.5 stays 2.5."""
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# Han ideographs (with extensions and compatibility forms), hiragana and katakana: each
+# counts as a word, as AO3 counts Chinese and Japanese.
+_CJK = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                  "\U00020000-\U0003134f]")
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def count_cjk_words(text: str) -> int:
+    """Chinese and Japanese characters, plus the words of anything else (Latin names,
+    numbers) between them; punctuation (，。「」) is no word."""
+    chars = len(_CJK.findall(text))
+    if not chars:
+        return len(text.split())
+    return chars + sum(1 for w in _CJK.sub(" ", text).split() if _ALNUM.search(w))
+
+
+def count_lettered_words(text: str) -> int:
+    """The words of `text` that hold a letter or digit: the punctuation French typography
+    sets apart with a (no-break) space is no word."""
+    return sum(1 for w in text.split() if _ALNUM.search(w))

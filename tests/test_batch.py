@@ -26,8 +26,8 @@ def make_shelf(root: Path) -> Path:
     """A copy of the sample recipes, stories and covers: tests never touch the repo."""
     for name in ("recipes", "stories", "covers"):
         shutil.copytree(ROOT / name, root / name)
-    for p in (root / "stories").iterdir():
-        p.chmod(0o644)
+    for p in (root / "stories").rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
     return root
 
 

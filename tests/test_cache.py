@@ -22,8 +22,8 @@ def shelf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of recipes/, stories/ and covers/ (FICBOOK_COVERS points at the copy)."""
     for name in ("recipes", "stories", "covers"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    for p in (tmp_path / "stories").iterdir():
-        p.chmod(0o644)
+    for p in (tmp_path / "stories").rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
     # spuffy gets a cover style of its own, so a style edit can touch one book only.
     shutil.copy(tmp_path / "covers" / "classic.yaml", tmp_path / "covers" / "mine.yaml")
     spuffy = tmp_path / "recipes" / "spuffy.yaml"
@@ -40,9 +40,10 @@ def run(shelf: Path, **job) -> dict[str, str]:
     return {o.recipe.stem: o.status for o in outcomes}
 
 
-ALL_BUILT = {"bangel": "built", "everything": "built", "formats": "built", "spuffy": "built"}
+ALL_BUILT = {"bangel": "built", "everything": "built", "formats": "built", "phares": "built",
+             "spuffy": "built"}
 NONE_BUILT = {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
-              "spuffy": "unchanged"}
+              "phares": "unchanged", "spuffy": "unchanged"}
 
 
 def test_second_run_builds_nothing_and_keeps_the_figures(shelf: Path):
@@ -59,7 +60,7 @@ def test_a_changed_story_rebuilds_only_its_books(shelf: Path):
     story = shelf / "stories" / "002_f0742a020cd08a60.txt"  # in bangel and everything
     story.write_text(story.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     assert run(shelf) == {"bangel": "built", "everything": "built", "formats": "unchanged",
-                          "spuffy": "unchanged"}
+                          "phares": "unchanged", "spuffy": "unchanged"}
     assert run(shelf) == NONE_BUILT
 
 
@@ -81,7 +82,7 @@ def test_a_changed_cover_style_rebuilds_only_the_books_using_it(shelf: Path):
     style = shelf / "covers" / "mine.yaml"
     style.write_text(style.read_text("utf-8") + "\n# a change\n", "utf-8")
     assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
-                          "spuffy": "built"}
+                          "phares": "unchanged", "spuffy": "built"}
 
 
 def test_a_changed_font_rebuilds_books_with_generated_covers(shelf: Path):
@@ -98,7 +99,7 @@ def test_recipe_edit_deleted_book_force_and_environment(shelf: Path, monkeypatch
     assert run(shelf)["bangel"] == "built"
     (shelf / "out" / "spuffy.epub").unlink()
     assert run(shelf) == {"bangel": "unchanged", "everything": "unchanged", "formats": "unchanged",
-                          "spuffy": "built"}
+                          "phares": "unchanged", "spuffy": "built"}
     assert run(shelf, force=True) == ALL_BUILT
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # changes every book's bytes
     assert run(shelf) == ALL_BUILT
@@ -139,7 +140,7 @@ def test_asking_for_the_kobo_copy_builds_it_and_dropping_it_rebuilds_nothing(she
     assert run(shelf) == NONE_BUILT
     (shelf / "out" / "bangel.kepub.epub").unlink()
     assert run(shelf, kepub=True) == {"bangel": "built", "everything": "unchanged",
-                                      "formats": "unchanged", "spuffy": "unchanged"}
+                                      "formats": "unchanged", "phares": "unchanged", "spuffy": "unchanged"}
 
 
 def test_a_story_shared_by_recipes_is_converted_once(shelf: Path):

@@ -21,8 +21,8 @@ runner = CliRunner()
 def shelf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("recipes", "stories"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    for p in (tmp_path / "stories").iterdir():
-        p.chmod(0o644)
+    for p in (tmp_path / "stories").rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -268,17 +268,18 @@ def test_script_without_bundled_glyphs_warns(monkeypatch):
     import ficbook.cover.measure as measure
 
     monkeypatch.setattr(measure, "find_fallback", lambda chars: None)
-    layout = compose(CoverText("红楼梦"), CoverOptions())
+    # Korean: no bundled font has Hangul (Chinese, Japanese and Arabic: tests/language)
+    layout = compose(CoverText("춘향전"), CoverOptions())
     assert [d.code for d in layout.diagnostics] == ["cover-missing-glyphs"]
-    assert "红" in layout.diagnostics[0].message
+    assert "춘" in layout.diagnostics[0].message
 
 
 def test_script_with_a_system_font_uses_it(monkeypatch):
     from ficbook.cover.fonts import find_fallback
 
-    if find_fallback("ا") is None:
-        pytest.skip("no installed font with Arabic")
-    layout = compose(CoverText("ألف ليلة وليلة", editor="Ana"), CoverOptions())
+    if find_fallback("춘") is None:
+        pytest.skip("no installed font with Hangul")
+    layout = compose(CoverText("춘향전", editor="Ana"), CoverOptions())
     assert [d.code for d in layout.diagnostics] == ["cover-font-fallback"]
     assert layout.text("title").font.path != load_style("classic").fonts["title"].path
 

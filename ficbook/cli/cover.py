@@ -89,6 +89,7 @@ def _check_target(target: Path, recipe: Path, loaded: Recipe) -> Path:
     return sheet
 
 
+
 def _as_format(data: bytes, media_type: str, target: Path) -> bytes:
     """Re-encode when the file name asks for the other format (.png for a JPEG cover…)."""
     want = "image/png" if target.suffix.lower() == ".png" else "image/jpeg"

@@ -95,6 +95,7 @@ def report(result: Any) -> dict[str, Any]:
         "encoding": first("encoding"),
         "layout": first("layout"),
         "paragraph_style": first("paragraph-style"),
+        "language": (first("language") or "").removeprefix("language: ") or None,
         "meta": {
             "title": meta.title, "authors": list(meta.authors), "rating": meta.rating,
             "fandoms": list(meta.fandoms), "pairings": list(meta.pairings),
@@ -103,7 +104,7 @@ def report(result: Any) -> dict[str, Any]:
             "series": meta.series, "language": meta.language, "published": meta.published,
             "extra": [list(kv) for kv in meta.extra],
         },
-        "words": story_words(story.chapters),
+        "words": story_words(story.chapters, story.meta.language),
         "summary": [block_text(b) for b in story.summary],
         "front_notes": [note(n) for n in story.front_notes],
         "end_notes": [note(n) for n in story.end_notes],
@@ -131,12 +132,16 @@ def show(data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ficbook.language import counts_characters
+
     console = Console(highlight=False)
     console.print(Text(data["file"], style="bold"))
     console.print(f"  encoding         {data['encoding'] or '?'}")
     console.print(f"  paragraphs       {data['paragraph_style'] or '?'}")
     console.print(Text(f"  layout           {data['layout'] or 'none recognised'}"))
-    console.print(f"  words            {data['words']:,} in {len(data['chapters'])} "
+    console.print(f"  language         {data.get('language') or '?'}")
+    unit = "characters" if counts_characters(data["meta"].get("language")) else "words"
+    console.print(f"  {unit:<16} {data['words']:,} in {len(data['chapters'])} "
                   f"chapter{'s' if len(data['chapters']) != 1 else ''}")
 
     card = Table(title="Story card", title_justify="left", show_header=False, box=None,

@@ -20,7 +20,8 @@ class ConvertOptions:
     rules: tuple[tuple[str, bool], ...] = ()
     notes_after: str | None = None
     notes_before: str | None = None
-    language: str | None = None
+    language: str | None = None  # the story's (recipe entry), then as the reader settles it
+    book_language: str | None = None  # the recipe's: a story's when detection is unsure
     # A layout profile by name (readers/layouts), "none" for no layout, None: detect.
     layout: str | None = None
     # A layout's boilerplate (a licence, an edition's header): "drop" or "keep".

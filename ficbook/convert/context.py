@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ficbook.errors import Diagnostic, Severity
+from ficbook.language import Vocabulary, story_vocabulary
 
 if TYPE_CHECKING:
     from ficbook.convert import ConvertOptions
@@ -29,6 +31,24 @@ class Context:
 
     def enabled(self, rule: str) -> bool:
         return self.options.enabled(rule)
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The words the rules read: the story language's and English's."""
+        return story_vocabulary(self.options.language)
+
+
+def settle_language(options: ConvertOptions, declared: str | None, text: str,
+                    ctx: Context) -> ConvertOptions:
+    """The options with the story's language settled (the recipe's, the file's, or its
+    text's: see `ficbook.language.choose`), reported as the `language` diagnostic."""
+    from ficbook.language.choose import choose
+
+    found = choose(options.language, declared, text, options.book_language)
+    ctx.report("info", "language", f"language: {found.describe()}")
+    if found.code == options.language:
+        return options
+    return dataclasses.replace(options, language=found.code)
 
 
 def quote(text: str, limit: int = 80) -> str:

@@ -22,6 +22,8 @@ class CoverText:
     series: str | None = None
     series_index: float | None = None
     story_count: int = 0
+    # the book's labels in its language: "edited-by", "and", "more", "story", "stories"
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,14 +64,16 @@ def _readable_panel(colour: RGB) -> RGB:
 
 
 def _strings(text: CoverText) -> dict[str, str]:
-    label, names = credit_lines(clean(text.editor), tuple(clean(a) or "" for a in text.authors))
+    labels = dict(text.labels)
+    label, names = credit_lines(clean(text.editor), tuple(clean(a) or "" for a in text.authors),
+                                labels)
     values = {
         "title": clean(text.title) or "Untitled",
         "subtitle": clean(text.subtitle),
         "series": series_line(clean(text.series), text.series_index),
         "credit_label": label,
         "credit": names,
-        "count": count_line(text.story_count),
+        "count": count_line(text.story_count, labels),
     }
     return {k: v for k, v in values.items() if v}
 

@@ -1,8 +1,10 @@
-"""Font files at the edge: loading, glyph coverage, and a system fallback for other scripts.
+"""Font files at the edge: loading, glyph coverage, and fallbacks for other scripts.
 
-The bundled fonts cover Latin with accents, Greek and Cyrillic. For a title in another
-script (Chinese, Arabic…) the renderer asks `find_fallback` for an installed font that
-has every missing character, and says so in a diagnostic; it never draws tofu quietly.
+The styles' fonts cover Latin with accents, Greek and Cyrillic. A title in Chinese,
+Japanese or Arabic is drawn with the script fonts bundled beside them (`SCRIPT_FONTS`:
+Noto, OFL), the same on every machine. Only for a script none of them has (Korean,
+Thai, Devanagari…) does the renderer ask `find_fallback` for an installed font, and say
+so in a diagnostic; it never draws tofu quietly.
 """
 
 from __future__ import annotations
@@ -109,6 +111,25 @@ def _preference(path: Path) -> tuple[int, str]:
     demerits = sum(word in name for word in ("bold", "italic", "oblique", "mono", "condensed",
                                              "light", "black", "thin", "math"))
     return demerits, str(path)
+
+
+# Bundled in covers/fonts/ (beside the style's fonts, or the project's own), tried in order
+# for text the style's fonts cannot draw.
+OWN_FONTS = Path(__file__).resolve().parents[2] / "covers" / "fonts"
+SCRIPT_FONTS = ("NotoSansCJKsc-Subset.otf", "NotoNaskhArabic-Regular.ttf")
+
+
+def bundled_font(folder: Path, text: str) -> Path | None:
+    """The first of `SCRIPT_FONTS` in `folder` that draws every character of `text`."""
+    for name in SCRIPT_FONTS:
+        path = folder / name
+        if path.is_file() and not missing_chars(path, text):
+            return path
+    return None
+
+
+def right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 @lru_cache(maxsize=64)

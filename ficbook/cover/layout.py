@@ -6,8 +6,9 @@ function the caller builds from a real font (or, in tests, from `len`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 Measure = Callable[[str], float]
@@ -15,21 +16,24 @@ Measure = Callable[[str], float]
 # ---------------------------------------------------------------- the words
 
 
-def credit_lines(editor: str | None, authors: Sequence[str]) -> tuple[str | None, str | None]:
+def credit_lines(editor: str | None, authors: Sequence[str],
+                 labels: Mapping[str, str] = {}) -> tuple[str | None, str | None]:  # noqa: B006
     """(small label, names) for the credit: "Edited by" + editor, or the authors.
 
-    Up to three authors are named; more become "A, B, C and 4 more".
+    Up to three authors are named; more become "A, B, C and 4 more". `labels`: the
+    book's labels in its language ("edited-by", "and", "more").
     """
     if editor and editor.strip():
-        return "Edited by", editor.strip()
+        return labels.get("edited-by", "Edited by"), editor.strip()
     names = _unique([a.strip() for a in authors if a and a.strip()])
     if not names:
         return None, None
     if len(names) == 1:
         return None, names[0]
     if len(names) <= 3:
-        return None, ", ".join(names[:-1]) + " and " + names[-1]
-    return None, ", ".join(names[:3]) + f" and {len(names) - 3} more"
+        return None, ", ".join(names[:-1]) + f" {labels.get('and', 'and')} " + names[-1]
+    return None, (", ".join(names[:3])
+                  + f" {labels.get('and', 'and')} {len(names) - 3} {labels.get('more', 'more')}")
 
 
 def _unique(items: Sequence[str]) -> list[str]:
@@ -49,10 +53,18 @@ def series_line(series: str | None, index: float | None) -> str | None:
     return f"{series.strip()} · Book {number}"
 
 
-def count_line(story_count: int) -> str | None:
+def count_line(story_count: int, labels: Mapping[str, str] = {}) -> str | None:  # noqa: B006
     if story_count <= 0:
         return None
-    return "1 story" if story_count == 1 else f"{story_count} stories"
+    if story_count == 1:
+        return f"1 {labels.get('story', 'story')}"
+    if "stories-few" in labels:  # Slavic plurals: 2-4, 22-24… (not 12-14); 21, 31… singular
+        ones, tens = story_count % 10, story_count % 100
+        if ones == 1 and tens != 11:
+            return f"{story_count} {labels.get('story', 'story')}"
+        if 2 <= ones <= 4 and not 12 <= tens <= 14:
+            return f"{story_count} {labels['stories-few']}"
+    return f"{story_count} {labels.get('stories', 'stories')}"
 
 
 # A cover line longer than this is cut at a word, with an ellipsis: no cover can show
@@ -100,11 +112,11 @@ def caps(text: str) -> str:
 # ---------------------------------------------------------------- line breaking
 
 
-def greedy_lines(words: Sequence[str], measure: Measure, max_width: float) -> int:
+def greedy_lines(words: Sequence[str], measure: Measure, max_width: float, sep: str = " ") -> int:
     """How many lines first-fit needs: the fewest any wrap can use."""
     lines, current = 0, None
     for word in words:
-        candidate = word if current is None else f"{current} {word}"
+        candidate = word if current is None else f"{current}{sep}{word}"
         if current is not None and measure(candidate) <= max_width:
             current = candidate
         else:
@@ -113,7 +125,8 @@ def greedy_lines(words: Sequence[str], measure: Measure, max_width: float) -> in
     return lines
 
 
-def balanced_wrap(words: Sequence[str], measure: Measure, max_width: float) -> list[str] | None:
+def balanced_wrap(words: Sequence[str], measure: Measure, max_width: float,
+                  sep: str = " ") -> list[str] | None:
     """Break `words` into the fewest lines that fit, with lengths as even as possible.
 
     A title set flush-greedy reads "The Long Way to a Small, Angry / Planet"; balanced
@@ -128,12 +141,12 @@ def balanced_wrap(words: Sequence[str], measure: Measure, max_width: float) -> l
     if any(measure(w) > max_width for w in words):
         return None
     n = len(words)
-    k = greedy_lines(words, measure, max_width)
+    k = greedy_lines(words, measure, max_width, sep)
     width: dict[tuple[int, int], float] = {}
 
     def line_width(i: int, j: int) -> float:
         if (i, j) not in width:
-            width[(i, j)] = measure(" ".join(words[i:j]))
+            width[(i, j)] = measure(sep.join(words[i:j]).strip())
         return width[(i, j)]
 
     orphan_penalty = (max_width * 2) ** 2
@@ -159,7 +172,7 @@ def balanced_wrap(words: Sequence[str], measure: Measure, max_width: float) -> l
     j = n
     for m in range(k, 0, -1):
         i = back[m][j]
-        lines.append(" ".join(words[i:j]))
+        lines.append(sep.join(words[i:j]).strip())
         j = i
     return lines[::-1]
 
@@ -178,7 +191,19 @@ def split_word(word: str, measure: Measure, max_width: float) -> list[str]:
     return pieces
 
 
+# Chinese and Japanese break between any two characters, but not before closing punctuation
+# nor after opening punctuation (kinsoku): each such character, with the punctuation around
+# it, is a unit; other text keeps its words, each with the space after it.
+_CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_UNIT = re.compile(rf"[「『（【〈《“‘\uff08]*[{_CJK_CHAR}\u3000-\u303f\uff01-\uff60]"
+                       r"[、。，．：；！？）」』】〉》”’\uff09\uff0c\uff0e\uff1a\uff1b\uff01\uff1f]*\s*"
+                       rf"|[^\s{_CJK_CHAR}\u3000-\u303f\uff01-\uff60]+\s*|\s+")
+_HAS_CJK = re.compile(f"[{_CJK_CHAR}]")
+
+
 def wrap(text: str, measure: Measure, max_width: float, allow_split: bool = False) -> list[str] | None:
+    if _HAS_CJK.search(text):
+        return balanced_wrap(_CJK_UNIT.findall(text.strip()), measure, max_width, sep="")
     words = text.split()
     lines = balanced_wrap(words, measure, max_width)
     if lines is None and allow_split:

@@ -6,14 +6,19 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from ficbook.cover.fonts import FontSpec, find_fallback, font, missing_chars
+from PIL import ImageFont
+
+from ficbook.cover.fonts import (
+    LAYOUT, OWN_FONTS, FontSpec, bundled_font, find_fallback, font, missing_chars, right_to_left,
+)
 from ficbook.cover.layout import wrap
 from ficbook.cover.style import OrnamentItem, Style, TextItem
 from ficbook.errors import Diagnostic
 
 @dataclass
 class Fonts:
-    """Which file draws each text role: the style's, or a system fallback."""
+    """Which file draws each text role: the style's, a script font of covers/fonts/, or a
+    system fallback."""
 
     style: Style
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -24,6 +29,14 @@ class Fonts:
         if not missing:
             return spec
         shown = "".join(missing[:8]) + ("…" if len(missing) > 8 else "")
+        if right_to_left(text) and LAYOUT is not ImageFont.Layout.RAQM:
+            self.diagnostics.append(Diagnostic(
+                "warning", "cover-right-to-left",
+                f"the cover's {role.replace('_', ' ')} is right-to-left, but Pillow has no Raqm "
+                "layout here (install FriBiDi: Debian's libfribidi0): its letters will not join"))
+        bundled = bundled_font(spec.path.parent, text) or bundled_font(OWN_FONTS, text)
+        if bundled is not None:  # a script font of covers/fonts/: the same on every machine
+            return FontSpec(bundled)
         fallback = find_fallback(missing)
         what = role.replace("_", " ")
         if fallback is not None and not missing_chars(fallback, text):

@@ -30,6 +30,14 @@ def stylesheet(book: Book) -> bytes:
     return css.encode("utf-8")
 
 
+def story_languages(book: Book) -> list[str]:
+    """The stories' languages other than the book's, in reading order, each once."""
+    book_lang = book.meta.language.lower()
+    return list(dict.fromkeys(
+        lang for bs in book.stories if (lang := bs.story.meta.language)
+        and lang.lower() != book_lang))
+
+
 def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     """`cover`: the cover image, written under images/ as `cover.name`."""
     m = book.meta
@@ -38,6 +46,8 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     eb.set_identifier(m.identifier)
     eb.set_title(m.title)
     eb.set_language(m.language)
+    for lang in story_languages(book):  # the other languages the stories are written in
+        eb.add_metadata("DC", "language", lang)
     _people(eb, book)
     if m.description:
         eb.add_metadata("DC", "description", m.description)

@@ -60,10 +60,37 @@ def read_markup(source: Source, options: ConvertOptions) -> ConvertResult:
         story, diags = read_written(source, options, kind)
     else:
         raise StoryError("not an HTML page or an EPUB", file=source.name)
+    story, options, said = settle_language(story, options, source.name)
     from ficbook.convert.pipeline import run_block_rules
 
     story, more = run_block_rules(story, options, source.name)
-    return ConvertResult(story, tuple(diags) + tuple(more))
+    return ConvertResult(story, tuple(diags) + said + tuple(more))
+
+
+def settle_language(story: Story, options: ConvertOptions,
+                    name: str) -> tuple[Story, ConvertOptions, tuple[Diagnostic, ...]]:
+    """The story's language (the recipe's, the page's own, or its text's) on the story
+    and in the options the rules read."""
+    import dataclasses
+
+    from ficbook.convert.context import Context
+    from ficbook.convert.context import settle_language as settle
+    from ficbook.text import block_text
+
+    texts: list[str] = []
+    size = 0
+    for chapter in story.chapters:  # the first 40 KB or so is plenty to sample from
+        for b in chapter.blocks:
+            texts.append(block_text(b))
+            size += len(texts[-1])
+        if size > 40_000:
+            break
+    ctx = Context(options, name)
+    options = settle(options, story.meta.language, "\n".join(texts), ctx)
+    if options.language != story.meta.language:
+        story = dataclasses.replace(story, meta=dataclasses.replace(story.meta,
+                                                                    language=options.language))
+    return story, options, tuple(ctx.diagnostics)
 
 
 def _opens_as_zip(data: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ficbook import naming
+from ficbook.language import count_label
 from ficbook.model import Book, BookStory
 from ficbook.render.links import ref
 from ficbook.render.rendition import Document, Draft, esc, page
@@ -51,7 +52,7 @@ def contents_page(book: Book) -> Draft:
         facts = []
         if meta.rating:
             facts.append(f"{book.label('rating')}: {meta.rating}")
-        facts.append(f"{bs.words:,} {book.label('words').lower()}")
+        facts.append(f"{bs.words:,} {book.label(count_label(bs.story.meta.language)).lower()}")
         author = meta.authors and (
             f' <span class="contents-author">{esc(book.label("by"))} '
             f'{esc(join_names(meta.authors))}</span>') or ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ficbook.language import count_label, numbered
 from ficbook.model import Book, BookStory, Chapter, Note, NoteRef
 from ficbook.render.blocks import BlockWriter
 from ficbook.render.links import anchor_of
@@ -32,7 +33,7 @@ def render_story(book: Book, bs: BookStory, writer: BlockWriter) -> tuple[list[D
         after = bs.after if c_no == n else ()
         chapter_drafts = render_chapter(book, bs, chapter, c_no, after, writer, lang)
         drafts.extend(chapter_drafts)
-        title = chapter.title or f"{book.label('chapter')} {c_no}"
+        title = chapter.title or numbered(book.label("chapter"), c_no)
         chapter_navs.append(NavEntry(title, chapter_drafts[0].name))
     if bs.story_end:
         drafts.append(story_notes(book, bs, writer, lang))
@@ -62,7 +63,7 @@ def story_card(book: Book, bs: BookStory, notes: list[str]) -> str:
     if meta.status:
         facts.append((book.label("status"), meta.status))
     facts.extend(meta.extra)
-    facts.append((book.label("words"), f"{bs.words:,}"))
+    facts.append((book.label(count_label(story.meta.language)), f"{bs.words:,}"))
     if len(story.chapters) > 1:
         facts.append((book.label("chapters"), str(len(story.chapters))))
     if meta.source:
@@ -81,7 +82,7 @@ def render_chapter(book: Book, bs: BookStory, chapter: Chapter, c_no: int,
     base = f"{bs.key}-c{c_no:02d}"
     heading = ""
     if chapter.title or n > 1:
-        title = chapter.title or f"{book.label('chapter')} {c_no}"
+        title = chapter.title or numbered(book.label("chapter"), c_no)
         heading = f'<h2 class="chapter-title">{esc(title)}</h2>\n'
     summary = writer.note(Note("summary", chapter.summary)) if chapter.summary else ""
     blocks = chapter.blocks

@@ -87,8 +87,19 @@ def _at_end(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     return blocks if bottom is head else [*bottom, *blocks[tail:]]
 
 
+def _spoken(p: Block) -> bool:
+    """In a language that opens dialogue with a dash (Spanish, Russian…): a dash line that
+    ends a sentence, holds a second dash (`—Nadie —dijo él—.`) or runs long is a line
+    of dialogue, not an attribution."""
+    who = para_text(p).strip().lstrip("-—–―~").strip()  # type: ignore[arg-type]
+    return who.endswith((".", "!", "?", "…", ",", ";", ":")) or len(who.split()) > 8 \
+        or any(d in who for d in ("—", "–", "--"))
+
+
 def _at_bottom(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
-    if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None:
+    if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None \
+            or (ctx.vocab.dialogue_dashes and _spoken(blocks[-1])) \
+            or ctx.vocab.is_end_marker(para_text(blocks[-1])):  # "~Fin~" ends, attributes nothing
         return blocks
     # the quotation: paragraphs back to the nearest scene break; without one, one paragraph
     k = len(blocks) - 1
@@ -117,7 +128,7 @@ def _at_top(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
         if not isinstance(blocks[idx - 1], Paragraph):
             return blocks
         cut = attribution(blocks[idx])
-        if cut is None:
+        if cut is None or (ctx.vocab.dialogue_dashes and _spoken(blocks[idx])):
             continue
         quote_paras, after = blocks[:idx], blocks[idx + 1:]
         if after and isinstance(after[0], SceneBreak):

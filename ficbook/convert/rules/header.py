@@ -23,11 +23,11 @@ from ficbook.convert.inlines import (
 )
 from ficbook.convert.rules import shape
 from ficbook.convert.rules.header_fields import (
-    BY_LINE,
     LABEL_RE,
     LIST_FIELDS,
     RUNS_OVER,
     SPLIT,
+    by_line,
     field_of,
 )
 from ficbook.convert.rules.notes import note_label
@@ -72,6 +72,8 @@ class _HeaderReader:
     def __init__(self, story: Story, ctx: Context):
         self.story = story
         self.ctx = ctx
+        self.vocab = vocab = ctx.vocab
+        self.by_line = by_line(vocab)
         self.meta: dict[str, Any] = {}
         self.extra: list[tuple[str, str]] = list(story.meta.extra)
         self.summary: list[Block] = list(story.summary)
@@ -87,7 +89,7 @@ class _HeaderReader:
             b = blocks[i]
             if isinstance(b, (Note, SceneBreak)) or (
                     isinstance(b, Paragraph) and pending is None
-                    and (note_label(b) is not None or is_glyph_line(para_text(b)))):
+                    and (note_label(b, self.vocab) is not None or is_glyph_line(para_text(b)))):
                 self.placed.append(b)  # a note above or inside the header: keep its place
                 i += 1
                 continue
@@ -101,7 +103,7 @@ class _HeaderReader:
                 p_label, _, p_kind, p_line = pending
                 pending = None
                 scalar = (p_kind or "extra") not in RUNS_OVER
-                if field_of(first_text) is None and not (
+                if field_of(first_text, self.vocab) is None and not (
                         scalar and (len(lines) > 1 or len(first_text) > 150)):
                     value, story = self.shaped(p_label, p_kind, b.inlines, p_line, blocks[i:],
                                                labelled=False)
@@ -112,7 +114,7 @@ class _HeaderReader:
                     i += 1
                     continue
                 self.ctx.report("info", "header-field", f"empty header field {p_label}:", p_line)
-            f = field_of(first_text)
+            f = field_of(first_text, self.vocab)
             if f is None and not in_header and not self.meta and self.first_chapter:
                 # "Story Title" over "by Author" at the very top, no labels
                 taken = self.title_by_line(blocks, i)
@@ -123,18 +125,19 @@ class _HeaderReader:
             if f is None and in_header and "title" not in self.meta and len(lines) <= 2 \
                     and all(len(inline_text(x).strip()) <= 80 for x in lines) \
                     and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph) \
-                    and (nf := field_of(para_text(blocks[i + 1]).strip())) and nf[2] is not None:
+                    and (nf := field_of(para_text(blocks[i + 1]).strip(), self.vocab)) and nf[2] is not None:
                 # AO3's copied page: the title and author stand between label blocks
                 texts = [inline_text(x).strip() for x in lines]
                 self.store("Title", "title", (_t(texts[0]),), b.line, raw=texts[0])
                 if len(texts) == 2:
-                    name = re.sub(r"^by\s+", "", texts[1], flags=re.IGNORECASE)
+                    name = re.sub(rf"^(?:{self.vocab.by_words})\s+", "", texts[1],
+                                  flags=re.IGNORECASE)
                     self.store("By", "authors", (_t(name),), b.line, raw=texts[1])
                 i += 1
                 continue
             if f is None:
                 if in_header and "title" in self.meta and "authors" not in self.meta \
-                        and len(lines) == 1 and (m := BY_LINE.match(first_text)):
+                        and len(lines) == 1 and (m := self.by_line.match(first_text)):
                     self.store("By", "authors", (_t(m.group(1)),), b.line, raw=first_text)
                     i += 1
                     continue
@@ -151,13 +154,13 @@ class _HeaderReader:
                 text = inline_text(line).strip()
                 if not text:
                     continue  # a line of spaces (an &nbsp;) inside the header
-                lf = field_of(text)
+                lf = field_of(text, self.vocab)
                 if lf is not None and (lf[2] is not None or groups or n == 0):
                     cut = len(inline_text(line)) - len(lf[1])
                     value_inl = drop_prefix(Paragraph(line), cut).inlines
                     groups.append((lf[0], lf[2], [value_inl],
                                    None if b.line is None else b.line + n))
-                elif groups and groups[-1][1] == "title" and (bm := BY_LINE.match(text)):
+                elif groups and groups[-1][1] == "title" and (bm := self.by_line.match(text)):
                     groups.append(("By", "authors", [(_t(bm.group(1)),)],
                                    None if b.line is None else b.line + n))
                 elif groups and ((groups[-1][1] or "extra") in RUNS_OVER
@@ -224,7 +227,7 @@ class _HeaderReader:
             title, by, taken = lines[0], para_text(nxt).strip(), 2
         else:
             return 0
-        m = BY_LINE.match(by)
+        m = self.by_line.match(by)
         name = m.group(1).strip() if m else ""
         if not m or len(name.split()) > 6 or re.search(r"\w{2,}[.!?,;]$", name) \
                 or "," in name and " and " not in name and "&" not in name and len(name) > 40:
@@ -291,13 +294,13 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
     summary = list(ch.summary)
     i = 0  # notes and breaks above the labels keep their place: blocks[:i]
     while i < len(blocks) and (isinstance(blocks[i], (Note, SceneBreak)) or (
-            isinstance(blocks[i], Paragraph) and (note_label(blocks[i]) is not None
+            isinstance(blocks[i], Paragraph) and (note_label(blocks[i], reader.vocab) is not None
                                                   or is_glyph_line(para_text(blocks[i]))))):
         i += 1
     j = i  # the label paragraphs taken: blocks[i:j]
     while j < len(blocks) and isinstance(blocks[j], Paragraph):
         p = blocks[j]
-        f = field_of(para_text(p).strip())
+        f = field_of(para_text(p).strip(), reader.vocab)
         if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
             break
         label, value, kind = f
@@ -340,7 +343,7 @@ def _top_note(blocks: tuple[Block, ...], j: int, reader: _HeaderReader) -> list[
     if not isinstance(p, Paragraph):
         return None
     text = para_text(p)
-    f = field_of(text.strip()) if text[:1].isalpha() else None
+    f = field_of(text.strip(), reader.vocab) if text[:1].isalpha() else None
     if f is None or f[2] not in _TOP_NOTES or not f[1].strip():
         return None
     label, value, kind = f

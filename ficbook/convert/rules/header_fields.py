@@ -4,42 +4,15 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"
-LABELS: dict[str, str] = {
-    "title": "title", "story title": "title", "name": "title",
-    "author": "authors", "authors": "authors", "by": "authors", "written by": "authors",
-    "writer": "authors", "pen name": "authors",
-    "category": "fandoms", "categories": "fandoms", "fandom": "fandoms", "fandoms": "fandoms",
-    "rating": "rating", "rated": "rating",
-    "pairing": "pairings", "pairings": "pairings", "relationship": "pairings",
-    "relationships": "pairings", "ship": "pairings", "ships": "pairings",
-    "characters": "characters", "character": "characters",
-    "warnings": "warnings", "warning": "warnings", "archive warnings": "warnings",
-    "archive warning": "warnings", "content warnings": "warnings",
-    "genre": "genres", "genres": "genres",
-    "tags": "tags", "additional tags": "tags", "freeform": "tags",
-    "status": "status", "series": "series",
-    "published": "published", "posted": "published",
-    "word count": "words", "words": "words", "wordcount": "words", "stats": "words",
-    "hits": "words", "kudos": "words", "bookmarks": "words", "comments": "words",
-    "summary": "summary", "description": "summary", "blurb": "summary",
-    "disclaimer": "note:disclaimer", "disclaimers": "note:disclaimer",
-    "feedback": "note:feedback",
-    "dedication": "note:dedication", "dedicated to": "note:dedication",
-    "story notes": "note:author-note", "notes": "note:author-note", "note": "note:author-note",
-    "a/n": "note:author-note", "an": "note:author-note", "a.n.": "note:author-note",
-    "a/ns": "note:author-note", "author's note": "note:author-note",
-    "author's notes": "note:author-note", "authors note": "note:author-note",
-    "authors notes": "note:author-note", "author note": "note:author-note",
-    "authors' note": "note:author-note", "n/a": "note:author-note",
-    "spoilers": "extra", "spoiler": "extra", "beta": "extra", "beta reader": "extra",
-    "betas": "extra", "beta'd by": "extra", "timeline": "extra", "setting": "extra",
-    "prompt": "extra", "challenge": "extra", "updated": "extra", "completed": "extra",
-    "language": "extra", "crossover": "extra", "universe": "extra", "length": "extra",
-    "chapters": "extra", "season": "extra", "feedback to": "extra", "archive": "extra",
-    "email": "extra", "e-mail": "extra", "website": "extra", "url": "extra",
-}
+from ficbook.language import ENGLISH, Vocabulary, vocabulary
+
+# label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary".
+# The labels are data (ficbook/data/languages/): English's here; a story in another language
+# reads its own and English's (`Vocabulary.header_labels`).
+EN = vocabulary(ENGLISH)
+LABELS: dict[str, str] = EN.header_labels
 # Fields whose value may run over several lines; under any other, a line without a label
 # ends the header.
 RUNS_OVER = {"summary", "warnings", "characters", "tags", "pairings", "fandoms", "genres",
@@ -59,20 +32,43 @@ SPLIT = {
 LABEL_RE = re.compile(r"^\s*([A-Za-z][A-Za-z'’./ ]{0,24}?)\s*[:：]\s*(.*)$", re.DOTALL)
 UNKNOWN_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,2}$")
 BY_LINE = re.compile(r"^\s*by\s+(\S.{0,60})$", re.IGNORECASE)
+# The same in any script, for stories in other languages: "Título:", "Название:", "标题："
+ANY_LABEL_RE = re.compile(r"^\s*([^\W\d_][\w'’./ ]{0,24}?)\s*[:：]\s*(.*)$", re.DOTALL)
+_ANY_UNKNOWN_LABEL = re.compile(r"^[^\W\d_][^\W\d_'’]*(?: [^\W\d_'’]+){0,2}$")
 
 
-def label_kind(label: str) -> str | None:
+def label_kind(label: str, vocab: Vocabulary = EN) -> str | None:
     key = " ".join(label.lower().replace("’", "'").split())
-    return LABELS.get(key)
+    return vocab.header_labels.get(key)
 
 
-def field_of(text: str) -> tuple[str, str, str | None] | None:
+def field_of(text: str, vocab: Vocabulary = EN) -> tuple[str, str, str | None] | None:
     """(label, value, kind) when the line starts with a label; kind None when unknown."""
-    m = LABEL_RE.match(text)
+    m = (LABEL_RE if vocab is EN else ANY_LABEL_RE).match(text)
     if not m:
         return None
     label, value = m.group(1).strip(), m.group(2)
-    kind = label_kind(label)
-    if kind is None and not UNKNOWN_LABEL.match(label):
+    kind = label_kind(label, vocab)
+    if kind is None and not (UNKNOWN_LABEL.match(label) if vocab is EN else _unknown(label)):
         return None
     return label, value, kind
+
+
+def _unknown(label: str) -> bool:
+    """An unknown label in another language: capitalised, in a script with case (a line
+    of Chinese dialogue holds a full-width colon too: only known labels count there)."""
+    return label[:1].isupper() and _ANY_UNKNOWN_LABEL.match(label) is not None
+
+
+def label_line_kind(text: str, vocab: Vocabulary = EN) -> str | None:
+    """The field of the known label `text` starts with (None: no label, or an unknown one)."""
+    m = (LABEL_RE if vocab is EN else ANY_LABEL_RE).match(text)
+    return label_kind(m.group(1), vocab) if m else None
+
+
+@lru_cache(maxsize=32)
+def by_line(vocab: Vocabulary) -> re.Pattern[str]:
+    """A "by Name" line in the vocabulary's words ("por", "par", "von"…)."""
+    if vocab is EN:
+        return BY_LINE
+    return re.compile(rf"^\s*(?:{vocab.by_words})\s+(\S.{{0,60}})$", re.IGNORECASE)

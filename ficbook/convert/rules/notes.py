@@ -6,31 +6,30 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, split_at, with_blocks
 from ficbook.convert.rules import shape
+from ficbook.language import ENGLISH, Vocabulary, vocabulary
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
 # "Author's Notes -", "N/A:". Case matters for the short forms so that "An" (a word) is text.
-_LABEL = re.compile(
-    r"^\s*(?P<open>[(\[]\s*)?"
-    r"(?P<label>(?i:a/n|a\.n\.|author'?s'?\s+notes?|authors?\s+notes?|story\s+notes|"
-    r"chapter\s+notes|end\s+notes|notes?)|AN|N/A|A/N)"
-    r"(?P<sep>\s*[:：]\s*|\s+[-–—]+\s+|\s*[-–—]\s+)",
-)
+# The words are data (ficbook/data/languages/): English's here; a story in another
+# language matches its own and English's (`Vocabulary.note_label`).
+_EN = vocabulary(ENGLISH)
+_LABEL = _EN.note_label
 _CLOSE = {"(": ")", "[": "]"}
 # Most words a trailing notes section may have when it runs to the end of a chapter.
 _MAX_TRAILING_WORDS = 400
 
 
 # A paragraph that is only a label, as AO3 pages copy: "Notes", "Chapter End Notes".
-_BARE = re.compile(r"\s*((?:chapter\s+)?(?:end\s+)?notes|author'?s'?\s+notes?|a/n)\s*[:：]?\s*",
-                   re.IGNORECASE)
+_BARE = _EN.note_bare
 
 
 # First character -> can a label (or the white space and bracket before one) start with it:
@@ -43,19 +42,25 @@ def may_be_label(text: str) -> bool:
     return _MAY_LABEL[text[:1]]
 
 
-def note_label(p: Paragraph) -> tuple[str, int, int] | None:
+@lru_cache(maxsize=32)
+def _may_start(vocab: Vocabulary) -> FirstChars:
+    """`_MAY_LABEL` for a story language's labels and English's."""
+    return FirstChars(f"{vocab.note_label.pattern}|{vocab.note_bare.pattern}")
+
+
+def note_label(p: Paragraph, vocab: Vocabulary = _EN) -> tuple[str, int, int] | None:
     """(label, characters to drop at the start, at the end) when the paragraph is a note."""
     text = para_text(p)
-    if not may_be_label(text):
+    if not (_MAY_LABEL if vocab is _EN else _may_start(vocab))[text[:1]]:
         return None
-    bare = _BARE.fullmatch(text)
+    bare = vocab.note_bare.fullmatch(text)
     if bare:
         return bare.group(1), len(text), 0
-    m = _LABEL.match(text)
+    m = vocab.note_label.match(text)
     if not m:
         return None
     label = m.group("label")
-    if label.lower() in ("note", "notes") and not m.group("sep").strip().startswith((":", "：")):
+    if label.lower() in vocab.one_word_notes and not m.group("sep").strip().startswith((":", "：")):
         return None  # "Note - " reads like text; "Note:" is a label
     tail = 0
     if m.group("open"):
@@ -84,26 +89,27 @@ def _strip_label(p: Paragraph, found: tuple[str, int, int]) -> Paragraph:
 
 def set_apart(story: Story, ctx: Context) -> Story:
     """Block rule `author_notes`: labelled notes become Note blocks where they stand."""
-    chapters = tuple(_chapter_notes(ch, ctx) for ch in story.chapters)
+    vocab = ctx.vocab
+    chapters = tuple(_chapter_notes(ch, ctx, vocab) for ch in story.chapters)
     if not all(map(is_, chapters, story.chapters)):
         story = dataclasses.replace(story, chapters=chapters)
     return lift(story, ctx)
 
 
-def _next_note(blocks: tuple[Block, ...], start: int) -> int:
+def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = _EN) -> int:
     """The index of the first paragraph with a note label from `start` on (or the end)."""
     for i in range(start, len(blocks)):
         b = blocks[i]
-        if isinstance(b, Paragraph) and note_label(b) is not None:
+        if isinstance(b, Paragraph) and note_label(b, vocab) is not None:
             return i
     return len(blocks)
 
 
-def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
+def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapter:
     blocks = ch.blocks
 
     def next_note(start: int) -> int:
-        return _next_note(blocks, start)
+        return _next_note(blocks, start, vocab)
 
     i = next_note(0)
     if i == len(blocks):  # most chapters: no label, nothing to set apart
@@ -135,7 +141,7 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
             i = upto
             continue
         b = blocks[i]
-        found = note_label(b)
+        found = note_label(b, vocab)
         assert found is not None
         label, _, tail = found
         rest = list(blocks[i + 1:])
@@ -163,41 +169,41 @@ def _chapter_notes(ch: Chapter, ctx: Context) -> Chapter:
             i += 1
             continue
         after_marker = bool(out) and isinstance(out[-1], SceneBreak)
-        if seen_text and rest and _is_trailing(rest, after_marker):
+        if seen_text and rest and _is_trailing(rest, after_marker, vocab):
             why = "after a scene break, runs to the end" if after_marker else "runs to the end"
             set_apart(body + rest, [b, *rest], why)
             i = len(blocks)
             continue
         taken = [b]
-        if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0]):
+        if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0], vocab):
             # a label on its own line: the note is the paragraph under it
             body, rest = [rest[0]], rest[1:]
             taken.append(body[0])
             i += 1
-        extra = _up_to_marker(rest) if not seen_text else []
+        extra = _up_to_marker(rest, vocab) if not seen_text else []
         why = "labelled, up to the scene break after it" if extra else "labelled"
         set_apart(body + extra, taken + extra, why)
         i += 1 + len(extra)
     return with_blocks(ch, out)
 
 
-def _up_to_marker(rest: list[Block]) -> list[Block]:
+def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Block]:
     """Paragraphs after a leading note, up to a scene break, when they read as the author
     talking (and real story text follows the break)."""
     upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
     if not upto:
         return []
     paras = rest[:upto]
-    if all(isinstance(r, Paragraph) and not note_label(r) and _score(para_text(r)) >= 2
+    if all(isinstance(r, Paragraph) and not note_label(r, vocab) and _score(para_text(r)) >= 2
            for r in paras) and sum(count_words(r) for r in paras) <= 150 \
             and any(isinstance(r, Paragraph) for r in rest[upto:]):
         return paras
     return []
 
 
-def _is_trailing(rest: list[Block], after_marker: bool) -> bool:
+def _is_trailing(rest: list[Block], after_marker: bool, vocab: Vocabulary = _EN) -> bool:
     """Does a labelled note at this point run to the end of the chapter?"""
-    if any(not isinstance(r, Paragraph) or note_label(r) for r in rest):
+    if any(not isinstance(r, Paragraph) or note_label(r, vocab) for r in rest):
         return False
     if after_marker and sum(count_words(r) for r in rest) <= _MAX_TRAILING_WORDS:
         return True
@@ -322,22 +328,46 @@ def trailing_heuristic(story: Story, ctx: Context) -> Story:
         return story
     ch = story.chapters[-1]
     blocks = list(ch.blocks)
-    k = len(blocks)
-    while k > 0 and len(blocks) - k < 3:
-        b = blocks[k - 1]
-        if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
-            break
-        k -= 1
+    k = _after_end_marker(blocks, ctx.vocab)
+    if k is not None:
+        why = (f"after the end marker {quote(para_text(blocks[k - 1]))}; a recipe `notes_after:` "
+               "or `rules: {trailing_notes: false}` settles it")
+        severity = "info"
+    else:
+        k = len(blocks)
+        while k > 0 and len(blocks) - k < 3:
+            b = blocks[k - 1]
+            if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
+                break
+            k -= 1
+        why = ("unlabelled, reads as the author talking; a recipe `notes_after:` or "
+               "`rules: {trailing_notes: false}` settles it")
+        severity = "warning"
     if k == len(blocks) or not any(isinstance(b, Paragraph) for b in blocks[:k]):
         return story
-    note = _as_note(blocks[k:], None, ctx,
-                    "unlabelled, reads as the author talking; a recipe `notes_after:` or "
-                    "`rules: {trailing_notes: false}` settles it", severity="warning")
+    note = _as_note(blocks[k:], None, ctx, why, severity=severity)
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=tuple(blocks[:k])))
     if len(story.chapters) == 1 and not ch.title:
         return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
     return dataclasses.replace(story, chapters=chapters)
+
+
+def _after_end_marker(blocks: list[Block], vocab: Vocabulary) -> int | None:
+    """Where the paragraphs after an end marker ("The End", "Fin", "Конец", "完") start,
+    when one to three short paragraphs follow it at the end of the story: the author
+    talking once the story is over."""
+    for k in range(len(blocks) - 1, max(len(blocks) - 4, 0), -1):
+        b = blocks[k - 1]
+        if not isinstance(b, Paragraph):
+            return None
+        if vocab.is_end_marker(para_text(b)):
+            rest = blocks[k:]
+            if all(isinstance(r, Paragraph) for r in rest) \
+                    and sum(count_words(r) for r in rest) <= 200:
+                return k
+            return None
+    return None
 
 
 def _leading_unlabelled(story: Story, ctx: Context) -> Story:

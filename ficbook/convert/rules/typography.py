@@ -1,7 +1,8 @@
 """Typography for fiction: curly quotes (nested, after dashes and ellipses), apostrophes in
 '90s, 'em, 'tis, rock 'n' roll, students'; -- and spaced hyphens to em dashes keeping the
 author's spacing (or closing it: `close_dashes`); ... and . . . to …. Curly input is left
-alone; no U+2060 word joiner is ever written."""
+alone; no U+2060 word joiner is ever written. Quotation marks follow the story's language
+(`quotes.py`: « » in French, „ “ in German…); Chinese and Japanese are left as they are."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 from ficbook.convert.context import Context
 from ficbook.convert.inlines import with_inlines
 from ficbook.convert.rules.inline import map_story
+from ficbook.convert.rules.quotes import localiser
 from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
 from ficbook.text import one_run
 
@@ -141,9 +143,10 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
     stays as it is), which `pipeline.inline_rules` calls without the paragraph."""
     closing = ctx.enabled("close_dashes")
     changed = 0
+    local = localiser(ctx.options.language)  # None: English quotes
 
     def run(text: str, before: str) -> str:
-        new = smarten(text, before)
+        new = smarten(text, before) if local is None else local.smarten(text, before)
         if closing:
             new = close_dashes(new)
         if "\u2060" in new:
@@ -152,6 +155,8 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
 
     def fix_run(text: str) -> str:
         nonlocal changed
+        if local is not None:
+            local.reset()
         new = run(text, "")
         if new == text:
             return text
@@ -164,6 +169,8 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
             new = fix_run(text)
             return p if new is text else with_inlines(p, (Text(new),))
         prev = ""
+        if local is not None:
+            local.reset()
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             # gives back `inlines` itself when no text changed

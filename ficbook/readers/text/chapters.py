@@ -7,60 +7,96 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import squeeze
 from ficbook.convert.rules.header_fields import field_of
+from ficbook.language import ENGLISH, Vocabulary, vocabulary
+from ficbook.language.vocab import ROMAN
 
 if TYPE_CHECKING:
     from ficbook.readers.text.paragraphs import RawPara
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|"
-    "six|seven|eight|nine))?|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|"
-    "seventh|eighth|ninth|tenth|last|final")
+# The words are data (ficbook/data/languages/): English's here; a story in another language
+# reads its own and English's (`_patterns(vocab)`): `Capítulo uno`, `Глава первая`, `第三章`.
+_EN = vocabulary(ENGLISH)
+_NUMBER_WORDS = _EN.heading_numbers
 # A title with no separator before it ("Chapter 12 Snow Day"): a few capitalised words,
 # small words between them, no sentence end.
 _SMALL = r"(?:a|an|the|of|at|in|on|and|or|to|from|for|with|by|vs\.?)"
 _TITLE_WORDS = rf"(?-i:[A-Z0-9][\w'’-]*(?:\s+(?:{_SMALL}|[A-Z0-9][\w'’-]*)){{0,7}})[!?]?"
-_ROMAN = r"(?=[ivxlc])(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_HEADING = re.compile(
-    rf"(?P<word>chapter|chap\.|ch\.|part|book)\s+(?P<num>\d{{1,4}}|{_ROMAN}|{_NUMBER_WORDS})\b"
-    rf"(?P<rest>\s*(?:[:.\-–—]\s*.*|\(.*\))?|\s+{_TITLE_WORDS})",
-    re.IGNORECASE)
-_SPECIAL = re.compile(r"(?P<word>prologue|epilogue|interlude|afterword|foreword|coda)"
-                      r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)", re.IGNORECASE)
-# The words a heading starts with (a quick test before squeezing the paragraph's spaces).
-_WORDS = r"chapter|chap\.|ch\.|part|book|prologue|epilogue|interlude|afterword|foreword|coda"
-_START = re.compile(rf"\s*(?:{_WORDS})", re.IGNORECASE)
+_ROMAN = ROMAN
+_REST = rf"(?P<rest>\s*(?:[:.\-–—]\s*.*|\(.*\))?|\s+{_TITLE_WORDS})"
+_SPECIAL_REST = r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)"
+# in other languages: the full-width colon too, and no English title words
+_ANY_REST = r"(?P<rest>\s*(?:[:：.\-–—]\s*.*|\(.*\))?)"
+_ANY_SPECIAL_REST = r"(?P<rest>\s*(?:[:：.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)"
 _BARE_ROMAN = re.compile(r"\s*[IVXLC]{1,7}\.?\s*")  # spaces around: no stripped copy of each paragraph
 _AO3_TEXT = re.compile(r"\s*chapter text\s*", re.IGNORECASE)
-# One test for all three: a heading and AO3's "Chapter Text" start with one of the words,
-# and a bare numeral is all numeral.
-_MAYBE = re.compile(rf"\s*(?:(?i:{_WORDS})|[IVXLC]{{1,7}}\.?\s*\Z)")
 
 
-# Character -> can a heading, marker or numeral start with it (most paragraphs are settled
-# by one lookup; those starting "I" or "C" need the regex).
-_MAY_START = FirstChars(_MAYBE.pattern)
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    heading: re.Pattern[str]  # "Chapter 1: Title"
+    special: re.Pattern[str]  # "Prologue"
+    whole: tuple[re.Pattern[str], ...]  # the language's own shapes: 第三章
+    start: re.Pattern[str]  # the words a heading starts with: a quick test first
+    maybe: re.Pattern[str]  # one test for headings, AO3's "Chapter Text" and bare numerals
+    may_start: FirstChars  # character -> can `maybe` match from it
 
 
-def heading(text: str) -> str | None:
+@lru_cache(maxsize=32)
+def _patterns(vocab: Vocabulary) -> _Patterns:
+    english = vocab is _EN
+    rest, special_rest = (_REST, _SPECIAL_REST) if english else (_ANY_REST, _ANY_SPECIAL_REST)
+    numbers = "|".join(x for x in (_ROMAN, vocab.heading_numbers) if x)
+    # the words a heading starts with, and the whole shapes without their group names
+    words = "|".join(x for x in (vocab.heading_words, vocab.heading_special,
+                                 *(re.sub(r"\(\?P<\w+>", "(?:", p) for p in vocab.heading_patterns))
+                     if x)
+    # One test for all three: a heading and AO3's "Chapter Text" start with one of the
+    # words, and a bare numeral is all numeral.
+    maybe = rf"\s*(?:(?i:{words})|[IVXLC]{{1,7}}\.?\s*\Z)"
+    return _Patterns(
+        heading=re.compile(rf"(?P<word>{vocab.heading_words or '(?!)'})\s+"
+                           rf"(?P<num>\d{{1,4}}|{numbers})\b{rest}", re.IGNORECASE),
+        special=re.compile(rf"(?P<word>{vocab.heading_special or '(?!)'}){special_rest}",
+                           re.IGNORECASE),
+        whole=tuple(re.compile(p, re.IGNORECASE) for p in vocab.heading_patterns),
+        start=re.compile(rf"\s*(?:{words})", re.IGNORECASE),
+        # Character -> can a heading, marker or numeral start with it (most paragraphs are
+        # settled by one lookup; those starting "I" or "C" need the regex).
+        maybe=re.compile(maybe), may_start=FirstChars(maybe))
+
+
+_EN_PATTERNS = _patterns(_EN)
+_HEADING = _EN_PATTERNS.heading
+_SPECIAL = _EN_PATTERNS.special
+_START = _EN_PATTERNS.start
+_MAYBE = _EN_PATTERNS.maybe
+_MAY_START = _EN_PATTERNS.may_start
+
+
+def heading(text: str, vocab: Vocabulary = _EN) -> str | None:
     """The heading's title when `text` (one paragraph) is a chapter heading."""
-    if not _START.match(text):  # story text: settled at its first word
+    pats = _EN_PATTERNS if vocab is _EN else _patterns(vocab)
+    if not pats.start.match(text):  # story text: settled at its first word
         return None
     s = squeeze(text)
     if not s or len(s) > 90 or "\n" in text.strip():
         return None
-    m = _HEADING.fullmatch(s) or _SPECIAL.fullmatch(s)
+    m = pats.heading.fullmatch(s) or pats.special.fullmatch(s)
     if not m:
-        return None
+        m = next((m for p in pats.whole if (m := p.fullmatch(s))), None)
+        if not m:
+            return None
     rest = m.group("rest").strip()
-    body = rest.lstrip(":.-–— ").strip()
-    if body and body.endswith((".", ",", ";")) and len(body.split()) > 3:
+    body = rest.lstrip(":：.-–— ").strip()
+    if body and body.endswith((".", ",", ";", "。", "，", "；")) and len(body.split()) > 3:
         return None  # "Chapter 1. It was dark." reads like a sentence
     if rest.startswith(".") and body and body[0].islower():
         return None
@@ -123,8 +159,10 @@ _STANZA_WORDS = 60
 def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | None]:
     """Index -> chapter title for the paragraphs that start a chapter (None: untitled)."""
     found: dict[int, str | None] = {}
-    may = _MAY_START
-    maybe = [i for i, p in enumerate(paras) if p.text and may[p.text[0]] and _MAYBE.match(p.text)]
+    vocab = ctx.vocab
+    pats = _EN_PATTERNS if vocab is _EN else _patterns(vocab)
+    may, maybe_re = pats.may_start, pats.maybe
+    maybe = [i for i, p in enumerate(paras) if p.text and may[p.text[0]] and maybe_re.match(p.text)]
     bare = [i for i in maybe if _BARE_ROMAN.fullmatch(paras[i].text)]
     # bare numerals count only as a sequence that starts at I, and with more than a
     # stanza of words between them (I. … V. inside a song are its stanzas)
@@ -142,7 +180,7 @@ def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | Non
                 found[i] = paras[i].text.strip().rstrip(".")
     for i in maybe:
         t = paras[i].text
-        title = heading(t)
+        title = heading(t, vocab)
         if title is not None:
             found[i] = title
         elif _AO3_TEXT.fullmatch(t):

@@ -17,7 +17,8 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.epigraphs import is_attribution_text
-from ficbook.convert.rules.header_fields import LABEL_RE, label_kind
+from ficbook.convert.rules.header_fields import LABEL_RE, label_kind, label_line_kind
+from ficbook.language import Vocabulary
 from ficbook.convert.rules.scenes import is_glyph_line
 
 _QUOTE_OPEN = tuple("\"“‘'«„—–")
@@ -60,7 +61,8 @@ def split_paragraphs(text: str, ctx: Context, plain: bool = False) -> tuple[list
     lines = _lines(text, ctx, plain)
     layout = _layout(lines)
     ctx.report("info", "paragraph-style", _describe(layout))
-    paras = _group(lines, layout, ctx.enabled("unwrap"))
+    vocab = ctx.vocab
+    paras = _group(lines, layout, ctx.enabled("unwrap"), None if vocab.english_only else vocab)
     return _breaks(paras, layout, ctx), layout
 
 
@@ -156,12 +158,13 @@ def _describe(layout: Layout) -> str:
     return f"hard-wrapped at {layout.width} columns, paragraphs marked by {how}"
 
 
-def _starts_new(prev: str, cur: str, gap: int, layout: Layout) -> bool:
+def _starts_new(prev: str, cur: str, gap: int, layout: Layout,
+                vocab: Vocabulary | None = None) -> bool:
     """Within a run of lines with no blank between them: does `cur` start a paragraph?"""
     s = cur.strip()
     if is_glyph_line(prev) or is_glyph_line(cur):
         return True
-    if _is_label(s):
+    if _is_label(s, vocab):
         return True
     if is_attribution_text(s) and len(prev.strip()) < 200:
         return True  # "— Name" under a quotation: its own paragraph, for the epigraph rule
@@ -177,7 +180,10 @@ def _starts_new(prev: str, cur: str, gap: int, layout: Layout) -> bool:
     return False
 
 
-def _is_label(text: str) -> bool:
+def _is_label(text: str, vocab: Vocabulary | None = None) -> bool:
+    """Does `text` start with a known header label (English's, or `vocab`'s and English's)?"""
+    if vocab is not None:
+        return label_line_kind(text.strip(), vocab) is not None
     m = LABEL_RE.match(text.strip())
     return bool(m) and label_kind(m.group(1)) is not None
 
@@ -187,17 +193,22 @@ _MULTILINE = {"summary", "warnings", "characters", "tags", "pairings", "fandoms"
               "note:disclaimer", "note:feedback", "note:dedication", "note:author-note"}
 
 
-def _runs_over(first: str, text: str) -> bool:
+def _runs_over(first: str, text: str, vocab: Vocabulary | None = None) -> bool:
     """Does `text` continue the header field that `first` starts?"""
-    m = LABEL_RE.match(first.strip())
-    if not m or label_kind(m.group(1)) not in _MULTILINE:
-        return False
+    if vocab is not None:
+        if label_line_kind(first.strip(), vocab) not in _MULTILINE:
+            return False
+    else:
+        m = LABEL_RE.match(first.strip())
+        if not m or label_kind(m.group(1)) not in _MULTILINE:
+            return False
     s = text.strip()
-    return not (_is_label(s) or is_glyph_line(s) or s.startswith(_QUOTE_OPEN + ("(", "["))
+    return not (_is_label(s, vocab) or is_glyph_line(s) or s.startswith(_QUOTE_OPEN + ("(", "["))
                 or is_attribution_text(s))
 
 
-def _group(lines: Lines, layout: Layout, unwrap: bool) -> list[RawPara]:
+def _group(lines: Lines, layout: Layout, unwrap: bool,
+           vocab: Vocabulary | None = None) -> list[RawPara]:
     numbers, texts, gaps = lines
     # A line with a blank line before it starts a paragraph, whatever the layout and the
     # header: after the last line with none, each line is a paragraph of its own (most
@@ -212,11 +223,11 @@ def _group(lines: Lines, layout: Layout, unwrap: bool) -> list[RawPara]:
         if i > last_joined:
             bulk = i
             break
-        if cur and g == 0 and header_zone and _runs_over(cur[0], text):
+        if cur and g == 0 and header_zone and _runs_over(cur[0], text, vocab):
             new = False
         else:
-            new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout)
-        if new and header_zone and cur and not _is_label(cur[0]):
+            new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout, vocab)
+        if new and header_zone and cur and not _is_label(cur[0], vocab):
             header_zone = False
         if new:
             if cur:
@@ -261,14 +272,16 @@ def _breaks(paras: list[RawPara], layout: Layout, ctx: Context) -> list[RawPara]
         return paras
     from ficbook.readers.text.chapters import heading
 
+    vocab = ctx.vocab
+    other = None if vocab.english_only else vocab  # _is_label's: None for English
     gaps = [p.gap for p in paras[1:]]
     why_not: dict[int, str] = {}  # gaps never taken for breaks, and why
     for k, g in enumerate(gaps):
         if g > layout.gap:
             prev, cur = paras[k].text, paras[k + 1].text
-            if _is_label(prev) and _is_label(cur):
+            if _is_label(prev, other) and _is_label(cur, other):
                 why_not[k] = "between two header lines"
-            elif heading(prev) is not None or heading(cur) is not None:
+            elif heading(prev, vocab) is not None or heading(cur, vocab) is not None:
                 why_not[k] = "next to a chapter heading"
     # those gaps count as ordinary ones when the file's spacing is measured
     gaps = [layout.gap if k in why_not else g for k, g in enumerate(gaps)]

@@ -7,7 +7,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.convert.context import Context, quote
+from ficbook.convert.context import Context, quote, settle_language
 from ficbook.convert.pipeline import apply_block_rules
 from ficbook.convert.rules.inline import parse_text
 from ficbook.errors import StoryError
@@ -24,6 +24,7 @@ def convert_text(source: Source, options: ConvertOptions) -> ConvertResult:
     decoded = decode_text(source.data, source.name, options.encoding,
                           mojibake=options.enabled("mojibake"))
     ctx.diagnostics.extend(decoded.diagnostics)
+    options = ctx.options = settle_language(options, None, decoded.text, ctx)
     paras, _ = split_paragraphs(decoded.text, ctx, plain=decoded.plain)
     paras = unglue(paras, ctx)
     if not paras:
@@ -53,7 +54,7 @@ def _split_headings(paras: list[RawPara], ctx: Context) -> list[RawPara]:
         p = paras[i]
         first, _, rest = p.text.partition("\n")
         cut = glued_heading(first)
-        if cut is None and (not rest or heading(first) is None):
+        if cut is None and (not rest or heading(first, ctx.vocab) is None):
             continue
         out.extend(paras[done:i])
         done = i + 1
