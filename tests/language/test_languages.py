@@ -110,6 +110,10 @@ def test_a_sentence_that_begins_with_the_chapter_word_is_text() -> None:
     assert heading("Глава первая", vocabulary("ru")) == "Глава первая"
     assert heading("Chapitre premier", vocabulary("fr")) == "Chapitre premier"
     assert heading("第三章", vocabulary("zh")) == "第三章"
+    de = vocabulary("de")
+    assert heading("Zweites Kapitel.", de) == "Zweites Kapitel"  # the ordinal first
+    assert heading("3. Kapitel: Der Schal", de) == "3. Kapitel: Der Schal"
+    assert heading("Zweites Kapitel hat sie nie gelesen.", de) is None
     assert heading("第十二回：重逢", vocabulary("zh")) == "第十二回：重逢"
     # English's words are read in every language; other languages' only in their own
     assert heading("Chapter 3", es) == "Chapter 3"
