@@ -34,6 +34,7 @@ class LanguageData:
     chapter_special: tuple[str, ...]  # "prologue", "épilogue"…
     chapter_patterns: tuple[str, ...]  # whole heading regexes (第三章) with num, word, rest
     ends: tuple[str, ...]  # end markers: "The End", "Fin", "Конец", "完"
+    chrome: tuple[str, ...]  # whole-line regexes of archive chrome (as data/chrome.yaml's)
     labels: tuple[tuple[str, str], ...]  # the book's own labels: kind -> text
 
 
@@ -92,7 +93,7 @@ def _parse(code: str, doc: dict) -> LanguageData:
         chapter_numbers=_words(chapters.get("numbers")),
         chapter_special=_words(chapters.get("special")),
         chapter_patterns=_words(chapters.get("patterns")),
-        ends=_words(doc.get("ends")), labels=labels)
+        ends=_words(doc.get("ends")), chrome=_words(doc.get("chrome")), labels=labels)
 
 
 @lru_cache(maxsize=64)
@@ -101,6 +102,11 @@ def book_labels(tag: str | None) -> dict[str, str]:
     labels = dict(language_data(ENGLISH).labels)
     labels.update(language_data(tag).labels)
     return labels
+
+
+def chrome_patterns() -> tuple[str, ...]:
+    """Every language's chrome lines: whole lines, distinctive enough to drop in any story."""
+    return tuple(p for code in sorted(available()) for p in language_data(code).chrome)
 
 
 def counts_characters(tag: str | None) -> bool:

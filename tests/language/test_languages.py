@@ -293,3 +293,15 @@ def test_an_untitled_chapter_is_numbered_in_the_book_language() -> None:
     assert numbered(_book("fr").label("chapter"), 3) == "Chapitre 3"
     assert numbered(_book("zh").label("chapter"), 3) == "第3章"
     assert numbered(_book("ja").label("chapter"), 12) == "第12話"
+
+
+def test_archive_lines_in_other_languages_are_chrome() -> None:
+    from ficbook.convert.rules.chrome import is_chrome
+
+    for line in ("¡Dejen reviews por favor!", "Capítulo siguiente", "Laissez une review svp !",
+                 "Оставьте отзывы, пожалуйста!", "Следующая глава", "Hinterlasst mir einen Kommentar!",
+                 "上一章", "目次に戻る", "Zostawcie komentarz!", "Jangan lupa review ya!"):
+        assert is_chrome(line), line
+    for line in ("Dejen de mirarme así, dijo ella.", "Laissez-moi tranquille, répondit-il.",
+                 "Оставьте меня в покое.", "上一章说到的那个人终于回来了。"):
+        assert not is_chrome(line), line

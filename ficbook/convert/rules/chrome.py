@@ -23,8 +23,10 @@ MAX_LENGTH = 200  # squeezed; a longer line is story text
 def _patterns() -> tuple[str, ...]:
     from ruamel.yaml import YAML
 
+    from ficbook.language.data import chrome_patterns
+
     data = YAML(typ="safe").load(data_text("chrome.yaml"))
-    return tuple(data["patterns"])
+    return tuple(data["patterns"]) + chrome_patterns()  # and the languages' own
 
 
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
