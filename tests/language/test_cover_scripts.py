@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from PIL import features
 
-import ficbook.cover.render as render
+import ficbook.cover.measure as measure
 from ficbook.cover.fonts import OWN_FONTS
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.render import CoverText, compose, render_cover
@@ -28,7 +28,7 @@ def no_system_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(chars: str) -> None:
         raise AssertionError(f"a system font was looked for: {chars!r}")
 
-    monkeypatch.setattr(render, "find_fallback", refuse)
+    monkeypatch.setattr(measure, "find_fallback", refuse)
 
 
 @pytest.mark.parametrize("script", sorted(TITLES))
