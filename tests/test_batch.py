@@ -123,7 +123,7 @@ def test_expand_files_folders_and_globs(tmp_path: Path):
     paths, missing = batch.expand([shelf / "recipes" / "spuffy.yaml", shelf / "recipes",
                                    str(shelf / "recipes" / "b*.yaml"), str(shelf / "none" / "*.yaml")])
     assert [p.name for p in paths] == ["spuffy.yaml", "bangel.yaml", "everything.yaml",
-                                       "extra.yml", "formats.yaml"]
+                                       "extra.yml", "formats.yaml", "phares.yaml"]
     assert len(missing) == 1 and "no recipe matches" in missing[0].error
     assert missing[0].exit_code == ExitCode.RECIPE
 

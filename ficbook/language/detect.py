@@ -56,7 +56,13 @@ def detect(text: str) -> Detection | None:
     english = _english_share(s, words)
     if english is not None:
         return Detection("en", round(english, 2), "common words")
-    code, prob = _identifier().classify(s)
+    try:
+        identifier = _identifier()
+    except (OSError, MemoryError, ValueError):
+        # py3langid unpacks its model through a temporary file: a full disk or a file size
+        # limit leaves the story undetected (the book's language), never a failed build
+        return None
+    code, prob = identifier.classify(s)
     return Detection(str(code), round(float(prob), 2), "py3langid")
 
 
