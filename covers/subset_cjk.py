@@ -2,7 +2,7 @@
 GB2312 and JIS X 0208 (simplified Chinese and Japanese, both levels), kana, CJK punctuation
 and full-width forms. Needs fontTools; run from the repository:
 
-    python covers/fonts/subset_cjk.py /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+    python covers/subset_cjk.py /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 """
 import sys
 from fontTools import subset
