@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
-from ficbook.batch.pool import (
+from ficbook.batch.one import (
     Interrupted,
     Job,
     Outcome,

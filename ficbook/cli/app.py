@@ -82,16 +82,16 @@ if app.registered_callback is not None:
 
 
 def main() -> None:
-    from ficbook.cli import entry
+    from ficbook.cli import signals
 
     try:
         app()
     except SystemExit:
-        if entry.signalled():  # typer ends Ctrl-C with a silent exit 130: say so, once
-            entry.exit_stopped()
+        if signals.signalled():  # typer ends Ctrl-C with a silent exit 130: say so, once
+            signals.exit_stopped()
         raise
     except KeyboardInterrupt:
-        entry.exit_stopped()
+        signals.exit_stopped()
     except Exception as exc:  # a bug, not the input's fault: one line unless --debug
         if output.debug:
             raise

@@ -81,7 +81,7 @@ def build(
     try:
         outcomes = missing + batch.run(paths, job, show)
     except batch.Interrupted:
-        from ficbook.cli.entry import say_stopped
+        from ficbook.cli.signals import say_stopped
 
         raise typer.Exit(say_stopped("; books not finished were not written")) from None
     finally:

@@ -19,7 +19,7 @@ from ficbook.language import ENGLISH, Vocabulary, vocabulary
 from ficbook.language.vocab import ROMAN
 
 if TYPE_CHECKING:
-    from ficbook.readers.text.paragraphs import RawPara
+    from ficbook.readers.text.raw import RawPara
 
 # The words are data (ficbook/data/languages/): English's here; a story in another language
 # reads its own and English's (`_patterns(vocab)`): `Capítulo uno`, `Глава первая`, `第三章`.

@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ficbook.convert.context import Context, quote
+from ficbook.readers.text.raw import RawPara
 from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.epigraphs import is_attribution_text
@@ -24,16 +25,6 @@ from ficbook.convert.rules.scenes import is_glyph_line
 _QUOTE_OPEN = tuple("\"“‘'«„—–")
 _SENTENCE_END = tuple(".!?…\"”’')»—–-*~")
 _ENDS = frozenset(_SENTENCE_END)
-
-
-class RawPara(NamedTuple):
-    """A paragraph as the reader finds it. A named tuple, not a frozen dataclass: there is
-    one for every paragraph, and a tuple is built in a fraction of the time."""
-
-    line: int  # 1-based line of its first line
-    text: str  # lines joined: " " where unwrapped, "\n" where a line break stays
-    gap: int  # blank lines before it
-    brk: bool = False  # a scene break before it (blank-line run)
 
 
 # RawPara((line, text, gap, brk)), without the generated __new__ (half the time)
