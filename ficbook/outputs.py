@@ -4,6 +4,7 @@ and how every output is written (temporary file, then rename)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -118,3 +119,24 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True  # someone else's process: leave its file alone
     return True
+
+
+# ---------------------------------------------------------------- downloads (a recipe's links)
+
+DOWNLOADS = "downloads"
+
+
+def cache_dir(recipe_path: Path) -> Path:
+    """`downloads/` beside the default `build/` folder: the recipes' folder's parent. The
+    same for every `--out`, so a rebuild elsewhere needs no new connection."""
+    return Path(os.path.realpath(recipe_path)).parent.parent / DOWNLOADS
+
+
+def file_name(url: str) -> str:
+    """A readable, stable, safe name: the site and the link's last parts, and a hash."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"^https?://(www\.)?", "", url)).strip("-")[:60]
+    return f"{slug}-{hashlib.sha1(url.encode()).hexdigest()[:10]}.epub"
+
+
+def download_path(recipe_path: Path, url: str) -> Path:
+    return cache_dir(recipe_path) / file_name(url.strip())

@@ -224,7 +224,7 @@ class Recipe(_Model):
 
     def story_path(self, entry: StoryEntry) -> Path:
         if entry.path is None:  # a link: its download, wherever the cache keeps it
-            from ficbook.sources.cache import download_path
+            from ficbook.outputs import download_path
 
             return download_path(self.source or self.base_dir / "recipe.yaml", entry.url or "")
         # realpath, not Path.resolve(): a symlink loop must reach the reader's clear error.

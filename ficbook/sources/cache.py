@@ -1,35 +1,18 @@
 """The download cache: the EPUBs FanFicFare made for a recipe's links, beside the build
 folder (recipes/x.yaml -> downloads/), and an index of what each link turned out to be
-(a story, or a series and its works in order). Light: the recipe schema imports it."""
+(a story, or a series and its works in order). Where each download lives is `outputs`' fact."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-DOWNLOADS = "downloads"
+from ficbook.outputs import DOWNLOADS, cache_dir, download_path, file_name  # noqa: F401 - where downloads live
+
 INDEX = "index.json"
-
-
-def cache_dir(recipe_path: Path) -> Path:
-    """`downloads/` beside the default `build/` folder: the recipes' folder's parent. The
-    same for every `--out`, so a rebuild elsewhere needs no new connection."""
-    return Path(os.path.realpath(recipe_path)).parent.parent / DOWNLOADS
-
-
-def file_name(url: str) -> str:
-    """A readable, stable, safe name: the site and the link's last parts, and a hash."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"^https?://(www\.)?", "", url)).strip("-")[:60]
-    return f"{slug}-{hashlib.sha1(url.encode()).hexdigest()[:10]}.epub"
-
-
-def download_path(recipe_path: Path, url: str) -> Path:
-    return cache_dir(recipe_path) / file_name(url.strip())
 
 
 def index_path(folder: Path) -> Path:

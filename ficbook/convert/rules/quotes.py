@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Callable
+
 from ficbook.language import ENGLISH, language_data
 
 _HOLD = "\ue000"  # a straight " while smarten runs (a private-use character: never in text)
@@ -38,7 +40,9 @@ class Localiser:
     """`smarten` for one language; `reset` at each paragraph (nesting is counted within
     a paragraph, across its runs of text)."""
 
-    def __init__(self, code: str, quotes: tuple[str, str, str, str]) -> None:
+    def __init__(self, code: str, quotes: tuple[str, str, str, str],
+                 english: Callable[[str, str], str]) -> None:
+        self.english = english  # the typography rule's smarten: dashes, dots, apostrophes
         self.code = code
         self.marks = quotes
         self.french = code == "fr"
@@ -51,8 +55,7 @@ class Localiser:
     def smarten(self, text: str, prev: str) -> str:
         if self.cjk:
             return text  # untouched by the Latin rules
-        from ficbook.convert.rules.typography import smarten
-
+        smarten = self.english
         held = '"' in text
         new = smarten(text.replace('"', _HOLD) if held else text, prev)
         if held and " - " in new:
@@ -115,11 +118,11 @@ def french_spacing(text: str) -> str:
     return _FR_NONE_BEFORE.sub(_NBSP, text)
 
 
-def localiser(tag: str | None) -> Localiser | None:
+def localiser(tag: str | None, english: Callable[[str, str], str]) -> Localiser | None:
     """The story language's quotation rules; None for English's (and a language that
     quotes as English does, or has no data file)."""
     lang = language_data(tag)
     if lang.code == ENGLISH or (lang.quotes == language_data(ENGLISH).quotes
                                 and lang.code not in ("zh", "ja")):
         return None
-    return Localiser(lang.code, lang.quotes)
+    return Localiser(lang.code, lang.quotes, english)

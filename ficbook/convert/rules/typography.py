@@ -143,7 +143,7 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
     stays as it is), which `pipeline.inline_rules` calls without the paragraph."""
     closing = ctx.enabled("close_dashes")
     changed = 0
-    local = localiser(ctx.options.language)  # None: English quotes
+    local = localiser(ctx.options.language, smarten)  # None: English quotes
 
     def run(text: str, before: str) -> str:
         new = smarten(text, before) if local is None else local.smarten(text, before)
