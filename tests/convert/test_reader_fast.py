@@ -285,7 +285,9 @@ def test_decode_same_as_the_long_way(text: str) -> None:
                 decoding.decode_text(data, "s.txt")
             continue
         decoded = decoding.decode_text(data, "s.txt")
-        assert (decoded.text, decoded.diagnostics) == slow
+        # (the replacement-character warning is decode's own check, not a fast path)
+        own = [d for d in decoded.diagnostics if d.code != "replacement-characters"]
+        assert (decoded.text, own) == slow
         if decoded.plain:
             assert not decoding._NOT_PLAIN.search(decoded.text)
 

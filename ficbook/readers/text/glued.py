@@ -56,6 +56,8 @@ def _split_breaks(p: RawPara, ctx: Context) -> list[RawPara]:
     if "\n" in p.text:
         return [p]
     text = p.text
+    if not any(h in text for h in _BREAK_HINTS):  # most paragraphs: settled here
+        return [p]
     found = [m for m in _BREAK.finditer(text)
              if text[:m.start()].rstrip(" \t")[-1:] in _BEFORE and _AFTER.match(text, m.end())]
     if not found:
