@@ -4,20 +4,32 @@ where each note and disclaimer goes (`place`), with each story's words counted o
 
 from __future__ import annotations
 
-from typing import Any
-
 import dataclasses
 import functools
 import os
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Any
 
 from ficbook import naming
 from ficbook.errors import Diagnostic
 from ficbook.language import numbered as numbered_label
 from ficbook.model import (
-    Block, Book, BookMeta, BookStory, Chapter, DisclaimerPlacement, MovedNote,
-    Note, NoteRef, NotesPlacement, Paragraph, Part, Story, Text, label_of,
+    Block,
+    Book,
+    BookMeta,
+    BookStory,
+    Chapter,
+    DisclaimerPlacement,
+    MovedNote,
+    Note,
+    NoteRef,
+    NotesPlacement,
+    Paragraph,
+    Part,
+    Story,
+    Text,
+    label_of,
 )
 from ficbook.recipe import Recipe, StoryEntry
 from ficbook.text import block_text, join_names, story_words
@@ -273,7 +285,7 @@ def build_date(recipe: Recipe) -> date:
         return recipe.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date(2000, 1, 1)
 
 

@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import Protocol
 
 from ficbook.assemble import assemble
-from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.readers import read_story
-from ficbook.cover.options import CoverOptions
 from ficbook.cover.canvas import CoverText
+from ficbook.cover.options import CoverOptions
 from ficbook.cover.render import render_cover
+from ficbook.epub.package import package
 from ficbook.errors import Diagnostic, OutputError, StoryError
 from ficbook.model import Book, Resource
-from ficbook.epub.package import package
-from ficbook.recipe import Recipe, StoryEntry, load_recipe
+from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
+from ficbook.readers import read_story
 from ficbook.readers.source import read_source
+from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.render import render
 from ficbook.sources.resolve import resolve as resolve_sources
 

@@ -8,7 +8,7 @@ line it came from so that diagnostics can point at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from ficbook.errors import Diagnostic
 from ficbook.language.data import ENGLISH, book_labels
@@ -58,7 +58,7 @@ class Image:
     alt: str = ""
 
 
-Inline = Union[Text, Styled, LineBreak, Image]
+Inline = Text | Styled | LineBreak | Image
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +162,7 @@ class NoteRef:
     anchor: str = ""  # stable within its story: "<story key>-01" (ids noteref-… and note-…)
 
 
-Block = Union[Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock, Table, Note, NoteRef]
+Block = Paragraph | SceneBreak | BlockQuote | Epigraph | ListBlock | Table | Note | NoteRef
 
 
 # ---------------------------------------------------------------- story

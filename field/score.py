@@ -31,11 +31,10 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import warnings
 
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 

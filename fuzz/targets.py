@@ -90,8 +90,8 @@ def _book_check(recipe) -> None:  # noqa: ANN001 - ficbook.recipe.Recipe
     from lxml import etree
 
     from ficbook.assemble import assemble
-    from ficbook.model import Chapter, Paragraph, Story, StoryMeta, Text
     from ficbook.epub.package import package
+    from ficbook.model import Chapter, Paragraph, Story, StoryMeta, Text
     from ficbook.render import render
 
     stories = [Story(StoryMeta(title="Story"), (Chapter(None, (Paragraph((Text("Words."),)),)),))

@@ -134,7 +134,16 @@ def png(colour: str = "red") -> bytes:
 def rich_stories():
     """Two stories with notes everywhere a converter can put them, an image, summaries."""
     from ficbook.model import (
-        Chapter, Image, Note, Paragraph, Resource, SceneBreak, Story, StoryMeta, Styled, Text,
+        Chapter,
+        Image,
+        Note,
+        Paragraph,
+        Resource,
+        SceneBreak,
+        Story,
+        StoryMeta,
+        Styled,
+        Text,
     )
 
     def p(text: str, line: int | None = None) -> Paragraph:

@@ -5,8 +5,20 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from ficbook.model import (
-    BlockQuote, Chapter, Epigraph, LineBreak, ListBlock, Note, Paragraph, SceneBreak, Story,
-    StoryMeta, Styled, Table, TableCell, Text,
+    BlockQuote,
+    Chapter,
+    Epigraph,
+    LineBreak,
+    ListBlock,
+    Note,
+    Paragraph,
+    SceneBreak,
+    Story,
+    StoryMeta,
+    Styled,
+    Table,
+    TableCell,
+    Text,
 )
 from ficbook.text import ASCII_SPACES, OTHER_SPACES
 

@@ -8,8 +8,17 @@ from hypothesis import strategies as st
 
 from ficbook.assemble import place
 from ficbook.model import (
-    Block, Chapter, DisclaimerPlacement, Note, NoteKind, NoteRef, NotesPlacement, Paragraph, Story,
-    StoryMeta, Text,
+    Block,
+    Chapter,
+    DisclaimerPlacement,
+    Note,
+    NoteKind,
+    NoteRef,
+    NotesPlacement,
+    Paragraph,
+    Story,
+    StoryMeta,
+    Text,
 )
 
 SETTINGS = settings(max_examples=200, derandomize=True, deadline=None,

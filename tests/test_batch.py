@@ -17,6 +17,7 @@ import pytest
 from ficbook.batch import pool as batch
 from ficbook.build import BuildOptions, build
 from ficbook.errors import ExitCode
+
 # No EPUBCheck here: the parallel books equal build()'s byte for byte, and test_samples
 # checks build()'s books.
 from tests.conftest import ROOT

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ficbook.batch import manifest as cache
-from ficbook.batch.memo import StoryMemo
 from ficbook.batch import pool as batch
+from ficbook.batch.memo import StoryMemo
 from ficbook.build import BuildOptions, build
 from tests.conftest import ROOT
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -17,17 +16,17 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from ficbook.cover.colour import MIN_CONTRAST, contrast_ratio, grey_contrast, relative_luminance
 from ficbook.build import cover_text, read_book
-from ficbook.cover.options import CoverOptions
 from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText
+from ficbook.cover.colour import MIN_CONTRAST, contrast_ratio, grey_contrast, relative_luminance
 from ficbook.cover.compose import TITLE_FLOOR, compose
+from ficbook.cover.options import CoverOptions
 from ficbook.cover.paint import _scrimmed, paint
 from ficbook.cover.render import MAX_BYTES, load_background, render_cover
 from ficbook.cover.style import load_style, style_names
+from ficbook.errors import RecipeError
 from ficbook.model import Book
 from ficbook.recipe import load_recipe
-from ficbook.errors import RecipeError
 
 from .conftest import SAMPLE_RECIPES
 
@@ -118,7 +117,7 @@ def test_every_style_renders_every_sample_recipe(style, recipe):
     _check(cover_text(_sample_book(recipe)), options)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sample_book(recipe: Path) -> Book:
     return read_book(load_recipe(recipe))
 
@@ -318,12 +317,12 @@ def test_cover_command_writes_cover_and_sheet(tmp_path):
 def test_layout_is_frozen():
     layout = compose(CoverText("T"), CoverOptions())
     with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(layout, "texts", ())
+        layout.texts = ()
     placed = layout.texts[0]
     # A frozen dataclass with slots fails with TypeError on Python 3.11 (its __setattr__
     # calls super() without the class cell); either way the text stays.
     with pytest.raises((dataclasses.FrozenInstanceError, TypeError)):
-        setattr(placed, "lines", ("other",))
+        placed.lines = "other",
     assert placed.lines != ("other",) and replace(layout, texts=()).texts == ()
 
 

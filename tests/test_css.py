@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ficbook.datafiles import data_text
 from pathlib import Path
 
 import pytest
 
-from ficbook.recipe.csslint import lint_css
+from ficbook.datafiles import data_text
 from ficbook.errors import RecipeError
 from ficbook.recipe import parse_recipe
+from ficbook.recipe.csslint import lint_css
 
 SHIPPED = data_text("book.css")
 

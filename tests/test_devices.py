@@ -10,8 +10,8 @@ import pytest
 from ficbook.assemble import assemble
 from ficbook.build import BuildOptions, build
 from ficbook.devices.kepub import kepubify
-from ficbook.model import Chapter, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.epub.package import package
+from ficbook.model import Chapter, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.render import MAX_DOC_BYTES, render
 from tests.bookcheck import NS, Book, build_rich, link_problems, rich_recipe
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean

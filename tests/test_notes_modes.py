@@ -16,7 +16,13 @@ from ficbook.build import BuildOptions, build
 from ficbook.errors import RecipeError
 from ficbook.recipe import parse_recipe
 from tests.bookcheck import (
-    DISCLAIMER_WORDS, NOTE_WORDS, NS, TEXT_WORDS, Book, build_rich, link_problems,
+    DISCLAIMER_WORDS,
+    NOTE_WORDS,
+    NS,
+    TEXT_WORDS,
+    Book,
+    build_rich,
+    link_problems,
     noteref_problems,
 )
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean

@@ -4,7 +4,8 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ficbook.epub.ocf import Entry, should_compress, write_zip
 

@@ -8,7 +8,6 @@ import pytest
 
 from ficbook.errors import ExitCode, RecipeError
 from ficbook.recipe import load_recipe, parse_recipe
-
 from tests.conftest import SAMPLE_RECIPES
 
 

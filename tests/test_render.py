@@ -13,8 +13,18 @@ from hypothesis import strategies as st
 import ficbook.render.split as split_module
 from ficbook.assemble import place
 from ficbook.model import (
-    Block, Book, BookMeta, Chapter, LineBreak, Note, Paragraph, Part, SceneBreak, Story,
-    StoryMeta, Text,
+    Block,
+    Book,
+    BookMeta,
+    Chapter,
+    LineBreak,
+    Note,
+    Paragraph,
+    Part,
+    SceneBreak,
+    Story,
+    StoryMeta,
+    Text,
 )
 from ficbook.render.blocks import SCENE_BREAK, BlockWriter, render_inlines
 from ficbook.render.links import ref, resolve

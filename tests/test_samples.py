@@ -15,7 +15,6 @@ from tests.bookcheck import EPUB_TYPE, NS, story_file
 from tests.conftest import SAMPLE_RECIPES, assert_epubcheck_clean
 
 
-
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("books")
@@ -68,7 +67,7 @@ def test_rebuilding_gives_byte_identical_books(books, tmp_path: Path):
 
 
 def test_zip_layout_and_file_names(books):
-    for name, path in books.items():
+    for path in books.values():
         zf = zipfile.ZipFile(path)
         first = zf.infolist()[0]
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED

@@ -9,7 +9,6 @@ import re
 import shutil
 from pathlib import Path
 
-from lxml import etree
 from typer.testing import CliRunner
 
 from ficbook import naming

@@ -15,9 +15,8 @@ from typing import Literal, Protocol
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
-from ficbook.outputs import azw3_path, kepub_path, output_path, sweep
 from ficbook.errors import ExitCode, FicbookError
-
+from ficbook.outputs import azw3_path, kepub_path, output_path, sweep
 
 Status = Literal["built", "unchanged", "failed", "cancelled"]
 

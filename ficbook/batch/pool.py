@@ -5,7 +5,8 @@ One broken recipe or story never stops the others: each book ends as an `Outcome
 (built, unchanged, failed or cancelled). Ctrl-C stops the workers and removes their
 temporary files; the books already written are whole (`write_atomic`: temp + rename).
 
-Worker processes (`--jobs` above 1) are in `workers`. Shared stories: each worker keeps its own `StoryMemo`, so a story used by several
+Worker processes (`--jobs` above 1) are in `workers`. Shared stories: each worker keeps
+its own `StoryMemo`, so a story used by several
 recipes is converted at most once per worker (once per run with `--jobs 1`). Assigning
 recipes to workers by shared story would need every recipe parsed up front; the per-worker
 memo costs at most one conversion per extra worker instead.
@@ -24,22 +25,21 @@ from pathlib import Path
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
-from ficbook.outputs import output_path
-from ficbook.errors import ExitCode
-
 from ficbook.batch.one import (
+    Interrupted,
     Job,
     Outcome,
     Reporter,
-    _NoReporter,
-    Interrupted,
-    _real,
-    _Plan,
     _device_copies,
-    _sweep,
     _links,
+    _NoReporter,
+    _Plan,
+    _real,
+    _sweep,
     build_one,
 )
+from ficbook.errors import ExitCode
+from ficbook.outputs import output_path
 
 __all__ = ["Interrupted", "Job", "Outcome", "Reporter", "build_one", "exit_code", "expand", "run",
            "with_check"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ def build(
     recipes: Annotated[list[str], typer.Argument(help="Recipe files (.yaml), folders of recipes, "
                                                  "or globs such as 'shelf/**/*.yaml'.",
                                                  show_default=False, metavar="RECIPE")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the books "
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the books "
                                                 "\\[default: build/ beside the recipes' folder].",
                                                 show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Run EPUBCheck on each book; any "
@@ -25,7 +25,7 @@ def build(
     kepub: Annotated[bool, typer.Option("--kepub", help="Also write NAME.kepub.epub for Kobo.")] = False,
     azw3: Annotated[bool, typer.Option("--azw3", help="Also write NAME.azw3 for Kindle "
                                        "(needs calibre's ebook-convert).")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, show_default=False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, show_default=False,
                                                 help="Books built at once \\[default: all cores].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every book, even those "
                                         "whose recipe, stories and cover are unchanged.")] = False,
@@ -35,9 +35,9 @@ def build(
                                         "problems still go to stderr.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout "
                                           "(for scripts).")] = False,
-    send: Annotated[Optional[str], typer.Option("--send", metavar="ADDRESS", help="Mail the books "
+    send: Annotated[str | None, typer.Option("--send", metavar="ADDRESS", help="Mail the books "
                                                 "built to ADDRESS (see `ficbook send`).")] = None,
-    split: Annotated[Optional[float], typer.Option("--split", metavar="MB", min=0.01,
+    split: Annotated[float | None, typer.Option("--split", metavar="MB", min=0.01,
                                                    help="Write a book over MB megabytes as volumes "
                                                    "(NAME-vol1.epub, …), split between stories.",
                                                    show_default=False)] = None,

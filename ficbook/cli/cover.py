@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from PIL import Image
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 
 def cover(
     recipe: Annotated[Path, typer.Argument(help="Recipe file (.yaml).", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Cover file (.jpg or .png) "
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Cover file (.jpg or .png) "
                                                    "[default: build/<recipe>-cover.jpg beside the "
                                                    "recipes' folder].", show_default=False)] = None,
-    style: Annotated[Optional[str], typer.Option("--style", help="Cover style to use instead of the "
+    style: Annotated[str | None, typer.Option("--style", help="Cover style to use instead of the "
                                                  "recipe's (a name from covers/).",
                                                  show_default=False)] = None,
 ) -> None:

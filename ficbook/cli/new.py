@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,15 +11,15 @@ import typer
 def new(
     name: Annotated[str, typer.Argument(help="The recipe to write: NAME.yaml (a path may be given).",
                                         show_default=False)],
-    source: Annotated[Optional[Path], typer.Option("--from", help="A folder of story files.",
+    source: Annotated[Path | None, typer.Option("--from", help="A folder of story files.",
                                                    show_default=False)] = None,
-    calibre: Annotated[Optional[Path], typer.Option("--calibre", help="A calibre library folder.",
+    calibre: Annotated[Path | None, typer.Option("--calibre", help="A calibre library folder.",
                                                     show_default=False)] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="With --calibre: a search in "
+    search: Annotated[str | None, typer.Option("--search", help="With --calibre: a search in "
                                                   "calibre's language.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="With --calibre: series, date, title "
                                       "or id.")] = "series",
-    title: Annotated[Optional[str], typer.Option("--title", help="The anthology's title "
+    title: Annotated[str | None, typer.Option("--title", help="The anthology's title "
                                                  "\\[default: NAME].", show_default=False)] = None,
 ) -> None:
     """Write a starting recipe NAME.yaml: the stories of a folder (--from) or of a calibre

@@ -85,8 +85,14 @@ class RichReporter:
 
     def __init__(self, stream: IO[str] | None = None):
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                                   TextColumn, TimeElapsedColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.console = Console(file=stream or sys.stderr)
         # The per-book bars count stages; the first one counts books.

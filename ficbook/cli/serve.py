@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8080,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for every "
                                       "network the machine is on.")] = "127.0.0.1",
-    user: Annotated[Optional[str], typer.Option("--user", help="Ask readers for this user name "
+    user: Annotated[str | None, typer.Option("--user", help="Ask readers for this user name "
                                                 "and the password in FICBOOK_SERVE_PASSWORD "
                                                 "(basic authentication).", show_default=False)] = None,
     title: Annotated[str, typer.Option("--title", help="The catalog's name.")] = "ficbook library",

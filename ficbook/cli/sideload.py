@@ -30,8 +30,8 @@ def sideload(
       ficbook sideload build/spuffy.epub --to /media/$USER/KOBOeReader
     """
     from ficbook.cli.output import report_error
-    from ficbook.errors import FicbookError
     from ficbook.devices.sideload import sideload as copy_book
+    from ficbook.errors import FicbookError
 
     try:
         result = copy_book(book, to, force=force)

@@ -39,7 +39,7 @@ def parse_hex(value: str) -> RGB:
 
 
 def to_hex(rgb: RGB) -> str:
-    return "#%02x%02x%02x" % rgb
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def _linear(channel: int) -> float:

@@ -6,11 +6,20 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from ficbook.cover.canvas import (
+    HEIGHT,
+    WIDTH,
+    CoverLayout,
+    CoverText,
+    PlacedOrnament,
+    PlacedPanel,
+    PlacedText,
+)
 from ficbook.cover.colour import (
+    BLACK,
     RGB,
     TARGET_CONTRAST,
     WHITE,
-    BLACK,
     best_text_on,
     ensure_contrast,
     min_contrast,
@@ -19,11 +28,29 @@ from ficbook.cover.colour import (
     title_digest,
     to_hex,
 )
-from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText, PlacedOrnament, PlacedPanel, PlacedText
 from ficbook.cover.fonts import font
-from ficbook.cover.layout import MAX_COVER_CHARS, Fit, caps, clean, shorten, count_line, credit_lines, fit_text, series_line, wrap
+from ficbook.cover.layout import (
+    MAX_COVER_CHARS,
+    Fit,
+    caps,
+    clean,
+    count_line,
+    credit_lines,
+    fit_text,
+    series_line,
+    shorten,
+    wrap,
+)
 from ficbook.cover.measure import (
-    Fonts, Sized, block_height, clusters, is_complex, line_x, measure, metrics, size_line_item,
+    Fonts,
+    Sized,
+    block_height,
+    clusters,
+    is_complex,
+    line_x,
+    measure,
+    metrics,
+    size_line_item,
 )
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.style import MIN_MARGIN, Block, OrnamentItem, Palette, Style, TextItem, load_style
@@ -200,7 +227,12 @@ def compose(text: CoverText, options: CoverOptions, style: Style | None = None) 
             f"the title is too long for the cover at {TITLE_FLOOR} px; set at {fit.size} px"))
     stack = stack_of(Sized(item, title_path, fit.size, fit.lines), extra)
     h = stack_height(stack)
-    top = reg[0] if block.valign == "top" else reg[1] - h if block.valign == "bottom" else reg[0] + (reg[1] - reg[0] - h) // 2
+    if block.valign == "top":
+        top = reg[0]
+    elif block.valign == "bottom":
+        top = reg[1] - h
+    else:
+        top = reg[0] + (reg[1] - reg[0] - h) // 2
     placed[title_block] = (top, stack)
 
     # Positions, colours and backdrops.
@@ -275,14 +307,14 @@ def _place_text(s: Sized, top: int, backdrop: RGB, colours: Palette, align: str,
     for line, base in zip(s.lines, baselines):
         lx = line_x(line, f, tracking, align, x0, x1)
         if not tracking:
-            l, t, r, b = f.getbbox(line, anchor="ls")
-            boxes.append((lx + l, base + t, lx + r, base + b))
+            left, t, r, b = f.getbbox(line, anchor="ls")
+            boxes.append((lx + left, base + t, lx + r, base + b))
             continue
         prefix = ""
         for n, cluster in enumerate(clusters(line)):
             cx = lx + f.getlength(prefix) + n * tracking
-            l, t, r, b = f.getbbox(cluster, anchor="ls")
-            boxes.append((cx + l, base + t, cx + r, base + b))
+            left, t, r, b = f.getbbox(cluster, anchor="ls")
+            boxes.append((cx + left, base + t, cx + r, base + b))
             prefix += cluster
     # One pixel of slack each side: glyphs start at fractional positions.
     box = (math.floor(min(b[0] for b in boxes)) - 1, math.floor(min(b[1] for b in boxes)) - 1,

@@ -9,11 +9,19 @@ from dataclasses import dataclass, field
 from PIL import ImageFont
 
 from ficbook.cover.fonts import (
-    LAYOUT, OWN_FONTS, FontSpec, bundled_font, find_fallback, font, missing_chars, right_to_left,
+    LAYOUT,
+    OWN_FONTS,
+    FontSpec,
+    bundled_font,
+    find_fallback,
+    font,
+    missing_chars,
+    right_to_left,
 )
 from ficbook.cover.layout import wrap
 from ficbook.cover.style import OrnamentItem, Style, TextItem
 from ficbook.errors import Diagnostic
+
 
 @dataclass
 class Fonts:

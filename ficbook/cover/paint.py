@@ -50,7 +50,8 @@ def _paint_ornament(img: Image.Image, o: PlacedOrnament) -> None:
         return
     if o.kind in ("rule", "bar"):
         cy = (y0 + y1) // 2
-        ImageDraw.Draw(img).rectangle((x0, cy - o.stroke // 2, x1 - 1, cy - o.stroke // 2 + o.stroke - 1), fill=o.colour)
+        top = cy - o.stroke // 2
+        ImageDraw.Draw(img).rectangle((x0, top, x1 - 1, top + o.stroke - 1), fill=o.colour)
         return
     painter = {"fleuron": ornaments.fleuron, "diamond_rule": ornaments.diamond_rule, "dots": ornaments.dots}[o.kind]
     ornaments.stamp(img, o.box, o.colour, painter(o.stroke))

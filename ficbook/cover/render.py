@@ -82,7 +82,8 @@ def _resolve(path: Path, base_dir: Path | None) -> Path:
     return path if path.is_absolute() or base_dir is None else base_dir / path
 
 
-def render_image(text: CoverText, options: CoverOptions, base_dir: Path | None = None) -> tuple[Image.Image, CoverLayout]:
+def render_image(text: CoverText, options: CoverOptions,
+                 base_dir: Path | None = None) -> tuple[Image.Image, CoverLayout]:
     """The generated cover as a Pillow image, with the layout that produced it."""
     layout = compose(text, options)
     background = None

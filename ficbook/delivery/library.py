@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -209,13 +209,14 @@ def _entry(opf, base: str, rel: str, size: int, mtime: float) -> Entry:
     title = first("//opf:metadata/dc:title/text()") or Path(rel).stem
     cover, cover_type = _cover(opf, base)
     entry = Entry(
-        key=hashlib.blake2b(f"{identifier}\0{rel}".encode(), digest_size=8).hexdigest(), path=rel, identifier=identifier, title=title, people=tuple(people),
+        key=hashlib.blake2b(f"{identifier}\0{rel}".encode(), digest_size=8).hexdigest(), path=rel,
+        identifier=identifier, title=title, people=tuple(people),
         language=first("//opf:metadata/dc:language/text()"),
         description=first("//opf:metadata/dc:description/text()"),
         subjects=tuple(texts("//opf:metadata/dc:subject/text()")),
         series=series, series_index=index if series else None,
         published=first("//opf:metadata/dc:date/text()"), size=size,
-        modified=datetime.fromtimestamp(int(mtime), timezone.utc), cover=cover, cover_type=cover_type)
+        modified=datetime.fromtimestamp(int(mtime), UTC), cover=cover, cover_type=cover_type)
     words = " ".join([title, *(p.name for p in people), series or "", *entry.subjects,
                       entry.description or ""])
     return replace(entry, words=fold(words))

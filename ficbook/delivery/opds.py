@@ -11,9 +11,9 @@ server). Feed names are file names: `index.xml`, `new.xml`, `new-2.xml` (page 2)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from lxml import etree
@@ -36,7 +36,7 @@ REL_ACQUIRE = "http://opds-spec.org/acquisition"
 REL_IMAGE = "http://opds-spec.org/image"
 REL_THUMB = "http://opds-spec.org/image/thumbnail"
 PAGE_SIZE = 25
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -311,7 +311,7 @@ def _link(parent, rel: str, href: str, kind: str | None, **attrs) -> None:
 
 
 def _date(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _bytes(root) -> bytes:

@@ -60,7 +60,7 @@ def index_html(entries: list[Entry], site: Site, title: str, opds_href: str) -> 
             f'<p class="opds">{count}. E-readers: add the OPDS catalog '
             f'<a href="{escape(opds_href)}">{escape(opds_href)}</a> '
             f"(KOReader, PocketBook, Thorium, KyBook).</p>"
-            f'<ul class="books">\n{body}\n</ul></body></html>\n').encode("utf-8")
+            f'<ul class="books">\n{body}\n</ul></body></html>\n').encode()
 
 
 def thumbnail(cover: bytes) -> bytes | None:

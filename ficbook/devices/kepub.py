@@ -25,8 +25,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from ficbook.errors import OutputError
 from ficbook.epub.ocf import Entry, should_compress, write_zip
+from ficbook.errors import OutputError
 
 XHTML = "http://www.w3.org/1999/xhtml"
 _H = f"{{{XHTML}}}"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ficbook.outputs import azw3_path, book_stem, kepub_path, write_atomic
 from ficbook.errors import FicbookError, OutputError
+from ficbook.outputs import azw3_path, book_stem, kepub_path, write_atomic
 
 DeviceKind = Literal["kobo", "kindle", "pocketbook", "generic"]
 Status = Literal["copied", "replaced", "unchanged"]

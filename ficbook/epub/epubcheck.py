@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from ficbook.datafiles import data_file
 from pathlib import Path
 
+from ficbook.datafiles import data_file
 from ficbook.errors import CheckError
 
 

@@ -9,17 +9,17 @@ fixed times.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
-from ficbook.datafiles import data_text
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, time
 
 from ebooklib import epub
 
+from ficbook.datafiles import data_text
+from ficbook.epub.ocf import Entry, should_compress, write_zip
 from ficbook.errors import OutputError
 from ficbook.model import Book, Resource
-from ficbook.text import number_text
-from ficbook.epub.ocf import Entry, should_compress, write_zip
 from ficbook.render import NavEntry, Rendition
+from ficbook.text import number_text
 
 CSS_NAME = "styles/book.css"
 
@@ -104,7 +104,7 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
         eb.guide.append({"type": "text", "href": marks.start, "title": "Start"})
 
     mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
-                             tzinfo=timezone.utc)
+                             tzinfo=UTC)
     writer = _Writer("", eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
     writer.process()
     writer.write()

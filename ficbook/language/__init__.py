@@ -6,8 +6,15 @@ a story language's words and English's; `detect` names a text's language.
 """
 
 from ficbook.language.data import (
-    ENGLISH, LanguageData, available, book_labels, count_label, counts_characters, language_data,
-    numbered, primary,
+    ENGLISH,
+    LanguageData,
+    available,
+    book_labels,
+    count_label,
+    counts_characters,
+    language_data,
+    numbered,
+    primary,
 )
 from ficbook.language.vocab import Vocabulary, story_vocabulary, vocabulary
 

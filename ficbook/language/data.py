@@ -9,7 +9,7 @@ read with the English words and a book in one prints English labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ficbook.datafiles import data_file
 
@@ -45,7 +45,7 @@ def primary(tag: str | None) -> str:
     return tag.replace("_", "-").split("-", 1)[0].lower() or ENGLISH
 
 
-@lru_cache(maxsize=None)
+@cache
 def available() -> frozenset[str]:
     """The languages with a data file."""
     folder = data_file("languages")

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.readers.sniff import Kind, sniff
-
-from ficbook.convert import ConvertOptions, ConvertResult
 
 if TYPE_CHECKING:
     from ficbook.model import Story
@@ -106,8 +105,8 @@ def _opens_as_zip(data: bytes) -> bool:
 
 
 def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diagnostic]]:
-    from ficbook.readers.html.common import decode_page
     from ficbook.readers.html.blocks import Context
+    from ficbook.readers.html.common import decode_page
     from ficbook.readers.images import file_loader
 
     text, diags = decode_page(source.data, source.name, options.encoding)

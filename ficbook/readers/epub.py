@@ -11,14 +11,13 @@ sizes and the total are capped (zip bombs), XML is parsed without entities or ne
 
 from __future__ import annotations
 
-from typing import Any
-
 import io
 import posixpath
 import re
 import warnings
 import zipfile
 from dataclasses import replace
+from typing import Any
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
@@ -27,8 +26,8 @@ from lxml import etree
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html import ao3
-from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
+from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.images import to_resource
 
 MAX_ENTRIES = 10_000

@@ -3,7 +3,6 @@ the card, sections to chapters, emphasis and strong kept, the notes body to end 
 
 from __future__ import annotations
 
-
 from lxml import etree
 
 from ficbook.errors import StoryError

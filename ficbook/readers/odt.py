@@ -3,7 +3,6 @@ by their styles, line breaks), the title and author from meta.xml."""
 
 from __future__ import annotations
 
-
 from lxml import etree
 
 from ficbook.errors import StoryError

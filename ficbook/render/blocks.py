@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from ficbook.model import (
-    Block, BlockQuote, Book, Epigraph, Image, Inline, LineBreak, ListBlock, Note, NoteRef,
-    Paragraph, Resource, SceneBreak, Styled, Table, Text,
+    Block,
+    BlockQuote,
+    Book,
+    Epigraph,
+    Image,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Note,
+    NoteRef,
+    Paragraph,
+    Resource,
+    SceneBreak,
+    Styled,
+    Table,
+    Text,
 )
 from ficbook.render.links import anchor_of, note_anchor, ref
 from ficbook.render.rendition import esc

@@ -6,7 +6,13 @@ from ficbook.model import Book, Resource
 from ficbook.render.back import CREDITS, credits_page, notes_appendix
 from ficbook.render.blocks import BlockWriter
 from ficbook.render.front import (
-    CONTENTS, TITLE, contents_page, cover_page, part_name, part_page, title_page,
+    CONTENTS,
+    TITLE,
+    contents_page,
+    cover_page,
+    part_name,
+    part_page,
+    title_page,
 )
 from ficbook.render.links import resolve
 from ficbook.render.rendition import Document, Draft, Landmarks, NavEntry, Rendition

@@ -79,4 +79,4 @@ def page(title: str, body: str, lang: str, body_class: str = "") -> bytes:
         f"<head>\n<title>{esc(title)}</title>\n"
         f'<link rel="stylesheet" type="text/css" href="{CSS_HREF}"/>\n</head>\n'
         f"<body{cls}>\n{body}</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()

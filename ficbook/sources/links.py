@@ -187,7 +187,7 @@ class _Fetcher:
         same = record is not None and {k: v for k, v in record.items() if k != "fetched"} == new
         if record is not None and (same or not got.changed):
             return record  # nothing new: the index (a build input) stays as it was
-        new["fetched"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        new["fetched"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.lock:
             self.indexes[folder][url] = new
             self.changed.add(folder)

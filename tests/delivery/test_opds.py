@@ -10,7 +10,7 @@ import shutil
 import threading
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -127,15 +127,15 @@ def test_newest_first_with_paging_exact_sizes_and_dates(server, library):
         epub = links["application/epub+zip"]
         path = library / epub.get("href").removeprefix("/books/")
         assert int(epub.get("length")) == path.stat().st_size
-        when = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
+        when = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
         assert book.findtext("a:updated", namespaces=NS) == when.strftime("%Y-%m-%dT%H:%M:%SZ")
         # the book's dc:date as written: the recipe's day at noon UTC (calibre keeps the day)
         assert book.findtext("{http://purl.org/dc/terms/}issued") == "2024-05-01T12:00:00Z"
         assert links["image/jpeg"] is not None
         rels = {link.get("rel") for link in book.iterfind("a:link", NS)}
         assert {"http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"} <= rels
-    kobo = [b for b in books if any(l.get("type") == "application/kepub+zip"
-                                    for l in b.iterfind("a:link", NS))]
+    kobo = [b for b in books if any(link.get("type") == "application/kepub+zip"
+                                    for link in b.iterfind("a:link", NS))]
     assert len(kobo) == 2  # bangel was built without --kepub
 
 

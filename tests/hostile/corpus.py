@@ -397,7 +397,7 @@ MARKUP: list[Case] = [
                                       .encode("utf-16")), Book(CHARSET_LIE)),
     Case("html-charset-declared-wrong", story_case("lie.html", (
         f"<html><head><meta charset='windows-1251'></head><body><p>{CHARSET_LIE}</p></body></html>"
-        .encode("utf-8"))), Book(CHARSET_LIE)),
+        .encode())), Book(CHARSET_LIE)),
     Case("html-5mb-attribute-100k-attributes", story_case("attrs.html", (
         b"<html><body><p title='" + b"x" * 5_000_000 + b"'>Text here.</p><p "
         + b" ".join(b"a%d=1" % i for i in range(100_000)) + b">More text.</p></body></html>")),

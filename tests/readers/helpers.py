@@ -6,9 +6,9 @@ from pathlib import Path
 
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.model import Note, Story
-from ficbook.text import block_text
 from ficbook.readers import read_markup
 from ficbook.readers.source import Source
+from ficbook.text import block_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ficbook.model import Note, Paragraph, SceneBreak, Table, ListBlock
+from ficbook.model import ListBlock, Note, Paragraph, SceneBreak, Table
 from tests.readers.helpers import all_text, chapter_text, read
 
 

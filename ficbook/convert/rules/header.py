@@ -4,11 +4,10 @@ chapter tops) go to the card, the summary and set-apart notes; unknown labels ar
 
 from __future__ import annotations
 
-from typing import Any
-
 import dataclasses
 import re
 from operator import is_
+from typing import Any
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.context import quote as _quote

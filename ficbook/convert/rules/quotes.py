@@ -12,7 +12,6 @@ straight `"` as a placeholder it leaves alone.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
 from ficbook.language import ENGLISH, language_data

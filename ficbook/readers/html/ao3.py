@@ -9,15 +9,14 @@ by this one, and the "please drop by the Archive and comment" line, which is chr
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:

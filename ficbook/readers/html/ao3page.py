@@ -6,16 +6,19 @@ owner); the site's menus, kudos and comments are left out."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 from ficbook.readers.html.common import (
-    classes, finish_blocks, language_code, source_url, story_chapters,
+    classes,
+    finish_blocks,
+    language_code,
+    source_url,
+    story_chapters,
 )
 
 _LISTS = {"warning": "warnings", "fandom": "fandoms", "relationship": "pairings",

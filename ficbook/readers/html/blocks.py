@@ -370,7 +370,7 @@ def build_inlines(atoms: list[Atom], outer: frozenset[StyleKind] = frozenset()) 
             i += 1
             continue
 
-        def reach(style: StyleKind) -> int:
+        def reach(style: StyleKind, i: int = i) -> int:
             j = i
             while j < len(atoms) and style in atoms[j].styles:
                 j += 1

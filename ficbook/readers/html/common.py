@@ -6,9 +6,9 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ficbook.readers.decode import declared_charset, decode
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, SceneBreak
+from ficbook.readers.decode import declared_charset, decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)

@@ -9,16 +9,15 @@ itself falls back to the text-density search.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
+from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 from ficbook.readers.html.common import finish_blocks, source_url, split_list, story_chapters
 from ficbook.readers.html.generic import main_block, strip_chrome
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 
 _FIELDS = {
     "rated": "rating", "rating": "rating", "categories": "fandoms", "category": "fandoms",

@@ -9,15 +9,14 @@ else on the page (menus, review boxes, follow buttons, ads) is chrome.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Chapter, Story, StoryMeta
-from ficbook.readers.html.common import page_title, finish_blocks, language_code, source_url, story_chapters
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import finish_blocks, language_code, page_title, source_url, story_chapters
 
 _GENRES = frozenset({
     "adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general",

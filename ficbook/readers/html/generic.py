@@ -9,18 +9,23 @@ unless they hold most of the page's text: density beats names.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
-from ficbook.text import inline_text
-from ficbook.readers.html.common import (
-    classes, finish_blocks, language_code, page_title, source_url, split_list, story_chapters,
-)
 from ficbook.readers.html.blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
+from ficbook.readers.html.common import (
+    classes,
+    finish_blocks,
+    language_code,
+    page_title,
+    source_url,
+    split_list,
+    story_chapters,
+)
+from ficbook.text import inline_text
 
 _CHROME_NAME = re.compile(
     r"(^|[-_ ])(nav|navbar|navigation|menu|menubar|sidebar|side-bar|footer|header|masthead|"

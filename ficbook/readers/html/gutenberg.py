@@ -5,9 +5,8 @@ dropped and listed, chapters from the book's own headings."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 

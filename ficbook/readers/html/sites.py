@@ -7,16 +7,19 @@ new file plus a fixture."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
 from ficbook.readers.html.common import (
-    finish_blocks, language_code, page_title, source_url, story_chapters,
+    finish_blocks,
+    language_code,
+    page_title,
+    source_url,
+    story_chapters,
 )
 from ficbook.readers.layouts.profiles import Profile, profiles
 

@@ -103,7 +103,7 @@ def _title_page(lines: list[str], body: list[int], plan: Plan, ctx: Context) -> 
         text = " ".join(lines[i].strip() for i in run)
         if title_run is None:
             title_run = k
-        elif author_run is None and len(run) == 1 and (m := _NAME.match(text)) \
+        elif author_run is None and len(run) == 1 and _NAME.match(text) \
                 and not text.isupper():
             author_run = k
             break

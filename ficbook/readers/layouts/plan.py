@@ -4,9 +4,8 @@ are 0-based indices into the decoded text's lines; `build` turns a plan into a S
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass, field
+from typing import Any
 
 from ficbook.model import NoteKind
 

@@ -14,13 +14,13 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ficbook.convert.context import Context, quote
-from ficbook.readers.text.raw import RawPara
 from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
 from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.epigraphs import is_attribution_text
 from ficbook.convert.rules.header_fields import LABEL_RE, label_kind, label_line_kind
-from ficbook.language import Vocabulary
 from ficbook.convert.rules.scenes import is_glyph_line
+from ficbook.language import Vocabulary
+from ficbook.readers.text.raw import RawPara
 
 _QUOTE_OPEN = tuple("\"“‘'«„—–")
 _SENTENCE_END = tuple(".!?…\"”’')»—–-*~")
