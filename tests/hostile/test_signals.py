@@ -43,7 +43,7 @@ def children(pid: int) -> list[int]:
 
 
 def test_a_worker_killed_fails_only_its_book(tmp_path: Path):
-    shelf = shelf_of(tmp_path, books=5, copies=40)
+    shelf = shelf_of(tmp_path, books=5, copies=300)  # a few seconds a book: the kill lands mid-book
     out = shelf / "out"
     proc = subprocess.Popen([*FICBOOK, "build", str(shelf / "recipes"), "-o", str(out), "--jobs", "2",
                              "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
