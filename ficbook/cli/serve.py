@@ -3,7 +3,6 @@ catalog as static files)."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ficbook.cli.output import err
+from ficbook.delivery.mailconfig import is_loopback
 
 
 def serve(
@@ -55,7 +55,7 @@ def serve(
         raise typer.Exit(1) from None
     shown_host, shown_port = str(server.server_address[0]), server.server_address[1]
     url = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{shown_port}"
-    if not user and not _loopback(host):
+    if not user and not is_loopback(host):
         err(f"ficbook: warning: anyone on the network can read {root}: add --user to ask for a password")
     err(f"ficbook: serving {root} at {url}/ (OPDS catalog: {url}/opds); Ctrl-C stops")
     try:
@@ -107,12 +107,3 @@ def _keyring(user: str) -> str | None:
         return keyring.get_password("ficbook-serve", user)
     except Exception:  # noqa: BLE001 - no keyring, no backend: no password from there
         return None
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

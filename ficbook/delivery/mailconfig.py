@@ -73,7 +73,7 @@ def load(environ: dict[str, str] | None = None, path: Path | None = None,
             raise DeliveryError(
                 f"no password for {user} on {host}: store it with `keyring set {KEYRING_SERVICE} "
                 f"{user}` or set FICBOOK_SMTP_PASSWORD")
-    if user and security == "none" and not _loopback(host):
+    if user and security == "none" and not is_loopback(host):
         raise DeliveryError(f"{host}: security none would send the password in clear; "
                             "use starttls or tls")
     return SmtpConfig(host=host, port=port, security=security, user=user, sender=sender,
@@ -129,7 +129,8 @@ def _keyring_password(host: str, user: str) -> str | None:
         return None
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """A host name or address of this machine only (no one else can listen in)."""
     if host == "localhost":
         return True
     try:
