@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from PIL import Image
-from pydantic import ValidationError
 
 from ficbook.errors import FicbookError
 from ficbook.outputs import output_path, write_atomic
@@ -35,6 +33,9 @@ def cover(
 
       ficbook cover recipes/spuffy.yaml --style band -o /tmp/band.png
     """
+    from PIL import Image  # Pillow and pydantic only for this command: `--help` stays fast
+    from pydantic import ValidationError
+
     from ficbook.build import make_cover, read_book
     from ficbook.cover.options import CoverOptions
     from ficbook.cover.sheet import contact_sheet
@@ -95,6 +96,8 @@ def _as_format(data: bytes, media_type: str, target: Path) -> bytes:
     want = "image/png" if target.suffix.lower() == ".png" else "image/jpeg"
     if want == media_type:
         return data
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as im:
         rgb = im.convert("RGB")
     if want == "image/png":

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from ficbook.cli.output import err
-from ficbook.delivery.mailconfig import is_loopback
 
 
 def serve(
@@ -38,6 +37,7 @@ def serve(
 
       FICBOOK_SERVE_PASSWORD=... ficbook serve ~/books --host 0.0.0.0 --user reader
     """
+    from ficbook.delivery.mailconfig import is_loopback
     from ficbook.delivery.serve import Settings, make_server
 
     root = _library(folder)

@@ -1,0 +1,51 @@
+"""Start-up (issue 20): `--version` answered before the command line loads, `--help` and
+`inspect` without the libraries only a build needs. What a command imports is checked,
+not how long it takes (timings are the bench's: bench/startup.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from ficbook import __version__
+from tests.conftest import ROOT
+
+HEAVY = ("PIL", "lxml", "ebooklib", "pydantic", "typer", "bs4", "ficbook.build")
+
+# Runs the real entry point, then prints which of HEAVY were imported, whatever the command did.
+PROBE = """
+import atexit, json, sys
+heavy = {heavy!r}
+atexit.register(lambda: print("\\nLOADED " + json.dumps(sorted(
+    h for h in heavy if any(m == h or m.startswith(h + ".") for m in sys.modules))), file=sys.stderr))
+sys.argv = ["ficbook", *{args!r}]
+from ficbook.cli.entry import main
+main()
+"""
+
+
+def loaded(*args: str) -> tuple[set[str], str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("LOADED "))
+    return set(json.loads(line.removeprefix("LOADED "))), proc.stdout
+
+
+def test_version_loads_no_library_at_all():
+    modules, out = loaded("--version")
+    assert out.strip() == f"ficbook {__version__}"  # what the command line's --version says
+    assert modules == set()
+
+
+def test_help_loads_the_command_line_but_no_book_library():
+    modules, out = loaded("--help")
+    assert "build" in out and "inspect" in out
+    assert modules == {"typer"}  # typer needs pydantic only to run a command, not to list them
+
+
+def test_inspect_of_a_text_file_loads_no_book_library():
+    story = sorted((ROOT / "stories").glob("*.txt"))[0]
+    modules, out = loaded("inspect", str(story))
+    assert out.strip()
+    assert not modules & {"PIL", "lxml", "ebooklib", "bs4", "ficbook.build"}, modules
