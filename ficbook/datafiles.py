@@ -3,8 +3,10 @@ language data, the Java helper. Found through importlib.resources, so a wheel wo
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Any
 
 
 def data_file(name: str) -> Traversable:
@@ -13,3 +15,15 @@ def data_file(name: str) -> Traversable:
 
 def data_text(name: str) -> str:
     return data_file(name).read_text("utf-8")
+
+
+@cache
+def data_yaml(name: str) -> Any:
+    """One of the package's own YAML files, parsed once per process. They are ours, shallow
+    and plain, so they go straight to ruamel's C parser (pure Python where it has none):
+    fastyaml's guards are for users' files, and its caution sent the language files with a
+    regex like `,? ` in them to the pure-Python loader, ten times slower. tests/test_datafiles.py
+    holds the two loaders' readings of every data file equal."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(data_text(name))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ficbook.datafiles import data_file
+from ficbook.datafiles import data_file, data_yaml
 
 ENGLISH = "en"
 
@@ -62,15 +62,7 @@ def language_data(tag: str | None) -> LanguageData:
 
 
 def _load(code: str) -> dict:
-    from ruamel.yaml import YAML
-
-    from ficbook import fastyaml
-
-    text = data_file(f"languages/{code}.yaml").read_text("utf-8")
-    doc = fastyaml.load(text)
-    if doc is None:
-        doc = YAML(typ="safe", pure=True).load(text)
-    return doc or {}
+    return data_yaml(f"languages/{code}.yaml") or {}
 
 
 def _words(value: object) -> tuple[str, ...]:

@@ -77,8 +77,14 @@ def _front_matter(text: str) -> dict:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError:
-        return {}
+    from ficbook import fastyaml
+
+    # a user's file: the C parser only when fastyaml finds it shallow (it crashes the
+    # process on deep nesting), else the pure-Python one
+    data = fastyaml.load(text)
+    if data is None:
+        try:
+            data = YAML(typ="safe", pure=True).load(text)
+        except (YAMLError, RecursionError):
+            return {}
     return data if isinstance(data, dict) else {}

@@ -143,3 +143,21 @@ def test_markdown_footnotes_and_site_counters():
     assert first == "The boats came home before the storm."
     assert story.end_notes[0].blocks[0].inlines[0].text == "Fishing boats, not ferries."
     assert "minutes" not in first
+
+
+def test_markdown_front_matter_nested_deep_is_read_without_crashing(tmp_path):
+    """The C YAML parser recurses without a limit (a segfault no `except` catches): a front
+    matter nested 100,000 deep must take the pure-Python path. In a child process, so a
+    regression shows as a failed test rather than a dead test run."""
+    import subprocess
+    import sys
+
+    md = tmp_path / "deep.md"
+    md.write_text("---\ntitle: " + "[" * 100_000 + "\n---\n\n# One\n\nThe story starts here and goes on.\n")
+    code = ("import sys; from pathlib import Path; from ficbook.readers import read_story; "
+            "from ficbook.readers.source import Source; p = Path(sys.argv[1]); "
+            "r = read_story(Source(p, p.read_bytes())); "
+            "print(r.story.meta.title, '|', r.story.chapters[-1].blocks[-1].inlines[0].text)")
+    run = subprocess.run([sys.executable, "-c", code, str(md)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.strip().endswith("| The story starts here and goes on.")

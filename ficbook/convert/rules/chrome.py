@@ -13,7 +13,7 @@ from functools import lru_cache
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import CACHED_CHARS, char_test, first_regex
 from ficbook.convert.inlines import para_text, squeeze
-from ficbook.datafiles import data_text
+from ficbook.datafiles import data_yaml
 from ficbook.model import Chapter, Paragraph, Story
 
 MAX_LENGTH = 200  # squeezed; a longer line is story text
@@ -21,11 +21,9 @@ MAX_LENGTH = 200  # squeezed; a longer line is story text
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[str, ...]:
-    from ruamel.yaml import YAML
-
     from ficbook.language.data import chrome_patterns
 
-    data = YAML(typ="safe").load(data_text("chrome.yaml"))
+    data = data_yaml("chrome.yaml")
     return tuple(data["patterns"]) + chrome_patterns()  # and the languages' own
 
 

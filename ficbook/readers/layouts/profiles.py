@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ficbook.datafiles import data_file
+from ficbook.datafiles import data_file, data_yaml
 
 
 @dataclass(frozen=True)
@@ -71,21 +71,15 @@ def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, re.MULTILINE | flags)
 
 
-def _load(name: str, text: str) -> Profile:
-    from ficbook import fastyaml
-
-    data = fastyaml.load(text)
-    if data is None:
-        from ruamel.yaml import YAML
-
-        data = YAML(typ="safe").load(text)
+def _load(name: str, data: dict) -> Profile:
+    data = dict(data)  # the parsed file is cached: add to a copy
     detect = data.get("detect") or {}
     flags = re.IGNORECASE if data.get("ignore_case") else 0
     signs = tuple((key, _compile(p, flags)) for key, p in (detect.get("signs") or {}).items())
     data["_quick"] = tuple(w.encode("utf-8") for w in data.get("quick") or ())
     return Profile(name=data.get("name", name), description=data.get("description", ""),
                    engine=data["engine"], need=int(detect.get("need", 2)), signs=signs,
-                   data=dict(data))
+                   data=data)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +89,7 @@ def profiles() -> dict[str, Profile]:
     out: dict[str, Profile] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            p = _load(entry.name[:-5], entry.read_text("utf-8"))
+            p = _load(entry.name[:-5], data_yaml(f"layouts/{entry.name}"))
             out[entry.name[:-5]] = p  # the file's name is the layout's (recipes use it)
     return out
 

@@ -14,6 +14,8 @@ glued into lines of thousands of characters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from ficbook.convert.context import Context, quote
 from ficbook.readers.text.paragraphs import RawPara
@@ -41,26 +43,37 @@ _HINT = re.compile("|".join(map(re.escape, _BREAK_HINTS)))
 
 def unglue(paras: list[RawPara], ctx: Context) -> list[RawPara]:
     """The paragraphs with glued scene breaks and glued paragraphs split apart."""
-    breaks = ctx.enabled("scene_breaks")
-    long = [i for i, p in enumerate(paras) if len(p.text) > GLUED_LENGTH]
-    if breaks:
-        joined = "\n".join(p.text for p in paras)
-        breaks = _HINT.search(joined) is not None
-    if not breaks and not long:
+    todo = {i for i, p in enumerate(paras) if len(p.text) > GLUED_LENGTH}
+    if ctx.enabled("scene_breaks"):
+        todo |= _hinted(paras)
+    if not todo:
         return paras
     out: list[RawPara] = []
-    for p in paras:
-        pieces = _split_breaks(p, ctx) if breaks else [p]
-        for piece in pieces:
+    for i, p in enumerate(paras):
+        if i not in todo:
+            out.append(p)
+            continue
+        for piece in _split_breaks(p, ctx):
             out.extend(_split_glued(piece, ctx) if len(piece.text) > GLUED_LENGTH else (piece,))
     return out
+
+
+def _hinted(paras: list[RawPara]) -> set[int]:
+    """The paragraphs holding a break hint: one search over the texts joined, its matches
+    placed by their offsets, instead of a search a paragraph."""
+    joined = "\n".join(p.text for p in paras)
+    found = [m.start() for m in _HINT.finditer(joined)]
+    if not found:
+        return set()
+    starts = list(accumulate((len(p.text) + 1 for p in paras[:-1]), initial=0))
+    return {bisect_right(starts, at) - 1 for at in found}
 
 
 def _split_breaks(p: RawPara, ctx: Context) -> list[RawPara]:
     if "\n" in p.text:
         return [p]
     text = p.text
-    if not _HINT.search(text):  # most paragraphs: settled here
+    if not _HINT.search(text):
         return [p]
     found = [m for m in _BREAK.finditer(text)
              if text[:m.start()].rstrip(" \t")[-1:] in _BEFORE and _AFTER.match(text, m.end())]
