@@ -13,6 +13,7 @@ import errno
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,32 +33,42 @@ class Read:
     digest: str
 
 
-_recorders: list[dict[str, Read]] = []
+class _Recorders(threading.local):
+    """The active recordings of this thread: a Dask worker running in threads builds several
+    books at once in one process, and each book records only its own reads."""
+
+    def __init__(self) -> None:
+        self.active: list[dict[str, Read]] = []
+
+
+_recorders = _Recorders()
 
 
 @contextlib.contextmanager
 def recording() -> Iterator[dict[str, Read]]:
     """Notes of every input read inside the block, by path (nested blocks each get them)."""
     notes: dict[str, Read] = {}
-    _recorders.append(notes)
+    active = _recorders.active
+    active.append(notes)
     try:
         yield notes
     finally:
-        _recorders.remove(notes)
+        active.remove(notes)
 
 
 def note(path: Path | str, data: bytes, st: os.stat_result) -> None:
     """Tell the active recordings that `data` was read from `path` (stat taken before)."""
-    if not _recorders:
+    active = _recorders.active
+    if not active:
         return
     read = Read(str(path), st.st_size, st.st_mtime_ns, digest(data))
-    for notes in _recorders:
+    for notes in active:
         notes.setdefault(read.path, read)
 
 
 def replay(reads: tuple[Read, ...]) -> None:
     """Notes taken earlier (a story converted once and used again) into the active recordings."""
-    for notes in _recorders:
+    for notes in _recorders.active:
         for read in reads:
             notes.setdefault(read.path, read)
 

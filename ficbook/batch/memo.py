@@ -29,6 +29,7 @@ class StoryMemo:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
+        self.ready: dict[tuple, tuple[ConvertResult, tuple[Read, ...], int]] = {}
 
     @property
     def room(self) -> int:
@@ -43,6 +44,17 @@ class StoryMemo:
             source = read_source(path, display=display)
         story = notes.get(str(path))
         key = (str(path), display, story.digest if story else digest(source.data), options)
+        ready = self.ready.get(key)
+        if ready is not None:  # converted by a worker for this run (`batch.workers`)
+            result, reads, users = ready
+            if users > 1:
+                self.ready[key] = (result, reads, users - 1)
+            else:
+                del self.ready[key]
+                self.keep(key, result, len(source.data), reads)
+            self.hits += 1
+            replay(reads)
+            return result
         hit = self._kept.get(key)
         if hit is not None:
             self._kept.move_to_end(key)
@@ -52,11 +64,19 @@ class StoryMemo:
         self.misses += 1
         with recording() as notes:
             result = read_story(source, options)
-        size = len(source.data)
-        if size <= self.max_source_bytes:
-            self._kept[key] = (result, size, tuple(notes.values()))
+        self.keep(key, result, len(source.data), tuple(notes.values()))
+        return result
+
+    def keep(self, key: tuple, result: ConvertResult, size: int, reads: tuple[Read, ...]) -> None:
+        if size <= self.max_source_bytes and key not in self._kept:
+            self._kept[key] = (result, size, reads)
             self._bytes += size
             while self._bytes > self.max_source_bytes:
                 _, (_, dropped, _) = self._kept.popitem(last=False)
                 self._bytes -= dropped
-        return result
+
+    def deliver(self, key: tuple, result: ConvertResult, reads: tuple[Read, ...], users: int = 1) -> None:
+        """A story a worker converted, with its key as `convert` makes it: held for the
+        `users` books of the run that ask for it (not bounded: the run sends only what its
+        books need), then kept like any other."""
+        self.ready[key] = (result, reads, users)

@@ -134,7 +134,10 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
         else:
             fail(recipe, clash[0], f"{clash[0]}: the book would overwrite an input of {clash[1]}; "
                                    "use --out to write it elsewhere")
-    workers = max(1, min(job.jobs, len(building)))
+    # As many workers as there are books, or stories to share out (one big book).
+    units = sum(len(loaded[r].recipe.all_stories) if r in loaded else 1  # type: ignore[attr-defined]
+                for r in building)
+    workers = max(1, min(job.jobs, units))
     with _terminate_as_interrupt():
         if workers == 1:
             _run_here(building, job, key, reporter, outcomes, loaded)

@@ -1,10 +1,19 @@
-"""Books built in worker processes, for `--jobs` above 1 (see `pool.run`).
+"""Books built with helpers: worker processes (`--jobs` above 1) or a Dask cluster
+(`--scheduler`, `cluster`). One executor runs two kinds of task (`tasks`):
 
-A worker killed from outside (the kernel's out-of-memory killer sends SIGKILL) breaks a
-`ProcessPoolExecutor` as a whole: every book still pending fails with BrokenProcessPool.
-Here only the book that worker was building fails; the others go to a fresh pool and the
-batch goes on. Which book a worker is building is known from its stage messages, which
-carry its process id.
+- a **book**: a whole book built and written by a worker, for the books of a shelf;
+- a **chunk** of stories to convert, for a book too big for one worker (more than its
+  share of the run): its stories are cut into chunks of about the same size, converted
+  everywhere at once, and this process builds the book from them, in recipe order, so
+  its bytes do not depend on who converted what. Building here rather than in a worker
+  ships the converted stories once, not twice.
+
+Chunks go first, then books, biggest first: the last task to finish is a small one.
+
+A local worker killed from outside (the kernel's out-of-memory killer sends SIGKILL) breaks
+a `ProcessPoolExecutor` as a whole. Here only the book that worker was building (or the
+books waiting for the chunk it was converting) fails; the other tasks go to a fresh pool.
+Which task a worker runs is known from its messages, which carry its process id.
 """
 
 from __future__ import annotations
@@ -14,10 +23,11 @@ import gc
 import os
 import signal
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ficbook.batch import manifest
+from ficbook.batch import manifest, tasks
 from ficbook.batch.memo import StoryMemo
 from ficbook.batch.one import (
     Interrupted,
@@ -34,92 +44,360 @@ from ficbook.errors import ExitCode
 from ficbook.outputs import output_path
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
-MAX_ATTEMPTS = 3  # a book whose worker keeps being killed fails after this many pools
+MAX_ATTEMPTS = 3  # a task whose worker keeps being killed fails after this many pools
+CHUNK_MIN, CHUNK_MAX = 256 * 1024, 4 * 1024 * 1024  # bytes of source per chunk
+
+
+@dataclass
+class Task:
+    id: int
+    book: bool  # a whole book, else a chunk of stories
+    books: tuple[Path, ...]  # a book task: its recipe; a chunk: the books waiting for it
+    stories: tuple[tasks.StoryTask, ...] = ()
+    attempts: int = 0
+
+
+@dataclass
+class Work:
+    """What the run does with helpers, planned before anything is submitted."""
+
+    tasks: list[Task]
+    split: dict[Path, set[int]]  # each book built here -> the chunks it waits for
+    users: dict[tuple, int] = field(default_factory=dict)  # story -> how many times asked for
+
+
+def _ident(story: tasks.StoryTask) -> tuple:
+    """A story as the memo tells stories apart, less the digest of its bytes."""
+    return (story.path, story.display, story.options)
+
+
+def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> Work:
+    """Which books are split into chunks (those bigger than their share of the run, with
+    stories to share out), the chunks, and the book tasks."""
+    from ficbook.build import _display, convert_options
+
+    stories: dict[Path, list[tasks.StoryTask]] = {}
+    weight: dict[Path, int] = {}
+    for recipe_path in todo:
+        plan_ = plans.get(recipe_path)
+        found: list[tasks.StoryTask] = []
+        if plan_ is not None:
+            recipe: Any = plan_.recipe
+            for entry in recipe.all_stories:
+                path = recipe.story_path(entry)
+                try:
+                    size = os.stat(path).st_size
+                except OSError:
+                    continue  # the build says what is wrong with it
+                found.append(tasks.StoryTask(str(path), _display(path), convert_options(recipe, entry), size))
+        stories[recipe_path] = found
+        weight[recipe_path] = (sum(s.size for s in found) if found
+                               else manifest.weight(recipe_path, output_path(recipe_path, job.out_dir)))
+    total = sum(weight.values())
+    split = sorted((r for r in todo if len(stories[r]) > 1 and weight[r] * workers > total),
+                   key=lambda r: -weight[r])
+    work = Work([], {r: set() for r in split})
+    chunk_bytes = min(CHUNK_MAX, max(CHUNK_MIN, sum(weight[r] for r in split) // (workers * 4)))
+    at: dict[tuple, Task] = {}  # a story several split books use is in one chunk
+    for recipe_path in split:
+        fresh: dict[tuple, tasks.StoryTask] = {}
+        for story in stories[recipe_path]:
+            ident = _ident(story)
+            work.users[ident] = work.users.get(ident, 0) + 1
+            if ident in at:
+                at[ident].books = tuple(dict.fromkeys((*at[ident].books, recipe_path)))
+            else:
+                fresh.setdefault(ident, story)
+        for group in _groups(list(fresh.values()), chunk_bytes):
+            task = Task(len(work.tasks), False, (recipe_path,), tuple(group))
+            work.tasks.append(task)
+            at.update((_ident(s), task) for s in group)
+    for task in work.tasks:
+        for book in task.books:
+            work.split[book].add(task.id)
+    books = sorted((r for r in todo if r not in work.split), key=lambda r: -weight[r])
+    work.tasks += [Task(len(work.tasks) + i, True, (r,)) for i, r in enumerate(books)]
+    return work
+
+
+def _groups(stories: list[tasks.StoryTask], size: int) -> list[list[tasks.StoryTask]]:
+    """Consecutive stories in groups of about `size` bytes."""
+    groups: list[list[tasks.StoryTask]] = [[]]
+    held = 0
+    for story in stories:
+        if held >= size:
+            groups.append([])
+            held = 0
+        groups[-1].append(story)
+        held += story.size
+    return [g for g in groups if g]
+
+
+class Run:
+    """One run's tasks on one executor; `Local` and `cluster.Cluster` say how to get one."""
+
+    def __init__(self, todo: list[Path], job: Job, key: str, reporter: Reporter,
+                 outcomes: dict[Path, Outcome], plans: dict[Path, _Plan], work: Work, memo: StoryMemo):
+        self.todo, self.job, self.key, self.reporter = todo, job, key, reporter
+        self.outcomes, self.plans, self.work, self.memo = outcomes, plans, work, memo
+        self.futures: dict[Future, Task] = {}
+        self.waiting = {book: set(ids) for book, ids in work.split.items()}
+        self.ready: list[Path] = []  # split books whose chunks are all in
+        self.by_id = {t.id: t for t in work.tasks}
+        self.stopped = False
+        self.queued: list[Task] = []  # not submitted yet
+        self.window = 1 << 30  # tasks submitted ahead (a local pool: a few per worker)
+        self.helps = False  # this process converts chunks too while it waits
+
+    # ---------------------------------------------------------------- what an executor gives
+
+    def submit(self, task: Task) -> Future:
+        raise NotImplementedError
+
+    def messages(self) -> None:
+        """Stage messages from the workers, to the reporter."""
+
+    def broken(self, exc: BaseException) -> bool:
+        """True when `exc` means the executor broke as a whole (the local pool)."""
+        return False
+
+    def recover(self, lost: list[Task]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Every task done: let the executor go."""
+
+    def stop(self) -> None:
+        """Ctrl-C: stop every task now."""
+
+    # ---------------------------------------------------------------- the loop
+
+    def run(self) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        try:
+            self.send(self.work.tasks)
+            for book in self.waiting:
+                self.reporter.stage(book, "convert")
+            while self.futures or self.queued or self.ready or self.waiting:
+                self.refill()
+                if self.ready:
+                    self.build_here(self.ready.pop(0))
+                    continue
+                if not self.futures and not self.queued:  # chunks lost for good: the rest here
+                    self.ready += list(self.waiting)
+                    self.waiting.clear()
+                    continue
+                here = self.helps and any(not t.book for t in self.queued)
+                done = set()
+                if self.futures:
+                    done, _ = wait(list(self.futures), timeout=0 if here else 0.05,
+                                   return_when=FIRST_COMPLETED)
+                self.messages()
+                lost = [t for f in done if (t := self.collect(f)) is not None]
+                if lost:
+                    lost += [self.futures.pop(f) for f in list(self.futures)]
+                    self.recover(lost)
+                elif here and not done:
+                    self.convert_here(next(t for t in self.queued if not t.book))
+            self.close()
+        except KeyboardInterrupt:
+            self.stop()
+            _sweep(self.todo, self.job)
+            raise Interrupted(list(self.outcomes.values())) from None
+
+    def send(self, todo: list[Task]) -> None:
+        """Queue `todo` (tasks to run again go first, in their first order)."""
+        self.queued = sorted([*todo, *self.queued], key=lambda t: t.id)
+
+    def refill(self) -> None:
+        """Keep the executor `window` tasks ahead, chunks first (`plan` ordered them)."""
+        while self.queued and len(self.futures) < self.window:
+            task = self.queued.pop(0)
+            task.attempts += 1
+            if task.attempts > MAX_ATTEMPTS:
+                self.lose(task, "again and again")
+            else:
+                self.futures[self.submit(task)] = task
+
+    def convert_here(self, task: Task) -> None:
+        """Nothing to collect or build: this process converts a chunk as well (its stories
+        need no shipping)."""
+        self.queued.remove(task)
+        with _few_collections():
+            for key, result, reads in tasks.convert_stories(task.stories):
+                self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+        self.chunk_done(task)
+
+    def collect(self, fut: Future) -> Task | None:
+        """A finished future's result where it goes; the task back when the executor broke."""
+        task = self.futures.pop(fut)
+        if fut.cancelled():
+            if task.book:
+                self.finish(Outcome(task.books[0], "cancelled"))
+            return None
+        exc = fut.exception()
+        if exc is not None and self.broken(exc):
+            return task
+        if task.book:
+            self.finish(fut.result() if exc is None else _died(task.books[0], f"{type(exc).__name__}: {exc}"))
+            return None
+        if exc is None:  # else the book converts what is missing itself
+            from ficbook.batch import wire
+
+            with _few_collections():
+                for key, result, reads in wire.loads(fut.result()):
+                    self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+        self.chunk_done(task)
+        return None
+
+    def chunk_done(self, task: Task) -> None:
+        for book in task.books:
+            left = self.waiting.get(book)
+            if left is not None:
+                left.discard(task.id)
+                if not left:
+                    del self.waiting[book]
+                    self.ready.append(book)
+
+    def lose(self, task: Task, how: str) -> None:
+        """The task's worker died: its books fail."""
+        for book in task.books:
+            if book in self.waiting or book in self.ready or task.book:
+                self.waiting.pop(book, None)
+                if book in self.ready:
+                    self.ready.remove(book)
+                self.finish(_died(book, how))
+
+    def build_here(self, recipe: Path) -> None:
+        outcome = build_one(recipe, self.job, self.key, self.memo,
+                            lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe))
+        self.finish(outcome)
+
+    def finish(self, outcome: Outcome) -> None:
+        if outcome.recipe in self.outcomes:
+            return
+        self.outcomes[outcome.recipe] = outcome
+        self.reporter.finished(outcome)
+        if self.job.fail_fast and outcome.status == "failed" and not self.stopped:
+            self.stopped = True
+            for fut in self.futures:
+                fut.cancel()
+            for task in self.queued:
+                if task.book:
+                    self.finish(Outcome(task.books[0], "cancelled"))
+            self.queued.clear()
+            for book in [*self.waiting, *self.ready]:
+                self.finish(Outcome(book, "cancelled"))
+            self.waiting.clear()
+            self.ready.clear()
+
+
+class Local(Run):
+    """A local process pool, forked: workers start at once with ficbook imported and the
+    stories several books share already converted (the parent's memo, inherited)."""
+
+    def __init__(self, *args: Any, workers: int) -> None:
+        super().__init__(*args)
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self.queue = self.ctx.SimpleQueue()
+        self.workers = workers
+        self.running: dict[int, int] = {}  # worker pid -> the task it said it runs
+        self.processes: dict = {}
+        self.pool = self._pool()
+        self.window = 2 * workers
+        self.helps = True
+
+    def _pool(self):  # noqa: ANN202
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=tasks.init_local,
+                                   initargs=(self.queue,))
+
+    def submit(self, task: Task) -> Future:
+        # The workers are forked during the first submits: a reporter with a drawing thread
+        # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
+        with getattr(self.reporter, "forking", contextlib.nullcontext)():
+            if task.book:
+                book = task.books[0]
+                fut = self.pool.submit(tasks.build_book, task.id, book, self.job, self.key,
+                                       *_links(self.plans, book))
+            else:
+                fut = self.pool.submit(tasks.convert_chunk, task.id, task.stories)
+        self.processes.update(getattr(self.pool, "_processes", None) or {})
+        return fut
+
+    def messages(self) -> None:
+        self.processes.update(getattr(self.pool, "_processes", None) or {})
+        while not self.queue.empty():
+            pid, task_id, stage = self.queue.get()
+            self.running[pid] = task_id
+            task = self.by_id.get(task_id)
+            if stage is not None and task is not None:
+                self.reporter.stage(task.books[0], stage)
+
+    def broken(self, exc: BaseException) -> bool:
+        from concurrent.futures.process import BrokenProcessPool
+
+        return isinstance(exc, BrokenProcessPool)
+
+    def recover(self, lost: list[Task]) -> None:
+        self.pool.shutdown(wait=True)
+        self.messages()
+        for pid, how in _killed(self.processes).items():
+            task = self.by_id.get(self.running.get(pid, -1))
+            if task in lost:
+                lost.remove(task)
+                self.lose(task, how)
+        _sweep([t.books[0] for t in lost if t.book], self.job)  # the stopped workers' temp files
+        self.processes.clear()
+        self.running.clear()
+        self.pool = self._pool()
+        self.send(lost)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.messages()
+
+    def stop(self) -> None:
+        """Workers get SIGTERM, unwind (temp files removed), and exit."""
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        deadline = time.monotonic() + 5
+        for p in processes:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+                p.join()
+        # With the workers gone, wait for the pool's manager thread as well: at exit Python
+        # 3.11 wakes every manager thread still registered, and one that closed its wake-up
+        # pipe meanwhile printed an EBADF traceback (seen 1 Ctrl-C in 13 on a loaded machine).
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        gc.collect()  # the finished thread leaves that registry (a weak dictionary)
+        self.messages()
 
 
 def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
              outcomes: dict[Path, Outcome], workers: int, plans: dict[Path, _Plan]) -> None:
-    # Imported here: a --jobs 1 build never needs them (15 ms of start-up).
-    import multiprocessing as mp
-
-    # fork: workers start at once with ficbook already imported (spawn re-imports it all),
-    # and with the stories several books share already converted.
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    queue = ctx.SimpleQueue()
     import ficbook.build  # noqa: F401 - imported once here, shared by the forked workers
 
+    work = plan(todo, job, plans, workers)
     try:
         with _few_collections():
-            _worker["shared"] = _convert_shared(todo, reporter, plans) if ctx.get_start_method() == "fork" else None
+            memo = _convert_shared(todo, work, reporter, plans)
     except KeyboardInterrupt:
         raise Interrupted(list(outcomes.values())) from None
-    # Biggest books first: the last one to finish then is a small one, not a long tail.
-    left = sorted(todo, key=lambda r: -manifest.weight(r, output_path(r, job.out_dir)))
-    attempts = dict.fromkeys(todo, 0)
+    tasks._worker["memo"] = memo  # the forked workers' own memo starts as a copy of this one
     try:
-        while left:
-            for recipe in left:
-                attempts[recipe] += 1
-            left = _one_pool(left, job, key, reporter, outcomes, min(workers, len(left)), plans, ctx, queue)
-            for recipe in [r for r in left if attempts[r] >= MAX_ATTEMPTS]:
-                left.remove(recipe)
-                _finish(recipe, _died(recipe, "again and again"), outcomes, reporter)
+        Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=workers).run()
     finally:
-        _worker.pop("shared", None)  # the workers have their copies
-    _drain(queue, reporter, {})
-
-
-def _one_pool(todo: list[Path], job: Job, key: str, reporter: Reporter, outcomes: dict[Path, Outcome],
-              workers: int, plans: dict[Path, _Plan], ctx, queue) -> list[Path]:  # noqa: ANN001
-    """Build `todo` on one pool; returns the books to build again when it broke."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(queue, job, key))
-    futures: dict[Future, Path] = {}
-    running: dict[int, Path] = {}  # worker pid -> the book it said it is building
-    processes: dict = {}
-    broken: list[Path] = []
-    # The workers are forked during the first submits: a reporter with a drawing thread
-    # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
-    forking = getattr(reporter, "forking", contextlib.nullcontext)
-    try:
-        with forking():
-            for recipe in todo:
-                futures[pool.submit(_work, recipe, *_links(plans, recipe))] = recipe
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
-            processes.update(getattr(pool, "_processes", None) or {})
-            _drain(queue, reporter, running)
-            for fut in done:
-                recipe = futures[fut]
-                if not fut.cancelled() and isinstance(fut.exception(), BrokenProcessPool):
-                    broken.append(recipe)
-                    continue
-                _finish(recipe, _result(fut, recipe), outcomes, reporter)
-                if job.fail_fast and outcomes[recipe].status == "failed":
-                    for other in pending:
-                        other.cancel()
-        pool.shutdown(wait=True)
-    except KeyboardInterrupt:
-        _stop(pool)
-        _sweep(todo, job)
-        raise Interrupted(list(outcomes.values())) from None
-    if not broken:
-        return []
-    _drain(queue, reporter, running)
-    killed = _killed(processes)
-    for pid, how in killed.items():
-        recipe = running.get(pid)
-        if recipe in broken:
-            broken.remove(recipe)
-            _finish(recipe, _died(recipe, how), outcomes, reporter)
-    _sweep(broken, job)  # the other workers were stopped mid-book: their temporary files
-    return broken
+        tasks._worker.pop("memo", None)
 
 
 def _killed(processes: dict) -> dict[int, str]:
@@ -140,60 +418,22 @@ def _died(recipe: Path, how: str) -> Outcome:
                    exit_code=int(ExitCode.FAILED))
 
 
-def _finish(recipe: Path, outcome: Outcome, outcomes: dict[Path, Outcome], reporter: Reporter) -> None:
-    outcomes[recipe] = outcome
-    reporter.finished(outcome)
-
-
-def _result(fut: Future, recipe: Path) -> Outcome:
-    if fut.cancelled():
-        return Outcome(recipe, "cancelled")
-    try:
-        return fut.result()
-    except Exception as exc:  # noqa: BLE001 - the worker failed outside the build: that book failed
-        return _died(recipe, f"{type(exc).__name__}: {exc}")
-
-
-def _drain(queue, reporter: Reporter, running: dict[int, Path]) -> None:  # noqa: ANN001
-    while not queue.empty():
-        pid, recipe, stage = queue.get()
-        running[pid] = Path(recipe)
-        reporter.stage(Path(recipe), stage)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C: workers get SIGTERM, unwind (temp files removed), and exit."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for p in processes:
-        if p.is_alive():
-            p.terminate()
-    deadline = time.monotonic() + 5
-    for p in processes:
-        p.join(max(0.0, deadline - time.monotonic()))
-        if p.is_alive():
-            p.kill()
-            p.join()
-    # With the workers gone, wait for the pool's manager thread as well: at exit Python
-    # 3.11 wakes every manager thread still registered, and one that closed its wake-up
-    # pipe meanwhile printed an EBADF traceback (seen 1 Ctrl-C in 13 on a loaded machine).
-    pool.shutdown(wait=True, cancel_futures=True)
-    gc.collect()  # the finished thread leaves that registry (a weak dictionary)
-
-
-def _convert_shared(todo: list[Path], reporter: Reporter, plans: dict[Path, _Plan]) -> StoryMemo:
-    """The stories more than one of these books use (same file, same options), converted
-    here once: the forked workers inherit the memo, so each is converted once per run
-    rather than once per worker. As many as the memo keeps without dropping any; a recipe
-    or story with a problem is left to its worker, which reports it."""
-    from ficbook.build import convert_options, convert_story
+def _convert_shared(todo: list[Path], work: Work, reporter: Reporter, plans: dict[Path, _Plan]) -> StoryMemo:
+    """The stories more than one book task uses (same file, same options), converted here
+    once: the forked workers inherit the memo, so each is converted once per run rather
+    than once per worker. As many as the memo keeps without dropping any; a recipe or
+    story with a problem is left to its worker, which reports it. With chunks to send, the
+    first story of the first chunk is converted here too: the converter's caches (language
+    data, patterns) then load once, before the fork, not once per worker."""
+    from ficbook.build import convert_story
 
     users: dict[tuple, list[tuple[Path, object, object]]] = {}
     for recipe_path in todo:
-        if recipe_path not in plans:
+        if recipe_path not in plans or recipe_path in work.split:
             continue
         recipe = plans[recipe_path].recipe
         for entry in recipe.all_stories:  # type: ignore[attr-defined]
-            key = (recipe.story_path(entry), convert_options(recipe, entry))  # type: ignore[attr-defined]
+            key = (recipe.story_path(entry), _options(recipe, entry))  # type: ignore[attr-defined]
             users.setdefault(key, []).append((recipe_path, recipe, entry))
     memo = StoryMemo()
     for (path, _), books in users.items():
@@ -204,39 +444,23 @@ def _convert_shared(todo: list[Path], reporter: Reporter, plans: dict[Path, _Pla
                 continue
             recipe_path, recipe, entry = books[0]
             reporter.stage(recipe_path, "convert")
-            convert_story(recipe, entry, memo)
+            convert_story(recipe, entry, memo)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - likewise
             continue
+    first = next((t for t in work.tasks if not t.book), None)
+    if first is not None:
+        _warm_up(first, memo, work)
     return memo
 
 
-# ------------------------------------------------------------------ in the worker
+def _options(recipe: object, entry: object) -> object:
+    from ficbook.build import convert_options
 
-_worker: dict = {}
-
-
-def _init_worker(queue, job: Job, key: str) -> None:  # noqa: ANN001
-    # Ctrl-C reaches the whole process group: the parent decides, workers wait for SIGTERM.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_term)
-    _worker.update(queue=queue, job=job, key=key, memo=_worker.get("shared") or StoryMemo(),
-                   busy=False)
+    return convert_options(recipe, entry)  # type: ignore[arg-type]
 
 
-def _on_term(signum, frame) -> None:  # noqa: ANN001
-    if _worker.get("busy"):
-        raise KeyboardInterrupt  # unwinds through write_atomic, which removes its temp file
-    os._exit(int(ExitCode.INTERRUPTED))
-
-
-def _work(recipe: Path, links: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> Outcome:
-    queue = _worker["queue"]
-    pid = os.getpid()
-    _worker["busy"] = True
-    try:
-        return build_one(recipe, _worker["job"], _worker["key"], _worker["memo"],
-                         lambda stage: queue.put((pid, str(recipe), stage)), links, warnings)
-    except KeyboardInterrupt:
-        os._exit(int(ExitCode.INTERRUPTED))
-    finally:
-        _worker["busy"] = False
+def _warm_up(task: Task, memo: StoryMemo, work: Work) -> None:
+    """Convert the chunk's first story here (see `_convert_shared`) and take it off the chunk."""
+    for key, result, reads in tasks.convert_stories(task.stories[:1]):
+        memo.deliver(key, result, reads, work.users.get(key[:2] + key[3:], 1))
+    task.stories = task.stories[1:]

@@ -1,0 +1,115 @@
+"""One executor for stories and books (issue 20): a big book's stories are converted by
+every worker, and the book is the same, byte for byte, whatever the number of workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ficbook.batch import pool as batch
+from ficbook.batch import wire, workers
+from ficbook.batch.one import _Plan
+from tests.conftest import ROOT
+
+SAMPLES = sorted((ROOT / "stories").glob("*.txt"))
+
+
+def big_book(root: Path, copies: int = 3) -> Path:
+    """One recipe with many stories: every sample text, each `copies` times under its own
+    name (so each is converted on its own), the formats (Word, ODF, Markdown, FB2), parts,
+    and notes in an appendix."""
+    (root / "stories").mkdir(parents=True)
+    shutil.copytree(ROOT / "stories" / "formats", root / "stories" / "formats")
+    shutil.copytree(ROOT / "covers", root / "covers")
+    names = []
+    for n in range(copies):
+        for sample in SAMPLES:
+            name = f"{sample.stem}-{n}.txt"
+            (root / "stories" / name).write_bytes(sample.read_bytes())
+            names.append(name)
+    formats = ["lighthouse-ledger.docx", "seven-bridges.odt", "clockmakers-cat.md", "winter-post.fb2"]
+    lines = ["title: Many Hands", "editor: The Test Shelf", "date: 2024-05-01", "notes: appendix", "parts:",
+             "  - title: Text", "    stories:"]
+    lines += [f"      - path: ../stories/{name}" for name in names]
+    lines += ["  - title: Other formats", "    stories:"]
+    lines += [f"      - path: ../stories/formats/{name}" for name in formats]
+    (root / "recipes").mkdir()
+    recipe = root / "recipes" / "many.yaml"
+    recipe.write_text("\n".join(lines) + "\n", "utf-8")
+    return recipe
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return big_book(tmp_path_factory.mktemp("big"))
+
+
+def test_one_book_is_the_same_with_one_two_and_four_workers(book: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    import ficbook.convert
+    import ficbook.readers
+
+    log = tmp_path / "converted.txt"
+    real = ficbook.readers.read_story
+
+    def counted(source, options=ficbook.convert.ConvertOptions()):  # noqa: ANN001, ANN202
+        with open(log, "a", encoding="utf-8") as fh:  # the forked workers write here too
+            fh.write(f"{os.getpid()} {source.path.name}\n")
+        return real(source, options)
+
+    monkeypatch.setattr(ficbook.readers, "read_story", counted)
+    monkeypatch.setattr(workers, "CHUNK_MIN", 16_000)  # small stories: several chunks all the same
+    made = {}
+    for jobs in (1, 2, 4):
+        log.write_text("")
+        [outcome] = batch.run([book], batch.Job(out_dir=tmp_path / f"j{jobs}", jobs=jobs, force=True))
+        assert outcome.status == "built", outcome.error
+        made[jobs] = outcome.output.read_bytes()
+        converted = [line.split() for line in log.read_text("utf-8").splitlines()]
+        stories = len(SAMPLES) * 3 + 4
+        assert sorted(name for _, name in converted) == sorted({name for _, name in converted})
+        assert len(converted) == stories  # each once
+        processes = {pid for pid, _ in converted}
+        assert len(processes) == 1 if jobs == 1 else len(processes) >= 2  # the work was shared out
+    assert made[1] == made[2] == made[4]
+
+
+def test_a_shelf_of_small_books_is_built_book_by_book_and_a_big_one_in_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from ficbook.recipe import load_recipe
+
+    monkeypatch.setattr(workers, "CHUNK_MIN", 16_000)
+    recipe = big_book(tmp_path / "big")
+    plans = {recipe: _Plan(load_recipe(recipe), (), frozenset())}
+    work = workers.plan([recipe], batch.Job(), plans, 2)
+    chunks = [t for t in work.tasks if not t.book]
+    assert len(chunks) >= 2 and not [t for t in work.tasks if t.book]
+    in_chunks = [s.path for t in chunks for s in t.stories]
+    assert len(in_chunks) == len(set(in_chunks)) == len(SAMPLES) * 3 + 4
+    assert work.split == {recipe: {t.id for t in chunks}}
+    # A shelf of four books of the same size: none is more than its share, so each is one task.
+    shelf = []
+    for b in range(4):
+        shelf.append(tmp_path / "big" / "recipes" / f"small{b}.yaml")
+        shelf[-1].write_text(f"title: Small {b}\nstories:\n  - path: ../stories/{SAMPLES[0].stem}-{b % 3}.txt\n"
+                             f"  - path: ../stories/{SAMPLES[1].stem}-{b % 3}.txt\n", "utf-8")
+    plans = {r: _Plan(load_recipe(r), (), frozenset()) for r in shelf}
+    work = workers.plan(shelf, batch.Job(), plans, 2)
+    assert [t.book for t in work.tasks] == [True] * len(shelf)
+    assert work.split == {}
+
+
+def test_converted_stories_travel_unchanged():
+    from ficbook.build import convert_story
+    from ficbook.recipe import load_recipe
+
+    for name in ("everything.yaml", "formats.yaml"):
+        recipe = load_recipe(ROOT / "recipes" / name)
+        results = [convert_story(recipe, e) for e in recipe.all_stories]
+        back = wire.loads(wire.dumps(results))
+        assert back == results
+        assert [type(b) for r in back for c in r.story.chapters for b in c.blocks] == \
+               [type(b) for r in results for c in r.story.chapters for b in c.blocks]
