@@ -31,6 +31,7 @@ class Job:
     fail_fast: bool = False
     debug: bool = False  # failures carry the traceback
     split_mb: float | None = None  # `--split N`: volumes of at most N MB
+    scheduler: str | None = None  # `--scheduler tcp://HOST:8786`: a Dask cluster builds them
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,11 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
                 for r in building)
     workers = max(1, min(job.jobs, units))
     with _terminate_as_interrupt():
-        if workers == 1:
+        if job.scheduler and building:
+            from ficbook.batch.cluster import run_cluster
+
+            run_cluster(building, job, key, reporter, outcomes, loaded, job.scheduler)
+        elif workers == 1:
             _run_here(building, job, key, reporter, outcomes, loaded)
         else:
             from ficbook.batch.workers import run_pool

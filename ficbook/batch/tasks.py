@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,11 +60,18 @@ def _say(task: int, stage: str | None = None) -> None:
         queue.put((os.getpid(), task, stage))
 
 
+class _ThreadMemo(threading.local):
+    def __init__(self) -> None:
+        self.memo = StoryMemo()
+
+
+_thread = _ThreadMemo()
+
+
 def _memo() -> StoryMemo:
-    memo = _worker.get("memo")
-    if memo is None:
-        memo = _worker["memo"] = StoryMemo()
-    return memo
+    """A local pool's worker: the memo it inherited. A Dask worker may run tasks in several
+    threads: one memo each (a memo is not shared between threads)."""
+    return _worker.get("memo") or _thread.memo
 
 
 def convert_chunk(task: int, stories: tuple[StoryTask, ...]) -> bytes:

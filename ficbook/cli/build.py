@@ -47,6 +47,10 @@ def build(
                                          "`url:` links for new chapters.")] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Never connect: `url:` links are "
                                           "read from the download cache only.")] = False,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS",
+                                                     help="Build on a Dask cluster (tcp://HOST:8786; "
+                                                     "needs ficbook[dask]): stories and OUT in folders "
+                                                     "its workers share.", show_default=False)] = None,
 ) -> None:
     """Build each RECIPE into OUT/<recipe-name>.epub, in parallel, skipping books whose
     recipe, stories, cover style and fonts are unchanged since the last build.
@@ -71,7 +75,7 @@ def build(
     start = time.perf_counter()
     paths, missing = batch.expand(recipes)
     job = batch.Job(out_dir=out, kepub=kepub, azw3=azw3, jobs=jobs or _cores(), force=force,
-                    split_mb=split,
+                    split_mb=split, scheduler=scheduler,
                     fail_fast=fail_fast, debug=output.debug)
     fetch_failures = _fetch_links(paths, update, offline)
     show = progress.reporter(quiet)
@@ -84,6 +88,9 @@ def build(
         from ficbook.cli.signals import say_stopped
 
         raise typer.Exit(say_stopped("; books not finished were not written")) from None
+    except FicbookError as exc:  # --scheduler: no Dask, or no scheduler there
+        report_error(exc)
+        raise typer.Exit(int(exc.exit_code)) from None
     finally:
         show.close()
     if check:

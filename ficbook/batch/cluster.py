@@ -1,0 +1,84 @@
+"""`ficbook build --scheduler tcp://HOST:8786`: the run's tasks on a Dask distributed cluster.
+
+The same tasks as the local pool (`workers`), through distributed's `Client.get_executor()`,
+a `concurrent.futures` executor: book tasks are built and written by the cluster's workers,
+so the stories, the covers and the output folder must be at the same paths on every
+worker (a shared folder); the chunks of a book too big for one worker come back here,
+and this process builds that book. Progress comes from the futures as they finish;
+Ctrl-C cancels every future not finished (a book a worker is writing is finished whole or
+not at all: `write_atomic`), and the exit codes are the local build's.
+
+Dask is an optional extra: `pip install 'ficbook[dask]'`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ficbook.batch import tasks
+from ficbook.batch.memo import StoryMemo
+from ficbook.batch.one import Interrupted, Job, Outcome, Reporter, _links, _Plan
+from ficbook.batch.workers import Run, plan
+from ficbook.errors import FicbookError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+
+class SchedulerError(FicbookError):
+    """No Dask, or no scheduler at that address: nothing was built."""
+
+
+class Cluster(Run):
+    def __init__(self, *args: Any, client: Any) -> None:
+        super().__init__(*args)
+        self.client = client
+        # pure=False: a task sent again (a book built twice in one run) is run again
+        self.executor = client.get_executor(pure=False)
+
+    def submit(self, task: Any) -> Future:
+        if task.book:
+            book = task.books[0]
+            return self.executor.submit(tasks.build_book, task.id, book.absolute(), self.job, self.key,
+                                        *_links(self.plans, book))
+        return self.executor.submit(tasks.convert_chunk, task.id, task.stories)
+
+    def collect(self, fut: Future) -> Any:
+        task = self.futures[fut]
+        if task.book and not fut.cancelled() and fut.exception() is None:
+            outcome = fut.result()  # named by the recipe as given here, not as sent
+            self.futures.pop(fut)
+            self.finish(replace(outcome, recipe=task.books[0]))
+            return None
+        return super().collect(fut)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        for fut in self.futures:
+            fut.cancel()
+        self.executor.shutdown(wait=False)  # cancels what the executor still holds
+
+
+def run_cluster(todo: list[Path], job: Job, key: str, reporter: Reporter,
+                outcomes: dict[Path, Outcome], plans: dict[Path, _Plan], address: str) -> None:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask: pip install 'ficbook[dask]'") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"no Dask scheduler at {address}: {exc}") from None
+    except KeyboardInterrupt:
+        raise Interrupted(list(outcomes.values())) from None
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        job = replace(job, out_dir=job.out_dir.absolute() if job.out_dir else None)  # the workers' cwd is not ours
+        Cluster(todo, job, key, reporter, outcomes, plans, plan(todo, job, plans, threads), StoryMemo(),
+                client=client).run()
+    finally:
+        client.close()
