@@ -88,6 +88,10 @@ class _Plan:
     inputs: frozenset[str]  # every file the book is made from, resolved
     warnings: tuple[str, ...] = ()  # about the recipe itself, formatted
 
+    @property
+    def stories(self) -> int:
+        return len(self.recipe.all_stories)  # type: ignore[attr-defined]
+
 
 def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:
     """The paths `build.write_device_outputs` writes for these options."""

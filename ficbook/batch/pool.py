@@ -135,8 +135,7 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
             fail(recipe, clash[0], f"{clash[0]}: the book would overwrite an input of {clash[1]}; "
                                    "use --out to write it elsewhere")
     # As many workers as there are books, or stories to share out (one big book).
-    units = sum(len(loaded[r].recipe.all_stories) if r in loaded else 1  # type: ignore[attr-defined]
-                for r in building)
+    units = sum(loaded[r].stories if r in loaded else 1 for r in building)
     workers = max(1, min(job.jobs, units))
     with _terminate_as_interrupt():
         if job.scheduler and building:

@@ -191,7 +191,7 @@ class Run:
                     self.waiting.clear()
                     continue
                 here = self.helps and any(not t.book for t in self.queued)
-                done = set()
+                done: set[Future] = set()
                 if self.futures:
                     done, _ = wait(list(self.futures), timeout=0 if here else 0.05,
                                    return_when=FIRST_COMPLETED)
