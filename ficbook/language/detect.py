@@ -80,6 +80,16 @@ def _english_share(s: str, words: list[str]) -> float | None:
 
 @lru_cache(maxsize=1)
 def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    # Unpacking the model (LZMA) takes most of two seconds; its pickle in the user's cache
+    # loads in a tenth of that, in every process that meets a story not in plain English.
+    import numpy
+    import py3langid
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from ficbook.usercache import cached
+
+    model = MODEL_DIR / MODEL_FILE
+    stat = model.stat()
+    key = (f"{getattr(py3langid, '__version__', '')} {numpy.__version__} {model} "
+           f"{stat.st_size} {stat.st_mtime_ns}").encode()
+    return cached("py3langid", key, lambda: LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
