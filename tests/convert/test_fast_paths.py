@@ -144,7 +144,7 @@ def test_with_inlines_keeps_every_other_field() -> None:
     assert with_inlines(p, (Text("b"),)) == dataclasses.replace(p, inlines=(Text("b"),))
 
 
-def _smarten_by_the_character(text: str, prev: str) -> str:
+def _smarten_by_the_character(text: str, prev: str, after: str = "") -> str:
     """The typography rule as first written: every pattern on every run, every quote by
     the character loop (the reference the fast paths must agree with)."""
     import re
@@ -163,9 +163,9 @@ def _smarten_by_the_character(text: str, prev: str) -> str:
         i = m.start()
         before = chars[i - 1] if i else prev
         if m.group(0) == '"':
-            chars[i] = _double(before, text[i + 1:i + 2])
+            chars[i] = _double(before, text[i + 1:i + 2] or after[:1])
         else:
-            chars[i] = _single(before, text[i + 1:i + 40])
+            chars[i] = _single(before, (text[i + 1:i + 40] + after)[:39])
     return "".join(chars)
 
 

@@ -11,10 +11,16 @@ from operator import is_
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
+from ficbook.convert.rules.notes import END_MARKER
 from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
 
 _ATTRIBUTION = re.compile(r"^\s*(?:-{1,3}|[—–―~]{1,2})\s*(?P<who>\S.{0,150})$")
+# "~ Love, K.", "-- Yours, J.": a sign-off, not a name under a quotation.
+_SIGN_OFF = re.compile(r"(?i:love|lots of love|yours|xoxo|xx|hugs|cheers|regards|best|sincerely|"
+                       r"thanks|ta|later|peace|always|fondly|ever yours|your friend)\b")
+# A letter's opening and closing: its signature is no attribution.
+_SALUTATION = re.compile(r"\s*(?i:dear|my dear|dearest|to whom|hi|hey|hello)\b")
 _MAX_QUOTE_PARAS = 6
 _MAX_QUOTE_WORDS = 150
 
@@ -47,6 +53,8 @@ def _cut(text: str) -> int | None:
         return None  # "--and then he left" is dialogue, not a name
     if who.endswith(("?", "!", "--", "—")) or len(who.split()) > 24:
         return None
+    if _SIGN_OFF.match(who) or END_MARKER.fullmatch(text):
+        return None  # a sign-off, or "~ THE END ~", stays where it is
     return m.start("who")
 
 
@@ -65,6 +73,10 @@ def _chapter_epigraphs(ch: Chapter, ctx: Context) -> Chapter:
 
 
 def _quote_ok(paras: Sequence[Block]) -> bool:
+    if paras and isinstance(paras[0], Paragraph) and _SALUTATION.match(para_text(paras[0])):
+        return False  # "Dear Tom, …" over "— J. Marlowe": a letter and its signature
+    if paras and isinstance(paras[-1], Paragraph) and para_text(paras[-1]).rstrip().endswith(","):
+        return False  # "Yours ever," over the name
     return (0 < len(paras) <= _MAX_QUOTE_PARAS
             and all(isinstance(p, Paragraph) and attribution(p) is None for p in paras)
             and sum(count_words(p) for p in paras) <= _MAX_QUOTE_WORDS)

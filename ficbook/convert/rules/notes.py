@@ -319,10 +319,75 @@ def _score(text: str) -> int:
     return 2 * len(strong) + len(weak)
 
 
+# "The End", "~Fin~", "THE END.", "TBC", "To be continued…": the story's last line.
+END_MARKER = re.compile(r"[\s~*=_.\-–—()\[\]]*(?i:the\s+end|fin|finis|end|tbc|to\s+be\s+continued|"
+                         r"end\s+of\s+(?:part|chapter|story|book)(?:\s+\w+)?)[\s~*=_.…!\-–—()\[\]]*")
+# Back matter that is a notice about the text, not a note: it goes to the disclaimer.
+_NOTICE = re.compile(r"(?i)(?:copyright|©|\(c\) ?\d|all rights reserved|do not (?:archive|repost|"
+                     r"post|copy|distribute|translate)|don'?t (?:archive|repost)|not to be "
+                     r"(?:archived|reposted)|ask (?:me )?(?:before|first) (?:archiving|posting)|"
+                     r"archive (?:it )?elsewhere)")
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|myself)\b")
+
+
+def after_end(story: Story, ctx: Context) -> Story:
+    """What follows an end marker in the last chapter is back matter: the author's notes
+    set apart whole (all their paragraphs), notices (copyright, "do not archive") as the
+    disclaimer. The marker itself stays, the story's last line as the author wrote it."""
+    if not story.chapters:
+        return story
+    ch = story.chapters[-1]
+    blocks = ch.blocks
+    mark = next((k for k in range(len(blocks) - 1, -1, -1) if isinstance(blocks[k], Paragraph)
+                 and len(para_text(blocks[k])) <= 40 and END_MARKER.fullmatch(para_text(blocks[k]))),
+                None)
+    if mark is None or not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
+        return story
+    if not any(isinstance(b, Paragraph) for b in blocks[:mark]):
+        return story  # nothing before it: no story ended there
+    rest = blocks[mark + 1:]
+    paras = [b for b in rest if isinstance(b, Paragraph)]
+    if not all(_NOTICE.search(t) or _score(t) >= 2 or _FIRST_PERSON.search(t[:200])
+               for t in map(para_text, paras)):
+        return story  # story text goes on after it: "End." was dialogue, or a chapter's end
+    size = sum(count_words(b) for b in paras)
+    words = sum(count_words(b) for b in blocks)
+    if shape.too_long(size, words):
+        ctx.report("warning", "end-marker", f"{size:,} words after the end marker "
+                   f"{quote(para_text(blocks[mark]))}: too long for back matter, kept in the story",
+                   blocks[mark].line)  # type: ignore[union-attr]
+        return story
+    out: list[Block] = list(blocks[:mark + 1])
+    notes: list[Block] = []
+    notices: list[Block] = []
+    for b in rest:
+        if isinstance(b, Paragraph):
+            (notices if _NOTICE.search(para_text(b)) else notes).append(b)
+        elif isinstance(b, Note):
+            out.append(b)
+    ctx.report("info", "end-marker", f"after the end marker {quote(para_text(blocks[mark]))}: "
+               f"{len(notes) + len(notices)} paragraphs of back matter set apart",
+               blocks[mark].line)  # type: ignore[union-attr]
+    if notes:
+        out.append(_as_note(notes, None, ctx, "after the end marker"))
+    if notices:
+        first = notices[0]
+        n = sum(count_words(b) for b in notices)
+        ctx.report("info", "disclaimer", f"disclaimer set apart (after the end marker, {n} words): "
+                   f"{quote(para_text(first))}", first.line)  # type: ignore[union-attr]
+        out.append(Note("disclaimer", tuple(notices), line=first.line))  # type: ignore[union-attr]
+    chapters = (*story.chapters[:-1], with_blocks(ch, out))
+    return dataclasses.replace(story, chapters=chapters)
+
+
 def trailing_heuristic(story: Story, ctx: Context) -> Story:
-    """Block rule `trailing_notes`: unlabelled notes — at most three last paragraphs, or the
-    paragraphs before a first scene break, that read as the author talking (updates,
-    reviews, holidays, emoticons). Reported as warnings."""
+    """Block rule `trailing_notes`: back matter after an end marker (`after_end`); unlabelled
+    notes — at most three last paragraphs, or the paragraphs before a first scene break,
+    that read as the author talking (updates, reviews, holidays, emoticons). Reported as
+    warnings."""
+    story = after_end(story, ctx)
     story = _leading_unlabelled(story, ctx)
     if story.end_notes or not story.chapters:
         return story

@@ -40,7 +40,7 @@ class Localiser:
     a paragraph, across its runs of text)."""
 
     def __init__(self, code: str, quotes: tuple[str, str, str, str],
-                 english: Callable[[str, str], str]) -> None:
+                 english: Callable[[str, str, str], str]) -> None:
         self.english = english  # the typography rule's smarten: dashes, dots, apostrophes
         self.code = code
         self.marks = quotes
@@ -51,12 +51,12 @@ class Localiser:
     def reset(self) -> None:
         self.depth = 0
 
-    def smarten(self, text: str, prev: str) -> str:
+    def smarten(self, text: str, prev: str, after: str = "") -> str:
         if self.cjk:
             return text  # untouched by the Latin rules
         smarten = self.english
         held = '"' in text
-        new = smarten(text.replace('"', _HOLD) if held else text, prev)
+        new = smarten(text.replace('"', _HOLD) if held else text, prev, after)
         if held and " - " in new:
             new = _HYPHEN_BEFORE_HELD.sub(" — ", _HYPHEN_AFTER_HELD.sub(" — ", new))
         if self.code == "de" and "'" in text and "‘" in new:
@@ -117,7 +117,7 @@ def french_spacing(text: str) -> str:
     return _FR_NONE_BEFORE.sub(_NBSP, text)
 
 
-def localiser(tag: str | None, english: Callable[[str, str], str]) -> Localiser | None:
+def localiser(tag: str | None, english: Callable[[str, str, str], str]) -> Localiser | None:
     """The story language's quotation rules; None for English's (and a language that
     quotes as English does, or has no data file)."""
     lang = language_data(tag)

@@ -50,8 +50,9 @@ _NOT_APOSTROPHE = re.compile(r"'(?<![^\W_]')(?<![’”.,!?…]')")  # a ' _APOS
 _OPENING_DOUBLE = re.compile(r"\"(?<=[ \t\n(\[{<“‘/]\")(?=\S)")  # after an opener (not a dash), before a word
 
 
-def smarten(text: str, prev: str) -> str:
-    """One run of text; `prev` is the character before it (across inline boundaries)."""
+def smarten(text: str, prev: str, after: str = "") -> str:
+    """One run of text; `prev` is the character before it and `after` the text after it
+    (across inline boundaries: `"_Vale_," she said` opens before the italics)."""
     # each pattern needs its characters: most runs have no ellipsis, dash or quote (and a
     # test for one character is cheaper than for a string, a regex search than two tests)
     if _DOTS.search(text):
@@ -78,9 +79,9 @@ def smarten(text: str, prev: str) -> str:
     # a character before it, so none curled it; the loop would settle it by `prev`.
     first = text[0]
     if first == '"':
-        text = _double(prev, text[1:2]) + text[1:]
+        text = _double(prev, text[1:2] or after[:1]) + text[1:]
     elif first == "'":
-        text = _single(prev, straight[1:40]) + text[1:]
+        text = _single(prev, (straight[1:40] + after)[:39]) + text[1:]
     if '"' not in text and "'" not in text:
         return text
     out: list[str] = []
@@ -92,9 +93,9 @@ def smarten(text: str, prev: str) -> str:
         before = out[-1] if pos == i else text[i - 1]
         out.append(text[pos:i])
         if m.group(0) == '"':
-            out.append(_double(before, text[i + 1:i + 2]))
+            out.append(_double(before, text[i + 1:i + 2] or after[:1]))
         else:
-            out.append(_single(before, straight[i + 1:i + 40]))
+            out.append(_single(before, (straight[i + 1:i + 40] + after)[:39]))
         pos = i + 1
     out.append(text[pos:])
     return "".join(out)
@@ -126,8 +127,41 @@ def _single(before: str, rest: str) -> str:
     return "’"
 
 
+def _pieces(inlines: tuple[Inline, ...]):  # noqa: ANN202 - Iterator[str]
+    """The texts of a paragraph's runs and line breaks, in reading order."""
+    for node in inlines:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, LineBreak):
+            yield "\n"
+        elif isinstance(node, Styled):
+            yield from _pieces(node.children)
+
+
 def close_dashes(text: str) -> str:
     return _AROUND_DASH.sub("—", text) if "—" in text else text
+
+
+def titles(story: Story, ctx: Context) -> Story:
+    """Block rule `typography` for what is not a paragraph: chapter headings and the card's
+    title and fields get the story's curly quotes and dashes (no straight ' on a card)."""
+    closing = ctx.enabled("close_dashes")
+
+    def fix(text: str | None) -> str | None:
+        if not text:
+            return text
+        new = smarten(text, "")
+        return close_dashes(new) if closing else new
+
+    chapters = tuple(ch if fix(ch.title) == ch.title else dataclasses.replace(ch, title=fix(ch.title))
+                     for ch in story.chapters)
+    meta = story.meta
+    extra = tuple((k, fix(v) or v) for k, v in meta.extra)
+    new_meta = meta if fix(meta.title) == meta.title and extra == meta.extra else \
+        dataclasses.replace(meta, title=fix(meta.title) or meta.title, extra=extra)
+    if new_meta is meta and all(a is b for a, b in zip(chapters, story.chapters, strict=True)):
+        return story
+    return dataclasses.replace(story, meta=new_meta, chapters=chapters)
 
 
 def apply(story: Story, ctx: Context) -> Story:
@@ -145,8 +179,8 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
     changed = 0
     local = localiser(ctx.options.language, smarten)  # None: English quotes
 
-    def run(text: str, before: str) -> str:
-        new = smarten(text, before) if local is None else local.smarten(text, before)
+    def run(text: str, before: str, after: str = "") -> str:
+        new = smarten(text, before, after) if local is None else local.smarten(text, before, after)
         if closing:
             new = close_dashes(new)
         if "\u2060" in new:
@@ -171,14 +205,18 @@ def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at th
         prev = ""
         if local is not None:
             local.reset()
+        pieces = list(_pieces(p.inlines))  # the texts in reading order, for what follows each
+        seen = 0
 
         def walk(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             # gives back `inlines` itself when no text changed
-            nonlocal prev, changed
+            nonlocal prev, changed, seen
             out: list[Inline] = []
             for node in inlines:
+                if isinstance(node, (Text, LineBreak)):
+                    seen += 1
                 if isinstance(node, Text):
-                    new = run(node.text, prev)
+                    new = run(node.text, prev, "".join(pieces[seen:seen + 2])[:40])
                     if new != node.text:
                         changed += 1
                         node = Text(new)
