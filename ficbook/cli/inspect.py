@@ -12,7 +12,7 @@ import typer
 _REPAIR_CODES = ("stripped-tag", "mojibake", "emphasis", "typography", "scene-glyph")
 # Structure decisions on text from outside: where a note was cut, a paragraph split, a
 # blank-line run not taken as a break… (each with its line)
-DECISION_CODES = ("note-cut", "note-kept", "glued-split", "glued-break", "blank-run", "lines-kept",
+DECISION_CODES = ("note-cut", "note-kept", "glued-split", "glued-break", "blank-run", "lines-kept", "drop-cap",
                   "heading-joined", "part", "end-marker", "dedication", "byline", "page-number")
 
 

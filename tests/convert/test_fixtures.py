@@ -12,7 +12,7 @@ import pytest
 from tests.convert.helpers import dump, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(FIXTURES.glob("*/*.txt"))
+CASES = sorted(FIXTURES.glob("*/*.txt")) + sorted(FIXTURES.glob("*/*.html"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])

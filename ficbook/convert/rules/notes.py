@@ -13,6 +13,7 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, split_at, with_blocks
 from ficbook.convert.rules import shape
+from ficbook.convert.rules.header_fields import field_of
 from ficbook.language import ENGLISH, Vocabulary, vocabulary
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
@@ -180,11 +181,29 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             body, rest = [rest[0]], rest[1:]
             taken.append(body[0])
             i += 1
+            # and the paragraphs after it that go on talking ("<b>Author's Note:</b>" over
+            # three paragraphs), while story text follows
+            more = 0
+            while more < len(rest) - 1 and more < 5 and isinstance(rest[more], Paragraph) \
+                    and not note_label(rest[more], vocab) and _talking(para_text(rest[more]), vocab) \
+                    and any(isinstance(r, Paragraph) for r in rest[more + 1:]):
+                more += 1
+            body += rest[:more]
+            taken += rest[:more]
+            i += more
+            rest = rest[more:]
         extra = _up_to_marker(rest, vocab) if not seen_text else []
         why = "labelled, up to the scene break after it" if extra else "labelled"
         set_apart(body + extra, taken + extra, why)
         i += 1 + len(extra)
     return with_blocks(ch, out)
+
+
+def _talking(text: str, vocab: Vocabulary = _EN) -> bool:
+    """Does the paragraph read as the author talking (first person, the archive's words)?"""
+    if text[:1] in "\"“‘'" or ((f := field_of(text.strip(), vocab)) is not None and f[2] is not None):
+        return False  # dialogue, or a labelled field ("Disclaimer: …") of its own
+    return _score(text) >= 2 or bool(_FIRST_PERSON.search(text[:200]))
 
 
 def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Block]:
@@ -329,7 +348,7 @@ _NOTICE = re.compile(r"(?i)(?:copyright|©|\(c\) ?\d|all rights reserved|do not 
                      r"archive (?:it )?elsewhere)")
 
 
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|myself)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
 
 
 def after_end(story: Story, ctx: Context) -> Story:

@@ -252,10 +252,18 @@ def _tag_atoms(tag: Tag, ctx: Context, styles: frozenset[StyleKind], out: list[A
         return
     if name == "br":
         out.append(Atom(LineBreak(), styles))
+    elif name == "img" and len(alt := str(tag.get("alt") or "").strip()) == 1 and alt.isalpha():
+        # a drop cap drawn as a picture of its letter: the letter is the text ("WHEN the
+        # rain", never "HEN the rain")
+        out.append(Atom(Text(alt), styles))
+        ctx.info("drop-cap", f"drop-cap picture {_short(str(tag.get('src') or ''))}: its letter "
+                             f"“{alt}” kept as text")
     elif name == "img":
         image = image_of(tag, ctx)
         if image is not None:
             out.append(Atom(image, styles))
+    elif name == "span" and _is_page_number(tag):
+        ctx.info("page-number", f"page number “{text_of(tag)}” dropped")
     elif name == "pre":
         for child in tag.descendants:
             if isinstance(child, NavigableString) and not isinstance(child, Comment):
@@ -265,6 +273,18 @@ def _tag_atoms(tag: Tag, ctx: Context, styles: frozenset[StyleKind], out: list[A
                     out.append(Atom(Text(line), styles))
     else:
         _atoms(tag, ctx, styles | styles_of(tag), out)
+
+
+# A printed book's page number left in the text: {12}, [p. 12], [Pg 12], in a margin span.
+_PAGE_NUMBER = re.compile(r"\s*(?:\{\d{1,4}\}|\[(?:p\.?|pg\.?|page)\s*\d{1,4}\]|\d{1,4})\s*", re.IGNORECASE)
+_PAGE_CLASS = re.compile(r"page-?num|pagenum|pageno|page-?number|pb\b|folio", re.IGNORECASE)
+
+
+def _is_page_number(tag: Tag) -> bool:
+    text = text_of(tag)
+    if not _PAGE_NUMBER.fullmatch(text):
+        return False
+    return bool(_PAGE_CLASS.search(" ".join(tag.get("class") or ()))) or not text.strip().isdigit()
 
 
 def image_of(tag: Tag, ctx: Context) -> Image | None:
