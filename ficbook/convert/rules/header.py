@@ -46,6 +46,13 @@ from ficbook.model import (
 from ficbook.text import count_words, inline_text
 
 
+# "For Sam, who…", "To my sister", "Dedicated to the night shift": at the very top.
+_DEDICATION = re.compile(r"(?:for|to|dedicated to|this (?:one|story|fic) is (?:for|dedicated to))\s+"
+                         r"(?-i:[A-Z]|my\b|the\b|all\b|everyone\b)", re.IGNORECASE)
+_DEDICATION_WORDS = re.compile(r"(?i)\b(?:who|whose|with love|because|always|thank|without whom|"
+                               r"forever|miss you|birthday)\b")
+
+
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
         return story
@@ -121,6 +128,9 @@ class _HeaderReader:
                     in_header = True
                     i += taken
                     continue
+            if f is None and self.first_chapter and self.dedication(blocks, i):
+                i += 1
+                continue
             if f is None and in_header and "title" not in self.meta and len(lines) <= 2 \
                     and all(len(inline_text(x).strip()) <= 80 for x in lines) \
                     and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph) \
@@ -212,6 +222,23 @@ class _HeaderReader:
                         f"{_quote(text[cut[1]:], 60)}; {shape.words(text[:cut[0]])} words set "
                         "apart", line)
         return note.inlines, story
+
+    def dedication(self, blocks: tuple[Block, ...], i: int) -> bool:
+        """A dedication at the very top ("For Sam, who taught me to sail."): set apart for
+        the card, when story text follows it."""
+        b = blocks[i]
+        if not isinstance(b, Paragraph) or any(
+                isinstance(x, Paragraph) and x not in self.placed for x in blocks[:i]):
+            return False
+        text = " ".join(para_text(b).split())
+        if not _DEDICATION.match(text) or not any(isinstance(x, Paragraph) for x in blocks[i + 1:]):
+            return False
+        n = len(text.split())
+        if n > 25 or n > 5 and not _DEDICATION_WORDS.search(text):
+            return False  # "For Christmas, she bought a goose.": the story's first line
+        self.placed.append(Note("dedication", (b,), line=b.line))
+        self.ctx.report("info", "dedication", f"dedication set apart ({n} words): {_quote(text)}", b.line)
+        return True
 
     def title_by_line(self, blocks: tuple[Block, ...], i: int) -> int:
         """How many paragraphs a bare title and a `by Name` line take at `i` (0: none)."""
