@@ -238,7 +238,8 @@ def _join(lines: list[str], layout: Layout, unwrap: bool) -> str:
     stripped = [ln.strip() for ln in lines]
     if len(stripped) == 1:
         return stripped[0]
-    if unwrap and (layout.width or _looks_wrapped(stripped)):
+    if unwrap and (layout.width or _looks_wrapped(stripped)) \
+            and not _line_structured(stripped, layout.width):
         out = stripped[0]
         for ln in stripped[1:]:
             # a word hyphenated at the wrap ("some-\nthing") is kept hyphenated: the
@@ -246,6 +247,21 @@ def _join(lines: list[str], layout: Layout, unwrap: bool) -> str:
             out += ln if out.endswith("-") and not out.endswith(" -") else " " + ln
         return out
     return "\n".join(stripped)  # poetry, letters, lists: keep the line breaks
+
+
+# "Cordelia: did anyone see my shoes", "[21:04] Xander: define see": a chat log's lines.
+_SPEAKER = re.compile(r"(?:\[[\d:. apm]{3,12}\]\s*)?[A-Z][\w.'’-]{0,20}(?: [A-Z][\w.'’-]{0,20})?:\s+\S")
+_SALUTATION = re.compile(r"(?:Dear|My dear|Dearest|To)\s[^.!?]{1,40},$")
+
+
+def _line_structured(lines: list[str], width: int) -> bool:
+    """Lines that are lines, not wrapped prose: a chat log (every line a speaker's), a
+    letter's salutation, or verse (three or more lines, none near the wrap width)."""
+    if all(_SPEAKER.match(ln) for ln in lines):
+        return True
+    if _SALUTATION.match(lines[0]):
+        return True
+    return width > 0 and len(lines) >= 3 and max(map(len, lines)) < 0.75 * width
 
 
 def _looks_wrapped(lines: list[str]) -> bool:
