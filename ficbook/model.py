@@ -174,6 +174,9 @@ class Chapter:
     blocks: tuple[Block, ...]
     line: int | None = None
     summary: tuple[Block, ...] = ()
+    # The part this chapter begins ("Book One", "Part I"): parts nest above chapters in
+    # the story's navigation.
+    part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

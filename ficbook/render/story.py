@@ -34,7 +34,17 @@ def render_story(book: Book, bs: BookStory, writer: BlockWriter) -> tuple[list[D
         chapter_drafts = render_chapter(book, bs, chapter, c_no, after, writer, lang)
         drafts.extend(chapter_drafts)
         title = chapter.title or numbered(book.label("chapter"), c_no)
-        chapter_navs.append(NavEntry(title, chapter_drafts[0].name))
+        entry = NavEntry(title, chapter_drafts[0].name)
+        if chapter.part:  # a part nests the chapters from this one to the next part
+            # the part links to the file, the chapter to its heading under the part's
+            # title: two targets in reading order (one target would have two play orders)
+            entry = NavEntry(title, f"{chapter_drafts[0].name}#{bs.key}-c{c_no:02d}-title")
+            chapter_navs.append(NavEntry(chapter.part, chapter_drafts[0].name, (entry,)))
+        elif chapter_navs and chapter_navs[-1].children:
+            last = chapter_navs[-1]
+            chapter_navs[-1] = NavEntry(last.title, last.href, (*last.children, entry))
+        else:
+            chapter_navs.append(entry)
     if bs.story_end:
         drafts.append(story_notes(book, bs, writer, lang))
     nav = NavEntry(story_label(bs), drafts[0].name, tuple(chapter_navs) if n > 1 else ())
@@ -84,6 +94,9 @@ def render_chapter(book: Book, bs: BookStory, chapter: Chapter, c_no: int,
     if chapter.title or n > 1:
         title = chapter.title or numbered(book.label("chapter"), c_no)
         heading = f'<h2 class="chapter-title">{esc(title)}</h2>\n'
+    if chapter.part and heading:
+        heading = (f'<p class="part-title">{esc(chapter.part)}</p>\n'
+                   f'<h2 class="chapter-title" id="{base}-title">{esc(title)}</h2>\n')
     summary = writer.note(Note("summary", chapter.summary)) if chapter.summary else ""
     blocks = chapter.blocks
     anchors = ({i: anchor_of(b) for i, b in enumerate(blocks) if type(b) is NoteRef}

@@ -94,7 +94,7 @@ def dump(result: ConvertResult) -> str:
     for n in s.front_notes:
         out.extend(["front:"] + block(n))
     for ch in s.chapters:
-        out.append(f"chapter: {ch.title or '-'}")
+        out.append(f"chapter: {ch.title or '-'}" + (f" [in part: {ch.part}]" if ch.part else ""))
         for b in ch.summary:
             out.extend(block(b, "  summary "))
         for b in ch.blocks:

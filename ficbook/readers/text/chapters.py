@@ -53,7 +53,9 @@ class _Patterns:
 def _patterns(vocab: Vocabulary) -> _Patterns:
     english = vocab is _EN
     rest, special_rest = (_REST, _SPECIAL_REST) if english else (_ANY_REST, _ANY_SPECIAL_REST)
-    numbers = "|".join(x for x in (_ROMAN, vocab.heading_numbers) if x)
+    # "Book the First": a number word may follow "the"
+    numbers = "|".join(x for x in (_ROMAN, vocab.heading_numbers and
+                                   rf"(?:the\s+)?(?:{vocab.heading_numbers})") if x)
     # the words a heading starts with, and the whole shapes without their group names
     words = "|".join(x for x in (vocab.heading_words, vocab.heading_special,
                                  *(re.sub(r"\(\?P<\w+>", "(?:", p) for p in vocab.heading_patterns))
@@ -110,6 +112,14 @@ _GLUED = re.compile(
     rf"\s*(?:(?P<head>(?:chapter|part|book)\s+(?:\d{{1,4}}|{_ROMAN}|{_NUMBER_WORDS})"
     rf"(?:\s*[:.\-–—]\s*(?-i:[A-Z0-9][\w'’]*(?:\s+[\w'’]+){{0,7}}?))?)(?-i:(?=[A-Z][a-z]))"
     rf"|(?P<marker>chapter text)\s+(?=\S))", re.IGNORECASE)
+
+
+_PART = re.compile(r"\s*(?:part|book)\b", re.IGNORECASE)
+
+
+def is_part(title: str | None) -> bool:
+    """Does the heading name a part above chapters ("Book One", "Part I", "BOOK THE FIRST")?"""
+    return title is not None and _PART.match(title) is not None
 
 
 def glued_heading(line: str) -> tuple[int, int] | None:

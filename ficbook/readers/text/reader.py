@@ -14,7 +14,13 @@ from ficbook.errors import StoryError
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, StoryMeta, Text
 from ficbook.readers.decode import decode_text
 from ficbook.readers.source import Source
-from ficbook.readers.text.chapters import find_headings, glued_heading, heading, title_line
+from ficbook.readers.text.chapters import (
+    find_headings,
+    glued_heading,
+    heading,
+    is_part,
+    title_line,
+)
 from ficbook.readers.text.glued import unglue
 from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 
@@ -90,6 +96,9 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
     start: int | None = None
     blocks: list[Block] = []
     begin = 0  # the first paragraph not yet in `blocks`
+    part: str | None = None  # the part the chapter being gathered begins
+    pending: str | None = None  # a part heading right above the next chapter heading
+    marker = False  # the heading just read is a part's, with no text of its own
     for i in sorted(headings):
         if begin < i:
             if start is None:
@@ -98,9 +107,17 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
         begin = i + 1
         if headings[i] is None and title is not None and not blocks:
             continue  # AO3's "Chapter Text" under the chapter's own heading
-        if blocks or chapters or title is not None:
-            chapters.append(Chapter(title, tuple(blocks), start))
+        if not marker and (blocks or chapters or title is not None):
+            chapters.append(Chapter(title, tuple(blocks), start, part=part))
+            part = None
         title, start, blocks = headings[i], paras[i].line, []
+        part, pending, marker = pending if pending is not None else part, None, False
+        if is_part(title) and headings.get(begin) is not None and not is_part(headings[begin]):
+            # "Book One" over "Chapter 1": a part above chapters, not a chapter of its own
+            ctx.report("info", "part", f"part {quote(title)} begins with the chapter under it",
+                       paras[i].line)
+            pending, marker = title, True
+            continue
         if title is not None and begin + 1 < len(paras) and begin not in headings \
                 and begin + 1 not in headings and (joined := title_line(title, paras[begin].text)):
             # "CHAPTER III." over "The Stranger at the Gate." a blank line apart
@@ -111,7 +128,7 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
         if start is None:
             start = paras[begin].line
         blocks += _blocks(paras[begin:], tags)
-    chapters.append(Chapter(title, tuple(blocks), start))
+    chapters.append(Chapter(title, tuple(blocks), start, part=part))
     # text before the first heading that is not just a header becomes its own chapter;
     # the header rule empties it when it is only labels, and tidying drops it then
     return chapters
