@@ -71,6 +71,7 @@ def story_words(story: Story) -> Counter[str]:
     blocks = [*story.summary, *story.front_notes, *story.end_notes]
     for c in story.chapters:
         parts.append(c.title or "")
+        parts.append(c.part or "")
         blocks.extend(c.summary)
         blocks.extend(c.blocks)
     parts.extend(block_text(b) for b in blocks)
