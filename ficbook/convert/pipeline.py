@@ -112,7 +112,6 @@ BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
     ("epigraphs", epigraphs.find),
     (None, scenes.normalise),
     (None, inline_rules),  # stripped_tags, emphasis, typography (each switchable)
-    ("typography", typography.titles),
     (None, scenes.normalise),
     (None, notes.lift),
 )

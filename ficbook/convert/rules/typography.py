@@ -142,28 +142,6 @@ def close_dashes(text: str) -> str:
     return _AROUND_DASH.sub("—", text) if "—" in text else text
 
 
-def titles(story: Story, ctx: Context) -> Story:
-    """Block rule `typography` for what is not a paragraph: chapter headings and the card's
-    title and fields get the story's curly quotes and dashes (no straight ' on a card)."""
-    closing = ctx.enabled("close_dashes")
-
-    def fix(text: str | None) -> str | None:
-        if not text:
-            return text
-        new = smarten(text, "")
-        return close_dashes(new) if closing else new
-
-    chapters = tuple(ch if fix(ch.title) == ch.title else dataclasses.replace(ch, title=fix(ch.title))
-                     for ch in story.chapters)
-    meta = story.meta
-    extra = tuple((k, fix(v) or v) for k, v in meta.extra)
-    new_meta = meta if fix(meta.title) == meta.title and extra == meta.extra else \
-        dataclasses.replace(meta, title=fix(meta.title) or meta.title, extra=extra)
-    if new_meta is meta and all(a is b for a, b in zip(chapters, story.chapters, strict=True)):
-        return story
-    return dataclasses.replace(story, meta=new_meta, chapters=chapters)
-
-
 def apply(story: Story, ctx: Context) -> Story:
     fix, finish, _ = fixer(ctx)
     story = map_story(story, fix)
