@@ -45,7 +45,6 @@ from ficbook.model import (
 )
 from ficbook.text import count_words, inline_text
 
-
 # "For Sam, who…", "To my sister", "Dedicated to the night shift": at the very top.
 _DEDICATION = re.compile(r"(?:for|to|dedicated to|this (?:one|story|fic) is (?:for|dedicated to))\s+"
                          r"(?-i:[A-Z]|my\b|the\b|all\b|everyone\b)", re.IGNORECASE)

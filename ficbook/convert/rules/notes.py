@@ -348,6 +348,11 @@ _NOTICE = re.compile(r"(?i)(?:copyright|©|\(c\) ?\d|all rights reserved|do not 
                      r"archive (?:it )?elsewhere)")
 
 
+def is_end(text: str, vocab: Vocabulary = _EN) -> bool:
+    """An end marker: the story language's ("Fin", "Конец") or English's, "End of Part Two" too."""
+    return len(text) <= 40 and (vocab.is_end_marker(text) or END_MARKER.fullmatch(text) is not None)
+
+
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
 
 
@@ -359,19 +364,22 @@ def after_end(story: Story, ctx: Context) -> Story:
         return story
     ch = story.chapters[-1]
     blocks = ch.blocks
+    vocab = ctx.vocab
     mark = next((k for k in range(len(blocks) - 1, -1, -1) if isinstance(blocks[k], Paragraph)
-                 and len(para_text(blocks[k])) <= 40 and END_MARKER.fullmatch(para_text(blocks[k]))),
-                None)
+                 and is_end(para_text(blocks[k]), vocab)), None)
     if mark is None or not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
         return story
     if not any(isinstance(b, Paragraph) for b in blocks[:mark]):
         return story  # nothing before it: no story ended there
     rest = blocks[mark + 1:]
     paras = [b for b in rest if isinstance(b, Paragraph)]
-    if not all(_NOTICE.search(t) or _score(t) >= 2 or _FIRST_PERSON.search(t[:200])
-               for t in map(para_text, paras)):
-        return story  # story text goes on after it: "End." was dialogue, or a chapter's end
     size = sum(count_words(b) for b in paras)
+    # The cues of the author talking are English words; in another language, one to three
+    # short paragraphs at the very end are taken by their shape ("Gracias por leer").
+    short = not vocab.english_only and len(rest) <= 3 and len(paras) == len(rest) and size <= 200
+    if not short and not all(_NOTICE.search(t) or _score(t) >= 2 or _FIRST_PERSON.search(t[:200])
+                             for t in map(para_text, paras)):
+        return story  # story text goes on after it: "End." was dialogue, or a chapter's end
     words = sum(count_words(b) for b in blocks)
     if shape.too_long(size, words):
         ctx.report("warning", "end-marker", f"{size:,} words after the end marker "
@@ -390,7 +398,8 @@ def after_end(story: Story, ctx: Context) -> Story:
                f"{len(notes) + len(notices)} paragraphs of back matter set apart",
                blocks[mark].line)  # type: ignore[union-attr]
     if notes:
-        out.append(_as_note(notes, None, ctx, "after the end marker"))
+        out.append(_as_note(notes, None, ctx, f"after the end marker {quote(para_text(blocks[mark]))}; a "
+                            "recipe `notes_after:` or `rules: {trailing_notes: false}` settles it"))
     if notices:
         first = notices[0]
         n = sum(count_words(b) for b in notices)
@@ -412,46 +421,22 @@ def trailing_heuristic(story: Story, ctx: Context) -> Story:
         return story
     ch = story.chapters[-1]
     blocks = list(ch.blocks)
-    k = _after_end_marker(blocks, ctx.vocab)
-    if k is not None:
-        why = (f"after the end marker {quote(para_text(blocks[k - 1]))}; a recipe `notes_after:` "
-               "or `rules: {trailing_notes: false}` settles it")
-        severity = "info"
-    else:
-        k = len(blocks)
-        while k > 0 and len(blocks) - k < 3:
-            b = blocks[k - 1]
-            if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
-                break
-            k -= 1
-        why = ("unlabelled, reads as the author talking; a recipe `notes_after:` or "
-               "`rules: {trailing_notes: false}` settles it")
-        severity = "warning"
+    k = len(blocks)
+    while k > 0 and len(blocks) - k < 3:
+        b = blocks[k - 1]
+        if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
+            break
+        k -= 1
+    why = ("unlabelled, reads as the author talking; a recipe `notes_after:` or "
+           "`rules: {trailing_notes: false}` settles it")
     if k == len(blocks) or not any(isinstance(b, Paragraph) for b in blocks[:k]):
         return story
-    note = _as_note(blocks[k:], None, ctx, why, severity=severity)
+    note = _as_note(blocks[k:], None, ctx, why, severity="warning")
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=tuple(blocks[:k])))
     if len(story.chapters) == 1 and not ch.title:
         return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
     return dataclasses.replace(story, chapters=chapters)
-
-
-def _after_end_marker(blocks: list[Block], vocab: Vocabulary) -> int | None:
-    """Where the paragraphs after an end marker ("The End", "Fin", "Конец", "完") start,
-    when one to three short paragraphs follow it at the end of the story: the author
-    talking once the story is over."""
-    for k in range(len(blocks) - 1, max(len(blocks) - 4, 0), -1):
-        b = blocks[k - 1]
-        if not isinstance(b, Paragraph):
-            return None
-        if vocab.is_end_marker(para_text(b)):
-            rest = blocks[k:]
-            if all(isinstance(r, Paragraph) for r in rest) \
-                    and sum(count_words(r) for r in rest) <= 200:
-                return k
-            return None
-    return None
 
 
 def _leading_unlabelled(story: Story, ctx: Context) -> Story:
