@@ -271,3 +271,15 @@ def test_chrome_rule_trusts_only_lines_the_reader_checked() -> None:
     text = "Story text one.\n\nBack to top\n\nMore story text here."
     assert "Back to top" not in str(run(text).story)
     assert any(d.code == "chrome-dropped" for d in run(text).diagnostics)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab o0O*~#=_- .\t", max_size=30), min_size=1, max_size=8))
+def test_glued_break_hints_found_over_the_story_as_paragraph_by_paragraph(texts) -> None:
+    """`_hinted` finds over the joined texts, by `str.find` behind a first-character gate,
+    exactly the paragraphs a search of each with the hints' pattern finds."""
+    from ficbook.readers.text.glued import _HINT, _hinted
+    from ficbook.readers.text.raw import RawPara
+
+    paras = [RawPara(i + 1, t, 1) for i, t in enumerate(texts)]
+    assert _hinted(paras) == {i for i, t in enumerate(texts) if _HINT.search(t)}
