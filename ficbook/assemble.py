@@ -28,6 +28,7 @@ from ficbook.model import (
     Paragraph,
     Part,
     Story,
+    StoryChange,
     Text,
     label_of,
 )
@@ -70,7 +71,7 @@ def apply_overrides(story: Story, entry: StoryEntry) -> Story:
 
 
 def assemble(recipe: Recipe, stories: list[Story],
-             changes: Sequence[str | None] | None = None) -> Book:
+             changes: Sequence[StoryChange | None] | None = None) -> Book:
     """`stories` are converted in the order of `recipe.all_stories`; `changes` says, for
     each, "new" or "updated" since the book's previous build (or None)."""
     entries = recipe.all_stories

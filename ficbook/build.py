@@ -14,7 +14,7 @@ from ficbook.cover.options import CoverOptions
 from ficbook.cover.render import render_cover
 from ficbook.epub.package import package
 from ficbook.errors import Diagnostic, OutputError, StoryError
-from ficbook.model import Book, Resource
+from ficbook.model import Book, Resource, StoryChange
 from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
 from ficbook.readers import read_story
 from ficbook.readers.source import read_source
@@ -35,7 +35,7 @@ class BuildOptions:
     azw3: bool = False  # also NAME.azw3 for Kindle (needs calibre's ebook-convert)
     # "new", "updated" or None for a story file since the book's previous build (the batch
     # records know); the contents page marks them. None: no previous build, no marks.
-    story_change: Callable[[Path], str | None] | None = None
+    story_change: Callable[[Path], StoryChange | None] | None = None
     split_mb: float | None = None  # volumes of at most this many MB (else the recipe's `split`)
 
 

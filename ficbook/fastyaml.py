@@ -18,7 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 try:
-    from ruamel.yaml.clib._ruamel_yaml import CParser  # noqa: F401
+    from ruamel.yaml.clib._ruamel_yaml import CParser
 except ImportError:  # no wheel for this platform: every document takes the slow path
     CParser = None
 
@@ -50,5 +50,5 @@ def load(text: str) -> Any | None:
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
-    except Exception:  # noqa: BLE001 - any refusal: the caller's loader reports it
+    except Exception:  # any refusal: the caller's loader reports it
         return None

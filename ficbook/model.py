@@ -233,6 +233,7 @@ class BookMeta:
 
 NotesPlacement = Literal["inline", "story-end", "appendix", "drop"]
 DisclaimerPlacement = Literal["story", "credits", "drop"]
+StoryChange = Literal["new", "updated"]  # a story file since the book's previous build
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +264,7 @@ class BookStory:
     credits: tuple[Note, ...] = ()  # `disclaimers: credits`: the disclaimers, each once
     diagnostics: tuple[Diagnostic, ...] = ()  # notes and disclaimers dropped
     stable: str = ""  # the story's stable key (ficbook.naming), its files' and ids' prefix
-    change: Literal["new", "updated"] | None = None  # since the book's previous build
+    change: StoryChange | None = None  # since the book's previous build
 
     @property
     def key(self) -> str:

@@ -27,12 +27,12 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
 
 
-def story_key(path: str, title: str, source: str | None = None) -> str:
+def story_key(path: str | None, title: str, source: str | None = None) -> str:
     """`s-<title>-<6 hex>`: the hash of the source URL, else of the path and the title."""
     if source and re.match(r"https?://", source.strip(), re.IGNORECASE):
         identity = source.strip()
     else:
-        identity = f"{path.replace(chr(92), '/')}\n{title}"
+        identity = f"{(path or '').replace(chr(92), '/')}\n{title}"
     words = slug(title)
     return f"s-{words}-{_digest(identity)}" if words else f"s-{_digest(identity)}"
 

@@ -25,6 +25,7 @@ from ficbook.inputs import Read, digest, read_regular
 
 if TYPE_CHECKING:
     from ficbook.build import BuildResult
+    from ficbook.model import StoryChange
 
 FORMAT = 2
 CACHE_DIR = ".ficbook-cache"
@@ -186,7 +187,7 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
         return None
 
 
-def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[Path, ...] = ()) -> None:
+def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[str | Path, ...] = ()) -> None:
     """Write the manifest of a finished book. `known` holds what each file was when it
     was read (`ficbook.inputs`); `also`, inputs the build does not list itself (the story
     paths as the recipe gives them, before symlinks are resolved).
@@ -195,7 +196,8 @@ def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[Pa
     """
     known = {os.path.abspath(k): v for k, v in known.items()}
     inputs = []
-    for path in dict.fromkeys(os.path.abspath(p) for p in (*result.inputs, *also, *known)):
+    named: list[str | Path] = [*result.inputs, *also, *known]
+    for path in dict.fromkeys(os.path.abspath(p) for p in named):
         s = known.get(path)
         if s is None:
             try:
@@ -247,7 +249,7 @@ def previous_stories(output: Path) -> dict[str, str] | None:
         return None
 
 
-def change(previous: dict[str, str], path: Path) -> str | None:
+def change(previous: dict[str, str], path: Path) -> StoryChange | None:
     """"new" for a story file the previous build did not use, "updated" for one whose
     bytes changed, else None."""
     recorded = previous.get(str(path))
@@ -264,7 +266,8 @@ def weight(recipe_path: Path, output: Path) -> int:
     from the recipe's size (a longer recipe lists more stories)."""
     data = load(manifest_path(output))
     try:
-        return sum(int(entry[1]) for entry in data["inputs"])  # type: ignore[index]
+        if data is not None:
+            return sum(int(entry[1]) for entry in data["inputs"])
     except (KeyError, TypeError, ValueError, IndexError):
         pass
     try:

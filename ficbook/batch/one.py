@@ -1,6 +1,7 @@
 """One book of a batch: what a run is asked to do (`Job`), how each book ends (`Outcome`),
 and `build_one`, which the parent and the worker processes (`workers`) both call."""
 
+from __future__ import annotations
 
 import contextlib
 import functools
@@ -11,12 +12,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
 from ficbook.errors import ExitCode, FicbookError
 from ficbook.outputs import azw3_path, kepub_path, output_path, sweep
+
+if TYPE_CHECKING:
+    from ficbook.recipe import Recipe
 
 Status = Literal["built", "unchanged", "failed", "cancelled"]
 
@@ -83,7 +87,7 @@ def _real(path: Path | str) -> str:
 class _Plan:
     """A recipe to build, read in the parent: what it reads, before the run writes anything."""
 
-    recipe: object  # ficbook.recipe.Recipe (imported only when there is work)
+    recipe: Recipe  # imported only when there is work
     links: tuple[str, ...]  # the story paths as the recipe gives them (symlinks unresolved)
     inputs: frozenset[str]  # every file the book is made from, resolved
     warnings: tuple[str, ...] = ()  # about the recipe itself, formatted

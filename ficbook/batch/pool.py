@@ -15,6 +15,7 @@ memo costs at most one conversion per extra worker instead.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import signal
@@ -163,10 +164,13 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
     for recipe_path in todo:
         try:
             recipe = load_recipe(recipe_path)
-            links = tuple(os.path.abspath(recipe.base_dir / e.path) for e in recipe.all_stories)
-            files = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
-                     *cover_inputs(recipe))
-            warnings = _outside_home(recipe_path, [e.path for e in recipe.all_stories], warned)
+            named = [e.path for e in recipe.all_stories if e.path is not None]
+            if len(named) < len(recipe.all_stories):
+                continue  # a story given by its link: its build fetches it (and reports)
+            links = tuple(os.path.abspath(recipe.base_dir / p) for p in named)
+            files: tuple[Path | str, ...] = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
+                                             *cover_inputs(recipe))
+            warnings = _outside_home(recipe_path, named, warned)
             plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)), warnings)
         except Exception:  # noqa: BLE001 - its build reports it, with the book's name
             continue
@@ -223,7 +227,7 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
             reporter.finished(outcomes[recipe])
             continue
         try:
-            outcome = build_one(recipe, job, key, memo, lambda stage, r=recipe: reporter.stage(r, stage),
+            outcome = build_one(recipe, job, key, memo, functools.partial(reporter.stage, recipe),
                                 *_links(plans, recipe))
         except KeyboardInterrupt:
             _sweep([recipe], job)

@@ -48,8 +48,8 @@ def new(
             starter.write_new(target, "")  # says why, in the one place that says it
         if source is not None:
             text = starter.folder_recipe(heading, target, starter.scan_folder(source), source)
-        else:
-            text = starter.calibre_recipe(heading, target, calibre, search, sort)  # type: ignore[arg-type]
+        elif calibre is not None:
+            text = starter.calibre_recipe(heading, target, calibre, search, sort)
         starter.write_new(target, text)
     except FicbookError as exc:
         report_error(exc)

@@ -9,9 +9,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ficbook.batch.pool import Outcome
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 _STATUS = {"built": "built", "unchanged": "unchanged", "failed": "FAILED", "cancelled": "cancelled"}
 
@@ -99,7 +102,7 @@ class RichReporter:
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(),
                                  console=self.console, transient=True)
-        self.tasks: dict[Path, int] = {}
+        self.tasks: dict[Path, TaskID] = {}
         self.lock = threading.Lock()
 
     def start(self, total: int) -> None:

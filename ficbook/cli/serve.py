@@ -105,5 +105,5 @@ def _keyring(user: str) -> str | None:
     try:
         import keyring
         return keyring.get_password("ficbook-serve", user)
-    except Exception:  # noqa: BLE001 - no keyring, no backend: no password from there
+    except Exception:  # no keyring, no backend: no password from there
         return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import signal
 import sys
+from types import FrameType
 
 _state = {"signal": 0, "said": False}
 
 
-def _on_signal(signum, frame) -> None:  # noqa: ANN001
+def _on_signal(signum: int, frame: FrameType | None) -> None:
     _state["signal"] = _state["signal"] or signum
     raise KeyboardInterrupt
 

@@ -76,7 +76,7 @@ def min_contrast(a: RGB, b: RGB) -> float:
 
 def mix(a: RGB, b: RGB, t: float) -> RGB:
     """`a` moved a fraction `t` of the way to `b` (t=0 → a, t=1 → b)."""
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
 
 
 def ensure_contrast(fg: RGB, bg: RGB, target: float = TARGET_CONTRAST) -> RGB:

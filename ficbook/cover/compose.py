@@ -292,17 +292,17 @@ def _align_top(block: Block, height: int, my: int) -> int:
 
 def _place_text(s: Sized, top: int, backdrop: RGB, colours: Palette, align: str,
                 x0: int, x1: int, on_panel: bool) -> PlacedText:
-    item: TextItem = s.item  # type: ignore[assignment]
+    item, path = s.text_and_font
     wanted = role_colour(item.colour, colours)
     if on_panel and item.colour == "foreground":
         colour = best_text_on(backdrop, [colours.background, colours.foreground])
     else:
         colour = ensure_contrast(wanted, backdrop)
-    cap, _ = metrics(s.path, s.size, item.upper)  # type: ignore[arg-type]
+    cap, _ = metrics(path, s.size, item.upper)
     leading = round(s.size * item.line_height)
     baselines = tuple(top + cap + n * leading for n in range(len(s.lines)))
     tracking = 0.0 if any(is_complex(line) for line in s.lines) else item.tracking * s.size
-    f = font(s.path, s.size)
+    f = font(path, s.size)
     boxes = []
     for line, base in zip(s.lines, baselines):
         lx = line_x(line, f, tracking, align, x0, x1)
@@ -319,5 +319,5 @@ def _place_text(s: Sized, top: int, backdrop: RGB, colours: Palette, align: str,
     # One pixel of slack each side: glyphs start at fractional positions.
     box = (math.floor(min(b[0] for b in boxes)) - 1, math.floor(min(b[1] for b in boxes)) - 1,
            math.ceil(max(b[2] for b in boxes)) + 1, math.ceil(max(b[3] for b in boxes)) + 1)
-    return PlacedText(item.role, s.lines, s.path, s.size, tracking, colour, backdrop, align,  # type: ignore[arg-type]
+    return PlacedText(item.role, s.lines, path, s.size, tracking, colour, backdrop, align,
                       x0, x1, baselines, box)

@@ -41,11 +41,12 @@ def font(spec: FontSpec, size: int) -> ImageFont.FreeTypeFont:
     f = ImageFont.truetype(str(spec.path), size, layout_engine=LAYOUT)
     if spec.weight is not None or spec.opsz is not None:
         axes = f.get_variation_axes()
-        values = []
+        values: list[float] = []
         for axis in axes:
-            name = axis["name"]
-            wanted = {b"Weight": spec.weight, b"Optical Size": spec.opsz}.get(name)
-            values.append(axis["default"] if wanted is None else wanted)
+            wanted = {b"Weight": spec.weight, b"Optical Size": spec.opsz}.get(axis.get("name", b""))
+            default = axis["default"]
+            assert default is not None  # FreeType gives every variation axis a default
+            values.append(default if wanted is None else wanted)
         f.set_variation_by_axes(values)
     return f
 

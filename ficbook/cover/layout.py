@@ -17,7 +17,7 @@ Measure = Callable[[str], float]
 
 
 def credit_lines(editor: str | None, authors: Sequence[str],
-                 labels: Mapping[str, str] = {}) -> tuple[str | None, str | None]:  # noqa: B006
+                 labels: Mapping[str, str] = {}) -> tuple[str | None, str | None]:
     """(small label, names) for the credit: "Edited by" + editor, or the authors.
 
     Up to three authors are named; more become "A, B, C and 4 more". `labels`: the
@@ -53,7 +53,7 @@ def series_line(series: str | None, index: float | None) -> str | None:
     return f"{series.strip()} · Book {number}"
 
 
-def count_line(story_count: int, labels: Mapping[str, str] = {}) -> str | None:  # noqa: B006
+def count_line(story_count: int, labels: Mapping[str, str] = {}) -> str | None:
     if story_count <= 0:
         return None
     if story_count == 1:

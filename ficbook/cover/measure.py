@@ -90,8 +90,9 @@ def measure(path: FontSpec, size: int, tracking_em: float):
 def metrics(path: FontSpec, size: int, upper: bool) -> tuple[int, int]:
     """(ascent, descent) used for spacing: cap height for capitals, plus descenders otherwise."""
     f = font(path, size)
-    cap = -f.getbbox("H", anchor="ls")[1]
-    desc = 0 if upper else f.getbbox("gjpqy", anchor="ls")[3]
+    # FreeType's boxes are whole pixels (Pillow's types allow floats for other fonts)
+    cap = -int(f.getbbox("H", anchor="ls")[1])
+    desc = 0 if upper else int(f.getbbox("gjpqy", anchor="ls")[3])
     return cap, desc
 
 
@@ -113,7 +114,15 @@ class Sized:
     def height(self) -> int:
         if isinstance(self.item, OrnamentItem):
             return self.item.height
-        return block_height(self.path, self.size, self.item, len(self.lines))  # type: ignore[arg-type]
+        item, path = self.text_and_font
+        return block_height(path, self.size, item, len(self.lines))
+
+    @property
+    def text_and_font(self) -> tuple[TextItem, FontSpec]:
+        """The text item and its font (an ornament has neither)."""
+        if isinstance(self.item, TextItem) and self.path is not None:
+            return self.item, self.path
+        raise TypeError(f"not a sized text item: {self.item!r}")
 
 
 def size_line_item(item: TextItem, path: FontSpec, text: str, width: int) -> Sized:

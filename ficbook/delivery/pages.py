@@ -71,10 +71,10 @@ def thumbnail(cover: bytes) -> bytes | None:
     try:
         with Image.open(io.BytesIO(cover)) as im:
             im.draft("RGB", THUMB_SIZE)
-            im = im.convert("RGB")
-            im.thumbnail(THUMB_SIZE)
+            rgb = im.convert("RGB")
+            rgb.thumbnail(THUMB_SIZE)
             out = io.BytesIO()
-            im.save(out, "JPEG", quality=82, optimize=True)
+            rgb.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None

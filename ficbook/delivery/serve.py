@@ -61,13 +61,13 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "ficbook"
     sys_version = ""
 
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:  # the names BaseHTTPRequestHandler calls
         self._answer(body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(body=False)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:  # the standard library's signature
         if self.server.settings.log:
             super().log_message(format, *args)
 

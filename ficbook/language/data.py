@@ -8,6 +8,7 @@ read with the English words and a book in one prints English labels.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -65,8 +66,8 @@ def _load(code: str) -> dict:
     return data_yaml(f"languages/{code}.yaml") or {}
 
 
-def _words(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value or ())  # type: ignore[union-attr]
+def _words(value: Iterable[object] | None) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or ())
 
 
 def _parse(code: str, doc: dict) -> LanguageData:
@@ -77,7 +78,7 @@ def _parse(code: str, doc: dict) -> LanguageData:
     labels = tuple((str(k), str(v)) for k, v in (doc.get("labels") or {}).items())
     return LanguageData(
         code=code, name=str(doc.get("name") or code), count=str(doc.get("count") or "words"),
-        quotes=quotes,  # type: ignore[arg-type]
+        quotes=quotes,
         dialogue_dashes=doc.get("dialogue") == "dashes",
         header=header, by=_words(doc.get("by")), notes=_words(doc.get("notes")),
         notes_exact=_words(doc.get("notes_exact")), notes_bare=_words(doc.get("notes_bare")),

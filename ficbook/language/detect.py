@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 # A text whose words are this often one of these is English: none of them is common in the
 # other languages of ficbook/data/languages/ ("a", "in", "is", "it" are, so they are out).
@@ -79,7 +83,7 @@ def _english_share(s: str, words: list[str]) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier
+def _identifier() -> LanguageIdentifier:
     # Unpacking the model (LZMA) takes most of two seconds; its pickle in the user's cache
     # loads in a tenth of that, in every process that meets a story not in plain English.
     import numpy

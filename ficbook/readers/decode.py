@@ -130,16 +130,16 @@ def _decode(data: bytes, name: str, encoding: str | None,
             odd += data[len(sample):].translate(None, _PLAIN_ASCII)
         return text, "utf-8", odd.decode("utf-8")
     if encoding:
-        codec = text_codec(encoding)
-        if codec is None:
+        given = text_codec(encoding)
+        if given is None:
             raise StoryError(f"unknown encoding {encoding!r} (recipe `encoding:`)", file=name)
         try:
-            text = data.decode(codec)
+            text = data.decode(given)
         except UnicodeDecodeError as exc:
             raise StoryError(f"not valid {encoding} at byte {exc.start} (recipe `encoding:`)",
                              file=name) from None
-        diags.append(Diagnostic("info", "encoding", f"{codec} (recipe `encoding:`)", name))
-        return text, codec, None
+        diags.append(Diagnostic("info", "encoding", f"{given} (recipe `encoding:`)", name))
+        return text, given, None
     mixed = _mixed_lines(data)
     if mixed is not None:
         text, codec, bad = mixed
@@ -211,7 +211,7 @@ def _guess(data: bytes) -> str:
         from charset_normalizer import from_bytes
 
         results = list(from_bytes(data, cp_isolation=LIKELY_CODEPAGES))
-    except Exception:  # noqa: BLE001 - a detector failure falls back to cp1252
+    except Exception:  # a detector failure falls back to cp1252
         results = []
     if not results:
         return "cp1252"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bs4 import Tag
+from bs4 import PageElement, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
@@ -63,7 +63,7 @@ def story_of(doc: Document, ctx: Context, fallback_title: str) -> Story:
 def _split(body: Tag, level: str | None, ctx: Context) -> list[Chapter]:
     chapters: list[Chapter] = []
     current: str | None = None
-    run: list[Tag] = []
+    run: list[PageElement] = []
 
     def close() -> None:
         holder = parse("<div></div>").div

@@ -4,10 +4,14 @@ title and author from the document's core properties."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from ficbook.errors import StoryError
 from ficbook.readers.document import Document
 from ficbook.readers.written import DC, member, open_zip, people, xml
+
+if TYPE_CHECKING:
+    from mammoth.documents import Image as MammothImage
 
 _STYLE_MAP = """
 p[style-name='Title'] => h1:fresh
@@ -35,7 +39,7 @@ def read_docx(data: bytes, name: str) -> Document:
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLE_MAP,
                                          convert_image=mammoth.images.img_element(_no_image))
-    except Exception as exc:  # noqa: BLE001 - mammoth raises many kinds on a damaged file
+    except Exception as exc:  # mammoth raises many kinds on a damaged file
         raise StoryError(f"not a readable Word document ({type(exc).__name__}: {exc})",
                          file=name) from None
     doc = Document(result.value, title=title, authors=people(author))
@@ -46,5 +50,5 @@ def read_docx(data: bytes, name: str) -> Document:
     return doc
 
 
-def _no_image(image) -> dict[str, str]:  # noqa: ANN001 - mammoth's image
+def _no_image(image: MammothImage) -> dict[str, str]:
     return {"alt": image.alt_text or ""}

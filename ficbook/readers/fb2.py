@@ -20,12 +20,12 @@ def read_fb2(data: bytes, name: str) -> Document:
     root = xml(data, name, "the FictionBook file")
     ns = _FB if root.tag.startswith(_FB) else ""
 
-    def find(el, path: str):  # noqa: ANN001, ANN202
+    def find(el: etree._Element | None, path: str) -> etree._Element | None:
         return el.find("/".join(f"{ns}{p}" for p in path.split("/"))) if el is not None else None
 
     info = find(root, "description/title-info")
-    title = (find(info, "book-title").text or "").strip() if find(info, "book-title") is not None \
-        else None
+    title_el = find(info, "book-title")
+    title = (title_el.text or "").strip() if title_el is not None else None
     authors: list[str] = []
     for a in info.findall(f"{ns}author") if info is not None else ():
         parts = [(a.findtext(f"{ns}{p}") or "").strip()
@@ -33,11 +33,12 @@ def read_fb2(data: bytes, name: str) -> Document:
         full = " ".join(p for p in parts if p) or (a.findtext(f"{ns}nickname") or "").strip()
         if full:
             authors.append(full)
-    lang = (find(info, "lang").text or "").strip() if find(info, "lang") is not None else None
+    lang_el = find(info, "lang")
+    lang = (lang_el.text or "").strip() if lang_el is not None else None
     genres = tuple((g.text or "").strip() for g in info.findall(f"{ns}genre")) \
         if info is not None else ()
 
-    def inline(el) -> str:  # noqa: ANN001
+    def inline(el: etree._Element) -> str:
         parts = [escape(el.text or "")]
         for child in el:
             local = _local(child)
@@ -57,12 +58,12 @@ def read_fb2(data: bytes, name: str) -> Document:
             parts.append(escape(child.tail or ""))
         return "".join(parts)
 
-    def plain(el) -> str:  # noqa: ANN001
+    def plain(el: etree._Element) -> str:
         return " ".join("".join(el.itertext()).split())
 
     out: list[str] = []
 
-    def block(el, depth: int) -> None:  # noqa: ANN001
+    def block(el: etree._Element, depth: int) -> None:
         local = _local(el)
         if local == "section":
             head = el.find(f"{ns}title")
@@ -114,11 +115,11 @@ def read_fb2(data: bytes, name: str) -> Document:
                     language=lang or None, summary=summary, tags=genres, end_notes=tuple(end))
 
 
-def _local(el) -> str:  # noqa: ANN001
+def _local(el: etree._Element) -> str:
     """An element's name without its namespace; "" for an entity, a comment, a PI."""
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _between_text(el) -> bool:  # noqa: ANN001
+def _between_text(el: etree._Element) -> bool:
     """An <empty-line/> between paragraphs of a section: a scene break; at its ends: none."""
     return el.getprevious() is not None and el.getnext() is not None

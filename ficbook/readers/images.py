@@ -60,7 +60,7 @@ def _decode(data: bytes) -> Resource | None:
             if img.width * img.height > MAX_PIXELS:
                 return None
             img.load()
-    except Exception:  # noqa: BLE001 - any undecodable or hostile file is simply not an image
+    except Exception:  # any undecodable or hostile file is simply not an image
         return None
     if fmt in ("JPEG", "PNG") and max(img.size) <= MAX_SIDE and len(data) <= MAX_KEEP_BYTES:
         out, media = data, "image/jpeg" if fmt == "JPEG" else "image/png"
@@ -70,8 +70,7 @@ def _decode(data: bytes) -> Resource | None:
         has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
         buf = io.BytesIO()
         if has_alpha or (fmt in ("PNG", "GIF") and img.mode in ("P", "L", "1")):
-            img = img.convert("RGBA" if has_alpha else "RGB" if img.mode != "L" else "L")
-            img.save(buf, "PNG", optimize=True)
+            img.convert("RGBA" if has_alpha else "RGB" if img.mode != "L" else "L").save(buf, "PNG", optimize=True)
             media = "image/png"
         else:
             img.convert("RGB").save(buf, "JPEG", quality=85, optimize=True)

@@ -66,13 +66,13 @@ def load_recipe(path: Path) -> Recipe:
 _DATE_LIKE = re.compile(r"^[^#\n]*?:\s+(\d{4}-\d\d?-\d\d?\S*)\s*$", re.MULTILINE)
 
 
-def _value_mark(text: str) -> dict[str, int]:
+def _value_mark(text: str) -> tuple[int | None, int | None]:
     """Line and column of the first date-like value, the usual culprit; none if not found."""
     m = _DATE_LIKE.search(text)
     if m is None:
-        return {}
+        return None, None
     line = text.count("\n", 0, m.start(1)) + 1
-    return {"line": line, "col": m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1}
+    return line, m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1
 
 
 def parse_recipe(text: str, path: Path) -> Recipe:
@@ -117,8 +117,9 @@ def _parse(text: str, path: Path) -> Recipe:
         raise RecipeError("invalid YAML: nested too deeply", file=name) from None
     except (ValueError, OverflowError) as exc:
         # ruamel builds dates and numbers as it reads: `date: 2024-13-45` fails there
+        line, col = _value_mark(text)
         raise RecipeError(f"invalid YAML value: {exc} (put values that look like dates "
-                          "or numbers in quotes)", file=name, **_value_mark(text)) from None
+                          "or numbers in quotes)", file=name, line=line, col=col) from None
     except (TypeError, IndexError, KeyError, AttributeError) as exc:
         # ruamel's own slips on odd scalars (`-_` read as a number fails inside it)
         raise RecipeError(f"invalid YAML: the reader failed on a value ({type(exc).__name__}: "
@@ -148,6 +149,7 @@ def _parse(text: str, path: Path) -> Recipe:
 
 def _refuse_duplicates(recipe: Recipe, data: CommentedMap, name: str) -> None:
     """The same story file twice in one book is a mistake, not an anthology."""
+    places: list[tuple[str | int, ...]]
     if recipe.parts:
         places = [("parts", i, "stories", j) for i, p in enumerate(recipe.parts)
                   for j in range(len(p.stories))]

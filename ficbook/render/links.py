@@ -42,7 +42,7 @@ def resolve(drafts: list[Draft]) -> list[Document]:
     # strings). With no links at all (no notes appendix: most books), nothing to resolve.
     done = [p is not None and b"\x00" not in p for p in pages]
     if all(done):
-        return [Document(d.name, d.uid, d.title, p) for d, p in zip(drafts, pages)]
+        return [Document(d.name, d.uid, d.title, p) for d, p in zip(drafts, pages) if p is not None]
     where: dict[str, str] = {}
     for d in drafts:
         for anchor in d.anchors:
@@ -55,5 +55,5 @@ def resolve(drafts: list[Draft]) -> list[Document]:
         return f"{where[anchor]}#{anchor}"
 
     return [Document(d.name, d.uid, d.title,
-                     p if ok else page(d.title, _REF.sub(sub, d.body), d.lang, d.body_class))
+                     p if ok and p is not None else page(d.title, _REF.sub(sub, d.body), d.lang, d.body_class))
             for d, p, ok in zip(drafts, pages, done)]

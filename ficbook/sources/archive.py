@@ -16,6 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # FanFicFare has no type hints: these name what is passed
+    from fanficfare.adapters.base_adapter import BaseSiteAdapter
+    from fanficfare.configurable import Configuration
 
 # What each failure is called in the one line the user reads.
 NOT_FOUND = "not found"
@@ -64,7 +69,7 @@ def _config_files() -> list[str]:
             + [str(f / "defaults.ini") for f in folders] + [str(f / "personal.ini") for f in folders])
 
 
-def configuration(url: str, personal_ini: str | None = None):  # noqa: ANN201 - FanFicFare's type
+def configuration(url: str, personal_ini: str | None = None) -> Configuration:
     from fanficfare import adapters
     from fanficfare.configurable import Configuration
 
@@ -115,7 +120,7 @@ def fetch(url: str, dest: Path, update: bool = False, personal_ini: str | None =
         raise FetchFailed(kind, f"HTTP {exc.status_code}") from None
     except _NETWORK as exc:
         raise FetchFailed(NO_NETWORK, str(exc) or type(exc).__name__) from None
-    except Exception as exc:  # noqa: BLE001 - requests' and FanFicFare's many others
+    except Exception as exc:  # requests' and FanFicFare's many others
         if _is_network(exc):
             raise FetchFailed(NO_NETWORK, str(exc).splitlines()[0] if str(exc) else "") from None
         raise FetchFailed(FAILED, f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
@@ -136,7 +141,7 @@ def _series(url: str, personal_ini: str | None) -> Fetched:
     return Fetched("series", works=works, title=str(found.get("name") or ""))
 
 
-def _take_old_chapters(adapter, dest: Path) -> bool:  # noqa: ANN001
+def _take_old_chapters(adapter: BaseSiteAdapter, dest: Path) -> bool:
     """As `fanficfare --update-epub`: the chapters already in `dest` are reused; False when
     the archive has no more chapters than the cached EPUB."""
     from fanficfare.epubutils import get_update_data
@@ -150,7 +155,7 @@ def _take_old_chapters(adapter, dest: Path) -> bool:  # noqa: ANN001
     return True
 
 
-def _write(config, adapter, dest: Path) -> None:  # noqa: ANN001
+def _write(config: Configuration, adapter: BaseSiteAdapter, dest: Path) -> None:
     from fanficfare import writers
 
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -167,13 +172,15 @@ def _write(config, adapter, dest: Path) -> None:  # noqa: ANN001
 
 
 def _is_network(exc: BaseException) -> bool:
+    """The error, or one it came from (ten deep at most), is the network's."""
+    link: BaseException | None = exc
     seen = 0
-    while exc is not None and seen < 10:
-        name = type(exc).__name__
-        if isinstance(exc, _NETWORK) or name in (
+    while link is not None and seen < 10:
+        name = type(link).__name__
+        if isinstance(link, _NETWORK) or name in (
                 "ConnectionError", "ConnectTimeout", "ReadTimeout", "Timeout", "NewConnectionError",
                 "MaxRetryError", "NameResolutionError", "ProxyError", "SSLError"):
             return True
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        link = link.__cause__ or link.__context__
         seen += 1
     return False

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ficbook.outputs import DOWNLOADS, cache_dir, download_path, file_name  # noqa: F401 - where downloads live
-
 INDEX = "index.json"
 
 

@@ -16,9 +16,13 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ficbook.errors import Diagnostic, StoryError
+
+if TYPE_CHECKING:
+    from ficbook.recipe.schema import CalibreSource, StoryEntry
 
 FIELDS = "title,authors,tags,series,series_index,comments,identifiers,pubdate,formats"
 
@@ -150,14 +154,18 @@ def _by_sqlite(library: Path, search: str | None) -> list[Book]:
         record = {"id": [str(book_id)], "title": [title], **f}
         if test is not None and not test(record):
             continue
-        series = (f.get("series") or [None])[0]
-        name = (f.get("epub") or [None])[0]
+        series = _first(f.get("series"))
+        name = _first(f.get("epub"))
         books.append(Book(book_id, title, tuple(f.get("authors", ())),
                           tuple(sorted(f.get("tags", ()), key=str.casefold)), series,
                           float(series_index) if series and series_index is not None else None,
-                          (f.get("comments") or [None])[0], (f.get("url") or [None])[0],
+                          _first(f.get("comments")), _first(f.get("url")),
                           _date(pubdate), library / path / f"{name}.epub" if name else None))
     return books
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def _read_tables(db: sqlite3.Connection) -> tuple[list[tuple], dict[int, dict[str, list[str]]]]:
@@ -191,13 +199,15 @@ def _read_tables(db: sqlite3.Connection) -> tuple[list[tuple], dict[int, dict[st
 # ------------------------------------------------------------------ recipe entries
 
 
-def library_entries(source, base_dir: Path, recipe: str):  # noqa: ANN001, ANN201 - CalibreSource
+def library_entries(source: CalibreSource, base_dir: Path,
+                    recipe: str) -> tuple[list[StoryEntry], list[Path], list[Diagnostic]]:
     """The recipe's `calibre:` source as story entries, the files to watch, and warnings."""
     from ficbook.recipe import StoryEntry
 
     library = (base_dir / Path(source.library).expanduser()).resolve()
     books = find_books(library, source.search, source.ids or None, source.sort)
-    entries, diagnostics = [], []
+    entries: list[StoryEntry] = []
+    diagnostics: list[Diagnostic] = []
     for book in books:
         if book.epub is None:
             diagnostics.append(Diagnostic("warning", "calibre-no-epub", f"calibre book {book.id} "

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ficbook import outputs
 from ficbook.sources import cache
 
 MAX_SITES_AT_ONCE = 4
@@ -66,7 +67,7 @@ def links_of(recipe_paths: Iterable[Path]) -> list[_Link]:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
         for url in urls:
             line = next((i for i, text in enumerate(lines, 1) if url in text), None)
-            found.append(_Link(Path(path), line, url, cache.cache_dir(path)))
+            found.append(_Link(Path(path), line, url, outputs.cache_dir(path)))
     return found
 
 
@@ -121,7 +122,7 @@ def _missing(url: str, folder: Path, index: dict[str, Any]) -> list[str]:
     if record is None:
         return [url]
     works = record.get("works", []) if record.get("kind") == "series" else [url]
-    return [w for w in works if not (folder / cache.file_name(w)).is_file()]
+    return [w for w in works if not (folder / outputs.file_name(w)).is_file()]
 
 
 def _not_fetched(missing: str, url: str) -> str:
@@ -173,7 +174,7 @@ class _Fetcher:
             series: str | None = None) -> dict[str, Any]:
         from ficbook.sources.archive import FetchFailed, fetch
 
-        dest = folder / cache.file_name(url)
+        dest = folder / outputs.file_name(url)
         if record is not None and record.get("kind") == "story" and dest.is_file() and not self.update:
             return record
         got = fetch(url, dest, update=self.update and dest.is_file())

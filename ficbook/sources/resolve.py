@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ficbook import outputs
 from ficbook.errors import Diagnostic
 from ficbook.recipe import Recipe, StoryEntry
 from ficbook.sources import cache
@@ -32,8 +33,9 @@ def resolve(recipe: Recipe) -> Resolved:
     inputs: list[Path] = []
     diagnostics: list[Diagnostic] = []
     changes: dict[str, object] = {}
+    stories: list[StoryEntry] | None = None  # the new list, when it changes
     if has_links:
-        folder = cache.cache_dir(recipe_path)
+        folder = outputs.cache_dir(recipe_path)
         index = cache.read_index(folder)
         inputs.append(cache.index_path(folder))
 
@@ -50,7 +52,7 @@ def resolve(recipe: Recipe) -> Resolved:
             changes["parts"] = [p.model_copy(update={"stories": expand(p.stories)})
                                 for p in recipe.parts]
         else:
-            changes["stories"] = expand(recipe.stories)
+            stories = expand(recipe.stories)
     if recipe.calibre is not None:
         from ficbook.sources.calibre import library_entries
 
@@ -58,8 +60,9 @@ def resolve(recipe: Recipe) -> Resolved:
                                                                str(recipe_path))
         inputs += library_inputs
         diagnostics += library_notes
-        before = changes.get("stories", recipe.stories)
-        changes["stories"] = list(before) + found  # type: ignore[call-overload]
+        stories = [*(recipe.stories if stories is None else stories), *found]
+    if stories is not None:
+        changes["stories"] = stories
     resolved = recipe.model_copy(update=changes)
     return Resolved(resolved, tuple(inputs), tuple(diagnostics))
 
@@ -73,7 +76,7 @@ def _link_entries(entry: StoryEntry, folder: Path, index: dict, recipe: str,
         works = []
     out = []
     for work in works:
-        path = folder / cache.file_name(work)
+        path = folder / outputs.file_name(work)
         if not path.is_file():
             diagnostics.append(Diagnostic("warning", "link-missing", f"{work}: not downloaded: "
                                           "the book is built without it", recipe))

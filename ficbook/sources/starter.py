@@ -91,8 +91,8 @@ def order(found: list[Found]) -> list[Found]:
     first_date: dict[str, str] = {}
     for f in found:
         if f.series:
-            key = f.series.casefold()
-            first_date[key] = min(first_date.get(key, "9999"), f.date or "9999")
+            name = f.series.casefold()
+            first_date[name] = min(first_date.get(name, "9999"), f.date or "9999")
 
     def key(f: Found) -> tuple:
         if f.series:

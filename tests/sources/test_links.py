@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ficbook import outputs
 from ficbook.cli.app import app
 from ficbook.sources import cache
 
@@ -110,13 +111,13 @@ def test_a_rebuild_uses_the_cache_and_makes_no_connection(fetched, monkeypatch):
     recipe, _ = fetched
     monkeypatch.chdir(recipe.parent.parent)
     guard = Guard(monkeypatch)
-    before = cache.index_path(cache.cache_dir(recipe)).read_bytes()
+    before = cache.index_path(outputs.cache_dir(recipe)).read_bytes()
     result = build(str(recipe), "--offline", "--force")
     assert guard.attempts == []
     assert result.exit_code == 4  # the three links never fetched are still missing
     assert "not downloaded yet, and --offline makes no connection" in result.stderr
     assert "10 stories" in result.stderr
-    assert cache.index_path(cache.cache_dir(recipe)).read_bytes() == before
+    assert cache.index_path(outputs.cache_dir(recipe)).read_bytes() == before
 
 
 def test_offline_fails_clearly_on_a_link_not_yet_fetched(tmp_path, monkeypatch):
@@ -133,7 +134,7 @@ def test_offline_fails_clearly_on_a_link_not_yet_fetched(tmp_path, monkeypatch):
     assert (f"ficbook: {recipe}:4: http://test1.com?sid=14: not downloaded yet, and --offline "
             "makes no connection") in result.stderr
     assert "1 stories" in result.stderr or "1 story" in result.stderr
-    assert not (tmp_path / "downloads" / cache.file_name("http://test1.com?sid=14")).exists()
+    assert not (tmp_path / "downloads" / outputs.file_name("http://test1.com?sid=14")).exists()
 
 
 def test_story_files_never_connect(tmp_path, monkeypatch):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ficbook import outputs
 from ficbook.errors import RecipeError
 from ficbook.recipe import load_recipe
-from ficbook.sources import cache
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -37,7 +37,7 @@ def test_a_link_reads_from_the_download_cache_beside_the_build_folder(tmp_path):
     where = recipe.story_path(recipe.stories[0])
     assert where.parent == (tmp_path / "downloads").resolve()
     assert where.name.startswith("archiveofourown-org-works-123-") and where.suffix == ".epub"
-    assert where == cache.download_path(recipe.source, url)
+    assert where == outputs.download_path(recipe.source, url)
 
 
 def test_the_same_link_twice_is_refused(tmp_path):

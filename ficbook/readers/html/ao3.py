@@ -82,8 +82,9 @@ def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
     h1 = meta_div.find("h1")
     message = preface.find("p", class_="message")
     title = text_of(h1) if h1 else ""
-    if not title and isinstance(message, Tag) and message.find("b"):
-        title = text_of(message.find("b"))
+    bold = message.find("b") if isinstance(message, Tag) else None
+    if not title and isinstance(bold, Tag):
+        title = text_of(bold)
     byline = meta_div.find(class_="byline")
     authors: tuple[str, ...] = ()
     if isinstance(byline, Tag):

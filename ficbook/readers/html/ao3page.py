@@ -40,8 +40,8 @@ def read_ao3_page(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     dl = soup.find("dl", class_="work")
     if isinstance(dl, Tag):
         _tags(dl, fields, extra, ctx)
-    title = text_of(preface.find(class_="title")) if isinstance(preface, Tag) and \
-        preface.find(class_="title") else "Untitled"
+    title_tag = preface.find(class_="title") if isinstance(preface, Tag) else None
+    title = text_of(title_tag) if isinstance(title_tag, Tag) else "Untitled"
     byline = preface.find(class_="byline") if isinstance(preface, Tag) else None
     authors: tuple[str, ...] = ()
     if isinstance(byline, Tag):

@@ -87,7 +87,7 @@ def story_chapters(chapters: list[Chapter], name: str) -> tuple[Chapter, ...]:
 
 
 def classes(tag: Tag) -> list[str]:
-    value = tag.get("class") or []
+    value: str | list[str] = tag.get("class") or []
     return [value] if isinstance(value, str) else list(value)
 
 

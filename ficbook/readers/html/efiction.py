@@ -38,7 +38,8 @@ def is_efiction(soup: BeautifulSoup) -> bool:
 def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
-    title, authors = "", ()
+    title = ""
+    authors: tuple[str, ...] = ()
     pagetitle = soup.find(id="pagetitle")
     if isinstance(pagetitle, Tag):
         links = pagetitle.find_all("a")
@@ -86,20 +87,20 @@ def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     start: list[Block] = []
     end: list[Block] = []
     for notes in soup.find_all("div", class_="notes"):
-        label = notes.find(class_="label")
-        kind = text_of(label).lower() if label else ""
+        note_label = notes.find(class_="label")
+        kind = text_of(note_label).lower() if note_label else ""
         body = notes.find(class_="noteinfo") or notes
-        if label is not None and body is notes:
-            label.extract()
-        blocks = tuple(tidy(blocks_of(body, ctx)))
-        if not blocks:
+        if note_label is not None and body is notes:
+            note_label.extract()
+        note_blocks = tuple(tidy(blocks_of(body, ctx)))
+        if not note_blocks:
             continue
         if "story notes" in kind:
-            front.append(Note("author-note", blocks, label="Story Notes"))
+            front.append(Note("author-note", note_blocks, label="Story Notes"))
         elif "end" in kind:
-            end.append(Note("author-note", blocks, label="Chapter End Notes"))
+            end.append(Note("author-note", note_blocks, label="Chapter End Notes"))
         else:
-            start.append(Note("author-note", blocks, label="Chapter Notes"))
+            start.append(Note("author-note", note_blocks, label="Chapter Notes"))
         notes.decompose()
 
     chapter_title = None

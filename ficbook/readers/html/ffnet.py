@@ -36,7 +36,8 @@ def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     top = soup.find(id="profile_top")
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
-    title, authors = "", ()
+    title = ""
+    authors: tuple[str, ...] = ()
     summary: tuple = ()
     if isinstance(top, Tag):
         b = top.find("b", class_="xcontrast_txt") or top.find("b")

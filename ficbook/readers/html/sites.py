@@ -8,7 +8,8 @@ new file plus a fixture."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, Tag
 
@@ -23,8 +24,11 @@ from ficbook.readers.html.common import (
 )
 from ficbook.readers.layouts.profiles import Profile, profiles
 
+if TYPE_CHECKING:
+    from ficbook.readers.layouts.detect import Detection
 
-def site_profile(raw: str, forced: str | None):  # noqa: ANN201 - Detection | None
+
+def site_profile(raw: str, forced: str | None) -> Detection | None:
     """The selectors profile for a page, by its signs (or the recipe's `layout:`)."""
     from ficbook.readers.layouts.detect import detect
 
@@ -38,7 +42,7 @@ def site_profile(raw: str, forced: str | None):  # noqa: ANN201 - Detection | No
     return found if found and found.profile.engine == "selectors" else None
 
 
-def _select(root: Tag, selectors) -> list[Tag]:  # noqa: ANN001 - str or list
+def _select(root: Tag, selectors: str | Iterable[str] | None) -> list[Tag]:
     if not selectors:
         return []
     for sel in [selectors] if isinstance(selectors, str) else selectors:
@@ -93,15 +97,15 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
         inside = _select(box, data.get("notes"))
         outside = _select(post, data.get("notes_outside")) if post is not None else []
         for note_box in inside + [n for n in outside if box not in n.parents]:
-            blocks = tuple(tidy(blocks_of(note_box, ctx)))
+            note_blocks = tuple(tidy(blocks_of(note_box, ctx)))
             label = data.get("notes_label") or "Author's note"
-            if blocks and isinstance(blocks[0], Paragraph) and _starts_label(blocks[0], label):
-                blocks = blocks[1:]
+            if note_blocks and isinstance(note_blocks[0], Paragraph) and _starts_label(note_blocks[0], label):
+                note_blocks = note_blocks[1:]
             position = _position(box, note_box) if note_box in inside else (
                 0.0 if _order(note_box) < _order(box) else 1.0)
             note_box.decompose()
-            if blocks:
-                (before if position < 0.5 else after).append(Note("author-note", blocks, label=label))
+            if note_blocks:
+                (before if position < 0.5 else after).append(Note("author-note", note_blocks, label=label))
         blocks = [b for b in tidy(blocks_of(box, ctx)) if not _is_line_chrome(b, line_chrome, ctx)]
         if blocks and isinstance(blocks[0], Paragraph) and title and _same(blocks[0], title):
             ctx.info("chrome-dropped", f"title repeated “{title}”")
@@ -151,7 +155,7 @@ def _same(p: Paragraph, title: str) -> bool:
     return " ".join(inline_text(p.inlines).split()).lower() == title.lower()
 
 
-def _as_list(value) -> list[str]:  # noqa: ANN001
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value or ())
 
 
@@ -189,7 +193,7 @@ def _from_page_title(title: str | None, split: str | None) -> str:
     return re.split(split or r"\s+[|–—-]\s+", title)[0].strip()
 
 
-def _line_chrome(patterns) -> re.Pattern[str] | None:  # noqa: ANN001
+def _line_chrome(patterns: str | Iterable[str] | None) -> re.Pattern[str] | None:
     items = _as_list(patterns)
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
 

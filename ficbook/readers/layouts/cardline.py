@@ -20,13 +20,13 @@ _COUNTS = {"words", "reviews", "favs", "follows", "chapters"}
 def read_cardline(lines: list[str], profile: Profile, ctx: Context) -> Plan:
     plan = Plan(find_chapters=True)
     card = profile.pattern("card")
-    card_at = next((i for i, line in enumerate(lines) if card is not None and card.match(line.strip())),
-                   None)
-    if card_at is None:  # forced on a file without the card: the whole text is the story
+    found = next(((i, m) for i, line in enumerate(lines) if card is not None and (m := card.match(line.strip()))),
+                 None)
+    if found is None:  # forced on a file without the card: the whole text is the story
         plan.chapters.append(ChapterPlan(None, body=list(range(len(lines)))))
         return plan
-    m = card.match(lines[card_at].strip())  # type: ignore[union-attr]
-    _card_fields(m, profile, plan, ctx, card_at + 1)  # type: ignore[arg-type]
+    card_at, m = found
+    _card_fields(m, profile, plan, ctx, card_at + 1)
     top = _above(lines, card_at, profile, plan, ctx)
     _dropped(ctx, lines, range(0, top), "the page above the story")
     skip = profile.pattern("skip")

@@ -97,20 +97,20 @@ def _title_page(lines: list[str], body: list[int], plan: Plan, ctx: Context) -> 
     of the text (short centred lines: the title, the author's name) gives both."""
     runs = _paragraph_runs(lines, body)[:6]
     title_run = author_run = None
+    author = ""
     for k, run in enumerate(runs):
         if not all(_CENTRED.match(lines[i]) and len(lines[i].strip()) <= 60 for i in run):
             break
         text = " ".join(lines[i].strip() for i in run)
         if title_run is None:
             title_run = k
-        elif author_run is None and len(run) == 1 and _NAME.match(text) \
+        elif author_run is None and len(run) == 1 and (named := _NAME.match(text)) \
                 and not text.isupper():
-            author_run = k
+            author_run, author = k, named.group(1)
             break
     if title_run is None or author_run is None:
         return body
     title = " ".join(lines[i].strip() for i in runs[title_run])
-    author = _NAME.match(lines[runs[author_run][0]].strip()).group(1)  # type: ignore[union-attr]
     if title.isupper():
         title = _title_case(title)
     plan.fields["title"] = title

@@ -39,6 +39,7 @@ class _Reader:
         self.target: list[int] | None = None  # where story-ish lines go now
         self.short = False  # the open section holds one paragraph (no text marker ahead)
         self.short_seen = False
+        self.indented = False  # the one-paragraph section's first line was indented
         self.loose: list[int] = []  # head lines outside any section: title, author…
         self.pending: tuple[str, str, int] | None = None  # a label waiting for its value
         self.labelled = False  # a card label seen
@@ -68,6 +69,7 @@ class _Reader:
         self.target = target
         self.short = not self.marker_ahead(i, stop_at_chapter=in_chapter)
         self.short_seen = False
+        self.indented = False  # the one-paragraph section's first line was indented
 
     def body(self) -> list[int]:
         return self.plan.chapter().body
@@ -109,7 +111,7 @@ class _Reader:
                 plan.fields["source"] = m.group("url")
                 ctx.report("info", "chrome-dropped", quote(s), i + 1)
                 continue
-            if self.pending is not None and self.roles[i] is None and not self.is_label(s):
+            if self.pending is not None and self.roles[i] is None and self.label_match(s) is None:
                 label, kind, at = self.pending
                 if kind not in LIST_FIELDS:
                     self.pending = None  # one line: the next may be the title
@@ -127,9 +129,9 @@ class _Reader:
             if role is not None:
                 self.section(i, s, role)
                 continue
-            if self.zone == "head" and self.target is None and self.is_label(s):
-                m = _LABEL.match(s)
-                label, value = m.group(1).strip(), m.group(2).strip()  # type: ignore[union-attr]
+            m = self.label_match(s) if self.zone == "head" and self.target is None else None
+            if m is not None:
+                label, value = m.group(1).strip(), m.group(2).strip()
                 kind = self.labels[label.lower()]
                 if value:
                     self.store(label, kind, value, i)
@@ -141,9 +143,9 @@ class _Reader:
         self.finish_head()
         return plan
 
-    def is_label(self, s: str) -> bool:
+    def label_match(self, s: str) -> re.Match[str] | None:
         m = _LABEL.match(s)
-        return m is not None and m.group(1).strip().lower() in self.labels
+        return m if m is not None and m.group(1).strip().lower() in self.labels else None
 
     def text_line(self, i: int, raw: str) -> None:
         if self.target is None:
@@ -225,10 +227,10 @@ class _Reader:
         lines, plan, ctx = self.lines, self.plan, self.ctx
         texts = [lines[i].strip() for i in loose]
         taken: set[int] = set()
-        by = next((k for k in range(1, len(texts)) if _BY.match(texts[k])), None)
+        by = next(((k, m.group(1)) for k in range(1, len(texts)) if (m := _BY.match(texts[k]))), None)
         if by is not None:
-            t, a = by - 1, by
-            author = _BY.match(texts[a]).group(1)  # type: ignore[union-attr]
+            t, a = by[0] - 1, by[0]
+            author = by[1]
         elif len(texts) >= 2:
             t, a = len(texts) - 2, len(texts) - 1
             author = texts[a]
