@@ -32,7 +32,9 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
-class Book:
+class Attachment:
+    """A book file to send."""
+
     path: Path
     size: int  # bytes on disk
 
@@ -43,7 +45,7 @@ class Book:
 
 @dataclass(frozen=True, slots=True)
 class Mail:
-    books: tuple[Book, ...]
+    books: tuple[Attachment, ...]
 
     @property
     def size(self) -> int:
@@ -56,7 +58,7 @@ def encoded_size(n: int) -> int:
     return chars + 2 * math.ceil(chars / 76)
 
 
-def books(paths: list[Path]) -> list[Book]:
+def books(paths: list[Path]) -> list[Attachment]:
     out = []
     for path in paths:
         if not path.name.lower().endswith(".epub"):
@@ -71,17 +73,17 @@ def books(paths: list[Path]) -> list[Book]:
             raise DeliveryError(f"cannot read the book: {exc.strerror}", file=str(path)) from None
         if magic != b"PK\x03\x04":
             raise DeliveryError("not an EPUB (not a zip file)", file=str(path))
-        out.append(Book(path, size))
+        out.append(Attachment(path, size))
     return out
 
 
 SEND_TO_KINDLE = Limits()
 
 
-def plan(items: list[Book], limits: Limits | None = None) -> list[Mail]:
+def plan(items: list[Attachment], limits: Limits | None = None) -> list[Mail]:
     """The books in order, a new mail whenever the next one would pass a limit."""
     limits = limits or SEND_TO_KINDLE
-    mails: list[list[Book]] = []
+    mails: list[list[Attachment]] = []
     for book in items:
         if _MAIL_OVERHEAD + book.encoded > limits.size:
             raise DeliveryError(

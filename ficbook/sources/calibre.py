@@ -28,7 +28,9 @@ FIELDS = "title,authors,tags,series,series_index,comments,identifiers,pubdate,fo
 
 
 @dataclass(frozen=True)
-class Book:
+class LibraryBook:
+    """A book of the calibre library, with the metadata a story card uses."""
+
     id: int
     title: str
     authors: tuple[str, ...]
@@ -53,7 +55,7 @@ def calibredb() -> str | None:
 
 
 def find_books(library: Path, search: str | None = None, ids: list[int] | None = None,
-               sort: str = "series", via: str | None = None) -> list[Book]:
+               sort: str = "series", via: str | None = None) -> list[LibraryBook]:
     """The library's books for a search (or these ids, in this order), sorted. `via`:
     "calibredb" or "sqlite"; by default calibredb where installed."""
     if not (library / "metadata.db").is_file():
@@ -87,7 +89,7 @@ def _title_sort(title: str) -> str:
 # ------------------------------------------------------------------ calibredb
 
 
-def _by_calibredb(library: Path, search: str | None) -> list[Book]:
+def _by_calibredb(library: Path, search: str | None) -> list[LibraryBook]:
     exe = calibredb()
     if exe is None:
         raise StoryError("calibredb is not installed", file=str(library))
@@ -109,10 +111,10 @@ def _by_calibredb(library: Path, search: str | None) -> list[Book]:
     return [_from_calibredb(row) for row in rows]
 
 
-def _from_calibredb(row: dict) -> Book:
+def _from_calibredb(row: dict) -> LibraryBook:
     epubs = [Path(f) for f in row.get("formats") or () if f.lower().endswith(".epub")]
     series = row.get("series") or None
-    return Book(int(row["id"]), row.get("title") or "", _authors(row.get("authors")),
+    return LibraryBook(int(row["id"]), row.get("title") or "", _authors(row.get("authors")),
                 tuple(sorted(row.get("tags") or (), key=str.casefold)), series,
                 float(row["series_index"]) if series and row.get("series_index") is not None else None,
                 row.get("comments") or None, (row.get("identifiers") or {}).get("url"),
@@ -133,7 +135,7 @@ def _date(value: object) -> str | None:
 # ------------------------------------------------------------------ metadata.db
 
 
-def _by_sqlite(library: Path, search: str | None) -> list[Book]:
+def _by_sqlite(library: Path, search: str | None) -> list[LibraryBook]:
     from ficbook.sources.search import compile_search
 
     test = compile_search(search) if search else None
@@ -156,7 +158,7 @@ def _by_sqlite(library: Path, search: str | None) -> list[Book]:
             continue
         series = _first(f.get("series"))
         name = _first(f.get("epub"))
-        books.append(Book(book_id, title, tuple(f.get("authors", ())),
+        books.append(LibraryBook(book_id, title, tuple(f.get("authors", ())),
                           tuple(sorted(f.get("tags", ()), key=str.casefold)), series,
                           float(series_index) if series and series_index is not None else None,
                           _first(f.get("comments")), _first(f.get("url")),
