@@ -94,7 +94,7 @@ class _Plan:
 
     @property
     def stories(self) -> int:
-        return len(self.recipe.all_stories)  # type: ignore[attr-defined]
+        return len(self.recipe.all_stories)
 
 
 def _device_copies(output: Path, job: Job) -> tuple[Path, ...]:

@@ -46,6 +46,9 @@ from ficbook.outputs import output_path
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from ficbook.convert import ConvertOptions
+    from ficbook.recipe import Recipe, StoryEntry
+
 MAX_ATTEMPTS = 3  # a task whose worker keeps being killed fails after this many pools
 CHUNK_MIN, CHUNK_MAX = 256 * 1024, 4 * 1024 * 1024  # bytes of source per chunk
 
@@ -427,13 +430,13 @@ def _convert_shared(todo: list[Path], work: Work, reporter: Reporter, plans: dic
     data, patterns) then load once, before the fork, not once per worker."""
     from ficbook.build import convert_story
 
-    users: dict[tuple, list[tuple[Path, object, object]]] = {}
+    users: dict[tuple, list[tuple[Path, Recipe, StoryEntry]]] = {}
     for recipe_path in todo:
         if recipe_path not in plans or recipe_path in work.split:
             continue
         recipe = plans[recipe_path].recipe
-        for entry in recipe.all_stories:  # type: ignore[attr-defined]
-            key = (recipe.story_path(entry), _options(recipe, entry))  # type: ignore[attr-defined]
+        for entry in recipe.all_stories:
+            key = (recipe.story_path(entry), _options(recipe, entry))
             users.setdefault(key, []).append((recipe_path, recipe, entry))
     memo = StoryMemo()
     for (path, _), books in users.items():
@@ -444,7 +447,7 @@ def _convert_shared(todo: list[Path], work: Work, reporter: Reporter, plans: dic
                 continue
             recipe_path, recipe, entry = books[0]
             reporter.stage(recipe_path, "convert")
-            convert_story(recipe, entry, memo)  # type: ignore[arg-type]
+            convert_story(recipe, entry, memo)
         except Exception:  # noqa: BLE001 - likewise
             continue
     first = next((t for t in work.tasks if not t.book), None)
@@ -453,10 +456,10 @@ def _convert_shared(todo: list[Path], work: Work, reporter: Reporter, plans: dic
     return memo
 
 
-def _options(recipe: object, entry: object) -> object:
+def _options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
     from ficbook.build import convert_options
 
-    return convert_options(recipe, entry)  # type: ignore[arg-type]
+    return convert_options(recipe, entry)
 
 
 def _warm_up(task: Task, memo: StoryMemo, work: Work) -> None:
