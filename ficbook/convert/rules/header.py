@@ -43,7 +43,7 @@ from ficbook.model import (
     Story,
     Text,
 )
-from ficbook.text import count_words, inline_text
+from ficbook.text import inline_text
 
 # "For Sam, who…", "To my sister", "Dedicated to the night shift": at the very top.
 _DEDICATION = re.compile(r"(?:for|to|dedicated to|this (?:one|story|fic) is (?:for|dedicated to))\s+"
@@ -209,8 +209,7 @@ class _HeaderReader:
         text = inline_text(value)
         whole = (Text(f"{label}: "), *value) if labelled else value
         cut = shape.story_start(text)
-        if cut == (0, 0) or cut is None and shape.too_long(
-                shape.words(text), sum(count_words(b) for b in chapter)):
+        if cut == (0, 0) or cut is None and shape.too_long(shape.words(text), chapter):
             self.ctx.report("warning", "note-kept", f"{label}: {shape.words(text):,} words that "
                             f"read as story text, kept in the story: {_quote(text)}", line)
             return None, Paragraph(whole, line)

@@ -117,16 +117,15 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
         return ch
     out: list[Block] = list(blocks[:i])  # kept as they are, as below
     seen_text = any(isinstance(b, Paragraph) for b in out)
-    chapter_words = sum(count_words(b) for b in blocks)
 
     def set_apart(note: list[Block], taken: list[Block], why: str) -> None:
         nonlocal seen_text
         """The note, unless it is far longer than a note for its chapter: then the blocks
         it would take stay in the story."""
         size = sum(count_words(x) for x in note)
-        if shape.too_long(size, chapter_words):
+        if shape.too_long(size, blocks):
             ctx.report("warning", "note-kept", f"{label}: {size:,} words, too long for a note "
-                       f"in a chapter of {chapter_words:,}; kept in the story: "
+                       f"in a chapter of {shape.chapter_words(blocks):,}; kept in the story: "
                        f"{quote(para_text(taken[0]))}", taken[0].line)
             out.extend(taken)
             seen_text = True
@@ -380,8 +379,7 @@ def after_end(story: Story, ctx: Context) -> Story:
     if not short and not all(_NOTICE.search(t) or _score(t) >= 2 or _FIRST_PERSON.search(t[:200])
                              for t in map(para_text, paras)):
         return story  # story text goes on after it: "End." was dialogue, or a chapter's end
-    words = sum(count_words(b) for b in blocks)
-    if shape.too_long(size, words):
+    if shape.too_long(size, blocks):
         ctx.report("warning", "end-marker", f"{size:,} words after the end marker "
                    f"{quote(para_text(blocks[mark]))}: too long for back matter, kept in the story",
                    blocks[mark].line)  # type: ignore[union-attr]

@@ -12,6 +12,10 @@ apart at all: it stays in the story, with a warning. When unsure, the text stays
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from ficbook.model import Block
+from ficbook.text import count_words
 
 # Words a note may have before its shape is looked at more closely (a long disclaimer or
 # thank-you list is still a note).
@@ -76,7 +80,13 @@ def _sentences(text: str) -> list[int]:
     return [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
 
 
-def too_long(note_words: int, chapter_words: int) -> bool:
-    """Is a block of `note_words` too long to be set apart from a chapter of
-    `chapter_words` (the block's own words included)?"""
-    return note_words > MAX_NOTE_WORDS and note_words > MAX_NOTE_SHARE * chapter_words
+def too_long(note_words: int, chapter: Iterable[Block]) -> bool:
+    """Is a block of `note_words` too long to be set apart from `chapter` (the blocks
+    around it, its own included)? The chapter is counted only for a block longer than
+    MAX_NOTE_WORDS: most notes are short, and counting every chapter that has one cost
+    a tenth of the converter's time."""
+    return note_words > MAX_NOTE_WORDS and note_words > MAX_NOTE_SHARE * chapter_words(chapter)
+
+
+def chapter_words(blocks: Iterable[Block]) -> int:
+    return sum(map(count_words, blocks))
