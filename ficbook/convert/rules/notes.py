@@ -352,6 +352,7 @@ def is_end(text: str, vocab: Vocabulary = _EN) -> bool:
     return len(text) <= 40 and (vocab.is_end_marker(text) or END_MARKER.fullmatch(text) is not None)
 
 
+_BACK_MATTER_BLOCKS = 40  # the most blocks after an end marker that are looked at
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
 
 
@@ -364,8 +365,10 @@ def after_end(story: Story, ctx: Context) -> Story:
     ch = story.chapters[-1]
     blocks = ch.blocks
     vocab = ctx.vocab
-    mark = next((k for k in range(len(blocks) - 1, -1, -1) if isinstance(blocks[k], Paragraph)
-                 and is_end(para_text(blocks[k]), vocab)), None)
+    # looked for among the last blocks only: back matter is a few paragraphs (and a marker
+    # further up leaves the text where it is), and the whole chapter is no place to search
+    mark = next((k for k in range(len(blocks) - 1, max(-1, len(blocks) - 1 - _BACK_MATTER_BLOCKS), -1)
+                 if isinstance(blocks[k], Paragraph) and is_end(para_text(blocks[k]), vocab)), None)
     if mark is None or not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
         return story
     if not any(isinstance(b, Paragraph) for b in blocks[:mark]):
