@@ -122,8 +122,14 @@ def is_part(title: str | None) -> bool:
     return title is not None and _PART.match(title) is not None
 
 
+# First character -> can a glued heading start with it: the reader asks of every paragraph.
+_MAY_GLUE = FirstChars(_GLUED.pattern)
+
+
 def glued_heading(line: str) -> tuple[int, int] | None:
     """(end of the heading, start of the text) when `line` is a heading glued to text."""
+    if not _MAY_GLUE[line[:1]]:
+        return None
     m = _GLUED.match(line)
     if m is None or len(line[m.end():].split()) < 3:
         return None
