@@ -52,4 +52,4 @@ field: setup
 	$(BIN)/python field/score.py --json build/field.json $(FIELD_ARGS)
 
 clean:
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build .pytest_cache .hypothesis .mypy_cache

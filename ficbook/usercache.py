@@ -50,7 +50,7 @@ def cached(kind: str, key: bytes, make: Callable[[], T]) -> T:
             return pickle.load(fh)
     except FileNotFoundError:
         pass
-    except Exception:  # noqa: BLE001 - a damaged or foreign entry: made anew below
+    except Exception:  # a damaged or foreign entry: made anew below
         pass
     value = make()
     _store(where, path, kind, value)

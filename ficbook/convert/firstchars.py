@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 try:  # Python 3.11+: re._parser, re._constants (private: imported by name, untyped)
@@ -25,6 +25,9 @@ try:  # Python 3.11+: re._parser, re._constants (private: imported by name, unty
 except ImportError:  # pragma: no cover - a Python without them: any first character
     _sre = _sre_parse = None
     WALK = False
+
+# An item of a parsed pattern: (opcode, its argument), whose shape depends on the opcode.
+ParseItem = tuple[Any, Any]
 
 CACHED_CHARS = 16384  # first characters remembered per table: a file of a million kinds
 
@@ -36,7 +39,7 @@ def first_regex(pattern: str) -> str | None:
         return None
     try:
         first, _ = _starts(_sre_parse.parse(pattern, re.IGNORECASE))
-    except Exception:  # noqa: BLE001 - a changed private module: err towards any
+    except Exception:  # a changed private module: err towards any
         return None
     return None if first is None else "|".join(sorted(first)) or "(?!)"  # "(?!)": none
 
@@ -69,7 +72,7 @@ class FirstChars(dict):
         return may
 
 
-def _starts(items) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a parsed sequence
+def _starts(items: Iterable[ParseItem]) -> tuple[set[str] | None, bool]:
     """(one-character regexes, one of which the first character of a match of the
     sequence matches, None for any character; whether the sequence can match "")."""
     first: set[str] = set()
@@ -83,7 +86,7 @@ def _starts(items) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a parsed s
     return first, True
 
 
-def _item_starts(op, av) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a parse tree item
+def _item_starts(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     sre = _sre
     if op in (sre.LITERAL, sre.IN):
         one = _one_char(op, av)
@@ -105,7 +108,7 @@ def _item_starts(op, av) -> tuple[set[str] | None, bool]:  # noqa: ANN001 - a pa
     return None, False  # any character, back references, conditionals: any
 
 
-def _one_char(op, av) -> str | None:  # noqa: ANN001 - a parse tree item
+def _one_char(op: Any, av: Any) -> str | None:
     """A regex for the characters a one-character item matches; None for a negation (it
     matches almost anything) and what the walk does not know."""
     sre = _sre

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import is_
 
-from ficbook.model import Chapter, Inline, LineBreak, Paragraph, Styled, Text
+from ficbook.model import Block, Chapter, Inline, LineBreak, Paragraph, Styled, Text
 from ficbook.text import inline_text, one_run
+
+ParagraphFix = Callable[[Paragraph], Paragraph]  # a rule's work on one paragraph
+TextFix = Callable[[str], str]  # ... on the text of a paragraph of one run
 
 
 def map_text(inlines: tuple[Inline, ...], fn: Callable[[str], tuple[Inline, ...]]) -> tuple[Inline, ...]:
@@ -81,7 +84,7 @@ def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tidy(tuple(items))
 
 
-def with_blocks(ch: Chapter, blocks) -> Chapter:  # noqa: ANN001 - blocks: Iterable[Block]
+def with_blocks(ch: Chapter, blocks: Iterable[Block]) -> Chapter:
     """`ch` with these blocks: `ch` itself when they are the very blocks it holds, so that
     `scenes.normalise` knows it is untouched (tests/convert/test_fast_paths.py)."""
     blocks = tuple(blocks)
@@ -95,6 +98,12 @@ def with_inlines(p: Paragraph, inlines: tuple[Inline, ...]) -> Paragraph:
     """dataclasses.replace(p, inlines=inlines), at a third of the cost (for rules that
     change most paragraphs; tests/convert/test_fast_paths.py keeps the fields in step)."""
     return Paragraph(inlines, p.line, p.align)
+
+
+def paragraphs_only(blocks: Sequence[Block]) -> list[Paragraph] | None:
+    """The blocks when every one is a paragraph (typed so), else None."""
+    paras = [b for b in blocks if isinstance(b, Paragraph)]
+    return paras if len(paras) == len(blocks) else None
 
 
 def para_text(p: Paragraph) -> str:

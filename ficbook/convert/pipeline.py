@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from ficbook.convert import ConvertOptions
 from ficbook.convert.context import Context
+from ficbook.convert.inlines import ParagraphFix, TextFix
 from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scenes, typography
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
@@ -17,7 +18,6 @@ from ficbook.model import Paragraph, SceneBreak, Story, Text
 from ficbook.text import one_run
 
 Rule = Callable[[Story, Context], Story]
-ParagraphFix = Callable[[Paragraph], Paragraph]
 
 # The rules that change paragraphs one at a time, in order. They share one walk over the
 # story (`inline_rules`): the same result as one pass each, as each paragraph goes through
@@ -26,7 +26,6 @@ ParagraphFix = Callable[[Paragraph], Paragraph]
 # and its fix for the text of a paragraph of one run (or None: the rule makes more than
 # text of it); and its marks, the characters without which it gives back a paragraph of
 # one non-empty run as it is (None: no such promise).
-TextFix = Callable[[str], str]
 MakeFix = Callable[[Context], tuple[ParagraphFix, Callable[[], None] | None, TextFix | None]]
 PARAGRAPH_RULES: tuple[tuple[str, MakeFix, str | None], ...] = (
     ("stripped_tags", lambda ctx: (inline.stripped_fixer(ctx), None, None), inline.STRIPPED_MARKS),

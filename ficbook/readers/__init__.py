@@ -18,6 +18,7 @@ from ficbook.readers.sniff import Kind, sniff
 
 if TYPE_CHECKING:
     from ficbook.model import Story
+    from ficbook.readers.html.blocks import Context as PageContext
     from ficbook.readers.source import Source
 
 __all__ = ["Kind", "read_markup", "read_story", "sniff", "is_markup"]
@@ -115,7 +116,7 @@ def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
     return story, diags + ctx.diagnostics
 
 
-def read_page(text: str, ctx, options: ConvertOptions | None = None) -> Story:  # noqa: ANN001
+def read_page(text: str, ctx: PageContext, options: ConvertOptions | None = None) -> Story:
     """One decoded page (`ctx`: html.blocks.Context) -> Story, by the site or the layout
     that made it."""
     from ficbook.readers.html import ao3, efiction, ffnet, generic

@@ -207,10 +207,13 @@ def _one_pass_each(monkeypatch) -> None:  # noqa: ANN001 - pytest's monkeypatch
     from ficbook.convert.rules import inline, typography
 
     def each(story, ctx):  # noqa: ANN001, ANN202
-        for name, rule in (("stripped_tags", inline.repair_stripped), ("emphasis", inline.emphasis),
-                           ("typography", typography.apply)):
+        for name, make in (("stripped_tags", inline.stripped_fixer), ("emphasis", inline.emphasis_fixer)):
             if ctx.enabled(name):
-                story = rule(story, ctx)
+                story = inline.map_story(story, make(ctx))
+        if ctx.enabled("typography"):
+            fix, finish, _ = typography.fixer(ctx)
+            story = inline.map_story(story, fix)
+            finish()
         return story
 
     rules = tuple((n, each if r is pipeline.inline_rules else r) for n, r in pipeline.BLOCK_RULES)

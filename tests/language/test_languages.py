@@ -12,7 +12,7 @@ from ficbook.cover.layout import count_line, credit_lines
 from ficbook.language import available, book_labels, language_data, vocabulary
 from ficbook.language.choose import choose
 from ficbook.language.detect import _identifier, detect
-from ficbook.model import DEFAULT_LABELS, Book, BookMeta, Chapter, Paragraph, Story, StoryMeta, Text
+from ficbook.model import DEFAULT_LABELS, Book, BookMeta, Paragraph, Text
 from ficbook.readers import read_story
 from ficbook.readers.source import read_source
 from ficbook.readers.text.chapters import heading
@@ -175,13 +175,11 @@ def test_detection_reads_a_sample_only() -> None:
 
 
 def _smarten(code: str, text: str) -> str:
-    story = Story(StoryMeta(title="t", language=code),
-                  (Chapter(None, (Paragraph((Text(text),)),)),))
     from ficbook.convert.context import Context
     from ficbook.convert.rules import typography
 
-    story = typography.apply(story, Context(ConvertOptions(language=code), "t"))
-    return block_text(story.chapters[0].blocks[0])
+    fix, _, _ = typography.fixer(Context(ConvertOptions(language=code), "t"))
+    return block_text(fix(Paragraph((Text(text),))))
 
 
 @pytest.mark.parametrize("code, text, expected", [

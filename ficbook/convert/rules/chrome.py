@@ -105,7 +105,8 @@ class FirstCharIndex(dict):
         firsts = [first_regex(p) for p in patterns]
         self.tests = [char_test(regex) for regex in firsts]
         # one test settles most characters: can any pattern start with it?
-        self.any_starts = char_test(None if None in firsts else "|".join(firsts))
+        known = [f for f in firsts if f is not None]
+        self.any_starts = char_test("|".join(known) if len(known) == len(firsts) else None)
         self.compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {(): None}
 
     def __missing__(self, c: str) -> re.Pattern[str] | None:

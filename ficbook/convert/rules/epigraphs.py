@@ -99,19 +99,20 @@ def _at_end(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     return blocks if bottom is head else [*bottom, *blocks[tail:]]
 
 
-def _spoken(p: Block) -> bool:
+def _spoken(p: Paragraph) -> bool:
     """In a language that opens dialogue with a dash (Spanish, Russian…): a dash line that
     ends a sentence, holds a second dash (`—Nadie —dijo él—.`) or runs long is a line
     of dialogue, not an attribution."""
-    who = para_text(p).strip().lstrip("-—–―~").strip()  # type: ignore[arg-type]
+    who = para_text(p).strip().lstrip("-—–―~").strip()
     return who.endswith((".", "!", "?", "…", ",", ";", ":")) or len(who.split()) > 8 \
         or any(d in who for d in ("—", "–", "--"))
 
 
 def _at_bottom(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
-    if len(blocks) < 3 or (cut := attribution(blocks[-1])) is None \
-            or (ctx.vocab.dialogue_dashes and _spoken(blocks[-1])) \
-            or ctx.vocab.is_end_marker(para_text(blocks[-1])):  # "~Fin~" ends, attributes nothing
+    last = blocks[-1] if blocks else None
+    if len(blocks) < 3 or not isinstance(last, Paragraph) or (cut := attribution(last)) is None \
+            or (ctx.vocab.dialogue_dashes and _spoken(last)) \
+            or ctx.vocab.is_end_marker(para_text(last)):  # "~Fin~" ends, attributes nothing
         return blocks
     # the quotation: paragraphs back to the nearest scene break; without one, one paragraph
     k = len(blocks) - 1
@@ -120,9 +121,9 @@ def _at_bottom(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
         k -= 1
     if k > 0 and isinstance(blocks[k - 1], SceneBreak) and _quote_ok(blocks[k:-1]) \
             and any(isinstance(b, Paragraph) for b in blocks[:k - 1]):
-        return [*blocks[:k - 1], _make(blocks[k:-1], blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+        return [*blocks[:k - 1], _make(blocks[k:-1], last, cut, ctx)]
     if _quote_ok(blocks[-2:-1]) and any(isinstance(b, Paragraph) for b in blocks[:-2]):
-        return [*blocks[:-2], _make(blocks[-2:-1], blocks[-1], cut, ctx)]  # type: ignore[arg-type]
+        return [*blocks[:-2], _make(blocks[-2:-1], last, cut, ctx)]
     return blocks
 
 
@@ -139,8 +140,11 @@ def _at_top(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
     for idx in range(1, min(len(blocks), _MAX_QUOTE_PARAS + 1)):
         if not isinstance(blocks[idx - 1], Paragraph):
             return blocks
-        cut = attribution(blocks[idx])
-        if cut is None or (ctx.vocab.dialogue_dashes and _spoken(blocks[idx])):
+        attr = blocks[idx]
+        if not isinstance(attr, Paragraph):
+            continue
+        cut = attribution(attr)
+        if cut is None or (ctx.vocab.dialogue_dashes and _spoken(attr)):
             continue
         quote_paras, after = blocks[:idx], blocks[idx + 1:]
         if after and isinstance(after[0], SceneBreak):
@@ -149,5 +153,5 @@ def _at_top(blocks: Sequence[Block], ctx: Context) -> Sequence[Block]:
             return blocks  # without a marker after it, only a one-paragraph quotation
         if not _quote_ok(quote_paras) or not any(isinstance(b, Paragraph) for b in after):
             return blocks
-        return [_make(quote_paras, blocks[idx], cut, ctx), *after]  # type: ignore[arg-type]
+        return [_make(quote_paras, attr, cut, ctx), *after]
     return blocks

@@ -24,6 +24,7 @@ from ficbook.convert.rules import shape
 from ficbook.convert.rules.header_fields import (
     LABEL_RE,
     LIST_FIELDS,
+    NOTE_KINDS,
     RUNS_OVER,
     SPLIT,
     by_line,
@@ -37,7 +38,6 @@ from ficbook.model import (
     Inline,
     LineBreak,
     Note,
-    NoteKind,
     Paragraph,
     SceneBreak,
     Story,
@@ -132,8 +132,8 @@ class _HeaderReader:
                 continue
             if f is None and in_header and "title" not in self.meta and len(lines) <= 2 \
                     and all(len(inline_text(x).strip()) <= 80 for x in lines) \
-                    and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph) \
-                    and (nf := field_of(para_text(blocks[i + 1]).strip(), self.vocab)) and nf[2] is not None:
+                    and i + 1 < len(blocks) and isinstance(nxt := blocks[i + 1], Paragraph) \
+                    and (nf := field_of(para_text(nxt).strip(), self.vocab)) and nf[2] is not None:
                 # AO3's copied page: the title and author stand between label blocks
                 texts = [inline_text(x).strip() for x in lines]
                 self.store("Title", "title", (_t(texts[0]),), b.line, raw=texts[0])
@@ -150,7 +150,7 @@ class _HeaderReader:
                     i += 1
                     continue
                 break
-            label, value, kind = f
+            label, _, kind = f
             if kind is None and not in_header:
                 break
             in_header = True
@@ -241,9 +241,10 @@ class _HeaderReader:
     def title_by_line(self, blocks: tuple[Block, ...], i: int) -> int:
         """How many paragraphs a bare title and a `by Name` line take at `i` (0: none)."""
         b = blocks[i]
-        if any(isinstance(x, Paragraph) and x not in self.placed for x in blocks[:i]):
+        if not isinstance(b, Paragraph) or any(
+                isinstance(x, Paragraph) and x not in self.placed for x in blocks[:i]):
             return 0
-        lines = [inline_text(line).strip() for line in split_lines(b)]  # type: ignore[arg-type]
+        lines = [inline_text(line).strip() for line in split_lines(b)]
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if len(lines) == 2:
             title, by, taken = lines[0], lines[1], 1
@@ -279,7 +280,7 @@ class _HeaderReader:
             self.summary.append(Paragraph(value, line=line))
             ctx.report("info", "summary", f"summary set apart: {quote(shown)}", line)
         elif kind is not None and kind.startswith("note:"):
-            note_kind: NoteKind = kind[5:]  # type: ignore[assignment]
+            note_kind = NOTE_KINDS[kind]
             self.placed.append(Note(note_kind, (Paragraph(value, line=line),), label=label, line=line))
             ctx.report("info", note_kind, f"{note_kind} set apart ({len(text.split())} words): "
                        f"{quote(shown)}", line)
@@ -317,17 +318,18 @@ def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
     blocks = ch.blocks
     summary = list(ch.summary)
     i = 0  # notes and breaks above the labels keep their place: blocks[:i]
-    while i < len(blocks) and (isinstance(blocks[i], (Note, SceneBreak)) or (
-            isinstance(blocks[i], Paragraph) and (note_label(blocks[i], reader.vocab) is not None
-                                                  or is_glyph_line(para_text(blocks[i]))))):
+    while i < len(blocks) and (isinstance(b := blocks[i], (Note, SceneBreak)) or (
+            isinstance(b, Paragraph) and (note_label(b, reader.vocab) is not None
+                                          or is_glyph_line(para_text(b))))):
         i += 1
     j = i  # the label paragraphs taken: blocks[i:j]
-    while j < len(blocks) and isinstance(blocks[j], Paragraph):
-        p = blocks[j]
+    while j < len(blocks) and isinstance(p := blocks[j], Paragraph):
         f = field_of(para_text(p).strip(), reader.vocab)
-        if f is None or f[2] is None or f[2].startswith("note:") or f[2] == "extra":
+        if f is None:
             break
         label, value, kind = f
+        if kind is None or kind.startswith("note:") or kind == "extra":
+            break
         rest = drop_prefix(p, len(para_text(p)) - len(value))
         text = " ".join(value.split())
         if kind == "summary":
@@ -368,16 +370,19 @@ def _top_note(blocks: tuple[Block, ...], j: int, reader: _HeaderReader) -> list[
         return None
     text = para_text(p)
     f = field_of(text.strip(), reader.vocab) if text[:1].isalpha() else None
-    if f is None or f[2] not in _TOP_NOTES or not f[1].strip():
+    if f is None:
         return None
     label, value, kind = f
+    if kind is None or kind not in _TOP_NOTES or not value.strip():
+        return None
+    note_kind = NOTE_KINDS[kind]
     inlines = drop_prefix(p, len(text) - len(value)).inlines
     note, story = reader.shaped(label, kind, inlines, p.line, blocks[j:])
     out: list[Block] = []
     if note is not None:
-        reader.ctx.report("info", kind[5:], f"{kind[5:]} set apart ({shape.words(inline_text(note))} "
+        reader.ctx.report("info", note_kind, f"{note_kind} set apart ({shape.words(inline_text(note))} "
                           f"words): {quote(label + ': ' + inline_text(note))}", p.line)
-        out.append(Note(kind[5:], (Paragraph(note, line=p.line),), label=label, line=p.line))  # type: ignore[arg-type]
+        out.append(Note(note_kind, (Paragraph(note, line=p.line),), label=label, line=p.line))
     if story is not None:
         out.append(story)
     return out

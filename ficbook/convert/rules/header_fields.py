@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from ficbook.language import ENGLISH, Vocabulary, vocabulary
+from ficbook.model import NoteKind
 
 # label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary".
 # The labels are data (ficbook/data/languages/): English's here; a story in another language
@@ -18,6 +19,9 @@ LABELS: dict[str, str] = EN.header_labels
 RUNS_OVER = {"summary", "warnings", "characters", "tags", "pairings", "fandoms", "genres",
               "extra", "note:disclaimer", "note:feedback", "note:dedication",
               "note:author-note"}
+# "note:<kind>" -> the kind of note it makes
+NOTE_KINDS: dict[str, NoteKind] = {"note:disclaimer": "disclaimer", "note:feedback": "feedback",
+                                   "note:dedication": "dedication", "note:author-note": "author-note"}
 LIST_FIELDS = {"authors", "fandoms", "pairings", "characters", "warnings", "genres", "tags"}
 SPLIT = {
     "authors": r",|;|&| and ",

@@ -10,7 +10,7 @@ import re
 from operator import is_
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import is_tidy, map_text, texts, tidy
+from ficbook.convert.inlines import ParagraphFix, is_tidy, map_text, texts, tidy
 from ficbook.model import (
     Block,
     BlockQuote,
@@ -22,11 +22,12 @@ from ficbook.model import (
     Paragraph,
     Story,
     Styled,
+    StyleKind,
     Text,
 )
 from ficbook.text import one_run
 
-_TAG_KIND = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
+_TAG_KIND: dict[str, StyleKind] = {"i": "em", "em": "em", "cite": "em", "b": "strong", "strong": "strong",
              "u": "u", "s": "s", "strike": "s", "del": "s", "sub": "sub", "sup": "sup"}
 _TAG = re.compile(r"<(/?)(i|em|b|strong|u|s|strike|del|sub|sup|cite)\s*>|<br\s*/?>", re.IGNORECASE)
 # Layout tags a copied page leaves in plain text: they carry no words, so they go.
@@ -42,7 +43,7 @@ def parse_text(text: str, tags: bool = True) -> tuple[Inline, ...]:
         return _lines(text)
     text = _LAYOUT_TAG.sub("", text)
     root: list[Inline] = []
-    stack: list[tuple[str, list[Inline]]] = []
+    stack: list[tuple[StyleKind, list[Inline]]] = []
     pos = 0
 
     def emit(nodes: tuple[Inline, ...]) -> None:
@@ -72,12 +73,13 @@ def parse_text(text: str, tags: bool = True) -> tuple[Inline, ...]:
     return tidy(tuple(root))
 
 
-def _styled(kind: str, children: list[Inline], outer: list) -> tuple[Inline, ...]:  # noqa: ANN001
+def _styled(kind: StyleKind, children: list[Inline],
+            outer: list[tuple[StyleKind, list[Inline]]]) -> tuple[Inline, ...]:
     """A style inside the same style adds nothing (`<i><i>x</i></i>` is `<i>x</i>`): its
     children go up as they are, so 3,000 nested tags never make 3,000 nested nodes."""
     if any(k == kind for k, _ in outer):
         return tuple(children)
-    return (Styled(kind, tuple(children)),)  # type: ignore[arg-type]
+    return (Styled(kind, tuple(children)),)
 
 
 def _entities(text: str) -> str:
@@ -105,7 +107,7 @@ def _lines(text: str) -> tuple[Inline, ...]:
 # ------------------------------------------------------------ block rules
 
 
-def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Paragraph
+def map_story(story: Story, fn: ParagraphFix) -> Story:
     """Apply `fn` to every paragraph: story text, notes, summaries, epigraphs.
 
     When `fn` gives back the paragraph it was given, the blocks around it are kept as they
@@ -123,12 +125,21 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
             inner = blocks(b.blocks)
             return b if inner is b.blocks else dataclasses.replace(b, blocks=inner)
         if isinstance(b, Epigraph):
-            inner = blocks(b.blocks)
+            inner = paragraphs(b.blocks)
             attribution = fn(Paragraph(b.attribution)).inlines
             if inner is b.blocks and attribution is b.attribution:
                 return b
             return dataclasses.replace(b, blocks=inner, attribution=attribution)
         return b
+
+    def paragraphs(ps: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+        out = tuple(map(fn, ps))
+        return ps if all(map(is_, out, ps)) else out
+
+    def notes(ns: tuple[Note, ...]) -> tuple[Note, ...]:
+        out = [n if (inner := blocks(n.blocks)) is n.blocks else dataclasses.replace(n, blocks=inner)
+               for n in ns]
+        return ns if all(map(is_, out, ns)) else tuple(out)
 
     def chapter(c: Chapter) -> Chapter:
         body, summary = blocks(c.blocks), blocks(c.summary)
@@ -138,8 +149,8 @@ def map_story(story: Story, fn) -> Story:  # noqa: ANN001 - fn: Paragraph -> Par
 
     chapters = tuple(chapter(c) for c in story.chapters)
     summary = blocks(story.summary)
-    front_notes = blocks(story.front_notes)
-    end_notes = blocks(story.end_notes)
+    front_notes = notes(story.front_notes)
+    end_notes = notes(story.end_notes)
     if (all(a is b for a, b in zip(chapters, story.chapters)) and summary is story.summary
             and front_notes is story.front_notes and end_notes is story.end_notes):
         return story
@@ -159,18 +170,14 @@ def _nothing_to_do(p: Paragraph, marks: str) -> bool:
 # `i Touch/i`: the letters of a tag left when an archive stripped the angle brackets.
 _STRIPPED = re.compile(
     r"(?<![\w/'’<])(?P<tag>i|b|u|em|strong) (?P<body>(?=[^\s/])[^\n/]{1,300}?(?<=\S))/(?P=tag)(?![\w/])")
-_STRIPPED_KIND = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u": "u"}
-
-
-def repair_stripped(story: Story, ctx: Context) -> Story:
-    return map_story(story, stripped_fixer(ctx))
+_STRIPPED_KIND: dict[str, StyleKind] = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u": "u"}
 
 
 # The characters without which the rule keeps a paragraph of one run (`_nothing_to_do`).
 STRIPPED_MARKS = "/"  # a stripped tag ends in "/i"
 
 
-def stripped_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
+def stripped_fixer(ctx: Context) -> ParagraphFix:
     """The `stripped_tags` rule for one paragraph (the inline rules share one walk)."""
 
     def fix(p: Paragraph) -> Paragraph:
@@ -182,7 +189,7 @@ def stripped_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
             pos = 0
             for m in _STRIPPED.finditer(text):
                 out.append(Text(text[pos:m.start()]))
-                out.append(Styled(_STRIPPED_KIND[m.group("tag")], (Text(m.group("body")),)))  # type: ignore[arg-type]
+                out.append(Styled(_STRIPPED_KIND[m.group("tag")], (Text(m.group("body")),)))
                 ctx.report("info", "stripped-tag",
                            f"repaired stripped tag {m.group('tag')} … /{m.group('tag')}: "
                            f"{quote(m.group(0))}", p.line)
@@ -200,14 +207,10 @@ _EMPH = re.compile(
     r"(?<![\w*])(?P<m>\*\*|\*|_)(?=[^\s*_])(?P<body>[^\n*_]{1,400}?)(?<=[^\s*_])(?P=m)(?![\w*])")
 
 
-def emphasis(story: Story, ctx: Context) -> Story:
-    return map_story(story, emphasis_fixer(ctx))
-
-
 EMPHASIS_MARKS = "*_"  # no marker, no emphasis
 
 
-def emphasis_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
+def emphasis_fixer(ctx: Context) -> ParagraphFix:
     """The `emphasis` rule for one paragraph."""
 
     def fix(p: Paragraph) -> Paragraph:
@@ -220,8 +223,8 @@ def emphasis_fixer(ctx: Context):  # noqa: ANN201 - Paragraph -> Paragraph
             for m in _EMPH.finditer(text):
                 body = m.group("body")
                 out.append(Text(text[pos:m.start()]))
-                kind = "strong" if m.group("m") == "**" else "em"
-                out.append(Styled(kind, (Text(body),)))  # type: ignore[arg-type]
+                kind: StyleKind = "strong" if m.group("m") == "**" else "em"
+                out.append(Styled(kind, (Text(body),)))
                 ctx.report("info", "emphasis", f"emphasis {quote(m.group(0))}", p.line)
                 pos = m.end()
             out.append(Text(text[pos:]))

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
-from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, split_at, with_blocks
+from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, paragraphs_only, split_at, with_blocks
 from ficbook.convert.rules import shape
 from ficbook.convert.rules.header_fields import field_of
+from ficbook.errors import Severity
 from ficbook.language import ENGLISH, Vocabulary, vocabulary
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
@@ -36,11 +38,6 @@ _BARE = _EN.note_bare
 # First character -> can a label (or the white space and bracket before one) start with it:
 # most paragraphs are settled by one lookup.
 _MAY_LABEL = FirstChars(f"{_LABEL.pattern}|{_BARE.pattern}")
-
-
-def may_be_label(text: str) -> bool:
-    """False when the first character settles that `text` starts with no label."""
-    return _MAY_LABEL[text[:1]]
 
 
 @lru_cache(maxsize=32)
@@ -71,8 +68,8 @@ def note_label(p: Paragraph, vocab: Vocabulary = _EN) -> tuple[str, int, int] | 
     return label, m.end(), tail
 
 
-def _as_note(blocks: list[Block], label: str | None, ctx: Context, why: str,
-             severity: str = "info") -> Note:
+def _as_note(blocks: Sequence[Block], label: str | None, ctx: Context, why: str,
+             severity: Severity = "info") -> Note:
     first = next((b for b in blocks if isinstance(b, Paragraph)), None)
     line = first.line if first else None
     words = sum(count_words(b) for b in blocks)
@@ -118,15 +115,15 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
     out: list[Block] = list(blocks[:i])  # kept as they are, as below
     seen_text = any(isinstance(b, Paragraph) for b in out)
 
-    def set_apart(note: list[Block], taken: list[Block], why: str) -> None:
-        nonlocal seen_text
+    def set_apart(note: list[Block], labelled: Paragraph, taken: list[Block], why: str) -> None:
         """The note, unless it is far longer than a note for its chapter: then the blocks
-        it would take stay in the story."""
+        it would take (the `labelled` paragraph first) stay in the story."""
+        nonlocal seen_text
         size = sum(count_words(x) for x in note)
         if shape.too_long(size, blocks):
             ctx.report("warning", "note-kept", f"{label}: {size:,} words, too long for a note "
                        f"in a chapter of {shape.chapter_words(blocks):,}; kept in the story: "
-                       f"{quote(para_text(taken[0]))}", taken[0].line)
+                       f"{quote(para_text(labelled))}", labelled.line)
             out.extend(taken)
             seen_text = True
         else:
@@ -141,6 +138,7 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             i = upto
             continue
         b = blocks[i]
+        assert isinstance(b, Paragraph)  # next_note stops at a labelled paragraph
         found = note_label(b, vocab)
         assert found is not None
         label, _, tail = found
@@ -165,16 +163,16 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             i += 1
             continue
         if tail:  # "(A/N: …)" closes itself
-            set_apart(body, [b], "labelled")
+            set_apart(body, b, [b], "labelled")
             i += 1
             continue
         after_marker = bool(out) and isinstance(out[-1], SceneBreak)
         if seen_text and rest and _is_trailing(rest, after_marker, vocab):
             why = "after a scene break, runs to the end" if after_marker else "runs to the end"
-            set_apart(body + rest, [b, *rest], why)
+            set_apart(body + rest, b, [b, *rest], why)
             i = len(blocks)
             continue
-        taken = [b]
+        taken: list[Block] = [b]
         if not body and rest and isinstance(rest[0], Paragraph) and not note_label(rest[0], vocab):
             # a label on its own line: the note is the paragraph under it
             body, rest = [rest[0]], rest[1:]
@@ -183,9 +181,9 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             # and the paragraphs after it that go on talking ("<b>Author's Note:</b>" over
             # three paragraphs), while story text follows
             more = 0
-            while more < len(rest) - 1 and more < 5 and isinstance(rest[more], Paragraph) \
-                    and not note_label(rest[more], vocab) and _talking(para_text(rest[more]), vocab) \
-                    and any(isinstance(r, Paragraph) for r in rest[more + 1:]):
+            while more < len(rest) - 1 and more < 5 and isinstance(r := rest[more], Paragraph) \
+                    and not note_label(r, vocab) and _talking(para_text(r), vocab) \
+                    and any(isinstance(x, Paragraph) for x in rest[more + 1:]):
                 more += 1
             body += rest[:more]
             taken += rest[:more]
@@ -193,7 +191,7 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             rest = rest[more:]
         extra = _up_to_marker(rest, vocab) if not seen_text else []
         why = "labelled, up to the scene break after it" if extra else "labelled"
-        set_apart(body + extra, taken + extra, why)
+        set_apart([*body, *extra], b, [*taken, *extra], why)
         i += 1 + len(extra)
     return with_blocks(ch, out)
 
@@ -205,15 +203,15 @@ def _talking(text: str, vocab: Vocabulary = _EN) -> bool:
     return _score(text) >= 2 or bool(_FIRST_PERSON.search(text[:200]))
 
 
-def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Block]:
+def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Paragraph]:
     """Paragraphs after a leading note, up to a scene break, when they read as the author
     talking (and real story text follows the break)."""
     upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
     if not upto:
         return []
-    paras = rest[:upto]
-    if all(isinstance(r, Paragraph) and not note_label(r, vocab) and _score(para_text(r)) >= 2
-           for r in paras) and sum(count_words(r) for r in paras) <= 150 \
+    paras = paragraphs_only(rest[:upto])
+    if paras is not None and all(not note_label(r, vocab) and _score(para_text(r)) >= 2 for r in paras) \
+            and sum(count_words(r) for r in paras) <= 150 \
             and any(isinstance(r, Paragraph) for r in rest[upto:]):
         return paras
     return []
@@ -221,11 +219,12 @@ def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Block]:
 
 def _is_trailing(rest: list[Block], after_marker: bool, vocab: Vocabulary = _EN) -> bool:
     """Does a labelled note at this point run to the end of the chapter?"""
-    if any(not isinstance(r, Paragraph) or note_label(r, vocab) for r in rest):
+    paras = paragraphs_only(rest)
+    if paras is None or any(note_label(r, vocab) for r in paras):
         return False
-    if after_marker and sum(count_words(r) for r in rest) <= _MAX_TRAILING_WORDS:
+    if after_marker and sum(count_words(r) for r in paras) <= _MAX_TRAILING_WORDS:
         return True
-    return all(_score(para_text(r)) >= 2 for r in rest) and len(rest) <= 4
+    return all(_score(para_text(r)) >= 2 for r in paras) and len(paras) <= 4
 
 
 def lift(story: Story, ctx: Context | None = None) -> Story:
@@ -367,9 +366,12 @@ def after_end(story: Story, ctx: Context) -> Story:
     vocab = ctx.vocab
     # looked for among the last blocks only: back matter is a few paragraphs (and a marker
     # further up leaves the text where it is), and the whole chapter is no place to search
-    mark = next((k for k in range(len(blocks) - 1, max(-1, len(blocks) - 1 - _BACK_MATTER_BLOCKS), -1)
-                 if isinstance(blocks[k], Paragraph) and is_end(para_text(blocks[k]), vocab)), None)
-    if mark is None or not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
+    found = next(((k, p) for k in range(len(blocks) - 1, max(-1, len(blocks) - 1 - _BACK_MATTER_BLOCKS), -1)
+                  if isinstance(p := blocks[k], Paragraph) and is_end(para_text(p), vocab)), None)
+    if found is None:
+        return story
+    mark, marker = found
+    if not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
         return story
     if not any(isinstance(b, Paragraph) for b in blocks[:mark]):
         return story  # nothing before it: no story ended there
@@ -384,29 +386,29 @@ def after_end(story: Story, ctx: Context) -> Story:
         return story  # story text goes on after it: "End." was dialogue, or a chapter's end
     if shape.too_long(size, blocks):
         ctx.report("warning", "end-marker", f"{size:,} words after the end marker "
-                   f"{quote(para_text(blocks[mark]))}: too long for back matter, kept in the story",
-                   blocks[mark].line)  # type: ignore[union-attr]
+                   f"{quote(para_text(marker))}: too long for back matter, kept in the story",
+                   marker.line)
         return story
     out: list[Block] = list(blocks[:mark + 1])
-    notes: list[Block] = []
-    notices: list[Block] = []
+    notes: list[Paragraph] = []
+    notices: list[Paragraph] = []
     for b in rest:
         if isinstance(b, Paragraph):
             (notices if _NOTICE.search(para_text(b)) else notes).append(b)
         elif isinstance(b, Note):
             out.append(b)
-    ctx.report("info", "end-marker", f"after the end marker {quote(para_text(blocks[mark]))}: "
+    ctx.report("info", "end-marker", f"after the end marker {quote(para_text(marker))}: "
                f"{len(notes) + len(notices)} paragraphs of back matter set apart",
-               blocks[mark].line)  # type: ignore[union-attr]
+               marker.line)
     if notes:
-        out.append(_as_note(notes, None, ctx, f"after the end marker {quote(para_text(blocks[mark]))}; a "
+        out.append(_as_note(notes, None, ctx, f"after the end marker {quote(para_text(marker))}; a "
                             "recipe `notes_after:` or `rules: {trailing_notes: false}` settles it"))
     if notices:
         first = notices[0]
         n = sum(count_words(b) for b in notices)
         ctx.report("info", "disclaimer", f"disclaimer set apart (after the end marker, {n} words): "
-                   f"{quote(para_text(first))}", first.line)  # type: ignore[union-attr]
-        out.append(Note("disclaimer", tuple(notices), line=first.line))  # type: ignore[union-attr]
+                   f"{quote(para_text(first))}", first.line)
+        out.append(Note("disclaimer", tuple(notices), line=first.line))
     chapters = (*story.chapters[:-1], with_blocks(ch, out))
     return dataclasses.replace(story, chapters=chapters)
 
@@ -448,9 +450,9 @@ def _leading_unlabelled(story: Story, ctx: Context) -> Story:
     upto = next((k for k, b in enumerate(blocks[:4]) if isinstance(b, SceneBreak)), None)
     if not upto:
         return story
-    paras = blocks[:upto]
-    if not all(isinstance(p, Paragraph) and count_words(p) <= 120 and _score(para_text(p)) >= 3
-               for p in paras) or sum(_score(para_text(p)) for p in paras) < 4 \
+    paras = paragraphs_only(blocks[:upto])
+    if paras is None or not all(count_words(p) <= 120 and _score(para_text(p)) >= 3 for p in paras) \
+            or sum(_score(para_text(p)) for p in paras) < 4 \
             or not any(isinstance(b, Paragraph) for b in blocks[upto:]):
         return story
     note = _as_note(paras, None, ctx, "unlabelled, before the first scene break, reads as the "

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 
 from ficbook.convert.context import Context
-from ficbook.convert.inlines import with_inlines
-from ficbook.convert.rules.inline import map_story
+from ficbook.convert.inlines import ParagraphFix, TextFix, with_inlines
 from ficbook.convert.rules.quotes import localiser
-from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
+from ficbook.model import Inline, LineBreak, Paragraph, Styled, Text
 from ficbook.text import one_run
 
 # Words that begin with an elided letter: the apostrophe is ’, not an opening ‘.
@@ -127,7 +127,7 @@ def _single(before: str, rest: str) -> str:
     return "’"
 
 
-def _pieces(inlines: tuple[Inline, ...]):  # noqa: ANN202 - Iterator[str]
+def _pieces(inlines: tuple[Inline, ...]) -> Iterator[str]:
     """The texts of a paragraph's runs and line breaks, in reading order."""
     for node in inlines:
         if isinstance(node, Text):
@@ -142,14 +142,7 @@ def close_dashes(text: str) -> str:
     return _AROUND_DASH.sub("—", text) if "—" in text else text
 
 
-def apply(story: Story, ctx: Context) -> Story:
-    fix, finish, _ = fixer(ctx)
-    story = map_story(story, fix)
-    finish()
-    return story
-
-
-def fixer(ctx: Context):  # noqa: ANN201 - (Paragraph -> Paragraph, report at the end, str -> str)
+def fixer(ctx: Context) -> tuple[ParagraphFix, Callable[[], None], TextFix]:
     """The `typography` rule for one paragraph; the summary to report once all are done;
     and the rule for the text of a paragraph of one run (the same object back when it
     stays as it is), which `pipeline.inline_rules` calls without the paragraph."""

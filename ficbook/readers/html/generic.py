@@ -14,7 +14,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
+from ficbook.model import Block, Chapter, Note, NoteKind, Paragraph, Story, StoryMeta, Text
 from ficbook.readers.html.blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
 from ficbook.readers.html.common import (
     classes,
@@ -47,7 +47,7 @@ _FIELDS = {
     "warnings": "warnings", "warning": "warnings", "genre": "genres", "status": "status",
     "series": "series", "language": "language",
 }
-_NOTES = {"summary": "summary", "disclaimer": "disclaimer", "a/n": "author-note",
+_NOTES: dict[str, NoteKind] = {"summary": "summary", "disclaimer": "disclaimer", "a/n": "author-note",
           "author's note": "author-note", "notes": "author-note", "feedback": "feedback",
           "dedication": "dedication"}
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z' /]{0,20}?)\s*:\s*(.+)$", re.DOTALL)
@@ -228,7 +228,7 @@ def header_fields(blocks: list[Block]) -> tuple[dict[str, Any], tuple[Block, ...
             elif _NOTES[key] == "summary":
                 summary.append(Paragraph((Text(value),)))
             else:
-                front.append(Note(_NOTES[key], (Paragraph((Text(value),)),),  # type: ignore[arg-type]
+                front.append(Note(_NOTES[key], (Paragraph((Text(value),)),),
                                   label=label))
         i += 1
     if extra:

@@ -176,7 +176,7 @@ def _is_label(text: str, vocab: Vocabulary | None = None) -> bool:
     if vocab is not None:
         return label_line_kind(text.strip(), vocab) is not None
     m = LABEL_RE.match(text.strip())
-    return bool(m) and label_kind(m.group(1)) is not None
+    return m is not None and label_kind(m.group(1)) is not None
 
 
 # Header values that may run over several lines (a summary, a disclaimer, a note).

@@ -112,7 +112,8 @@ def _chapters(paras: list[RawPara], ctx: Context) -> list[Chapter]:
             part = None
         title, start, blocks = headings[i], paras[i].line, []
         part, pending, marker = pending if pending is not None else part, None, False
-        if is_part(title) and headings.get(begin) is not None and not is_part(headings[begin]):
+        if title is not None and is_part(title) and headings.get(begin) is not None \
+                and not is_part(headings[begin]):
             # "Book One" over "Chapter 1": a part above chapters, not a chapter of its own
             ctx.report("info", "part", f"part {quote(title)} begins with the chapter under it",
                        paras[i].line)
