@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.convert.context import Context
+from ficbook.convert.context import Context, settle_language
 from ficbook.errors import StoryError
 from ficbook.readers.layouts.detect import Detection, detect, recognise
 from ficbook.readers.layouts.plan import Plan
@@ -83,6 +83,10 @@ def convert_layout_text(source: Source, options: ConvertOptions,
         else detect(decoded.text, "text") or detect(decoded.text, "text", forced=profile.name)
     ctx.report("info", "layout", found.describe() if found else f"layout {profile.name}")
     plan = _engine(profile.engine)(lines, profile, ctx)
+    # the story's language (the recipe's, the edition's `Language:` field, or the text's)
+    # before its chapters are found: `Erstes Kapitel`, `CHAPITRE PREMIER` are its words
+    ctx.options = options = settle_language(ctx.options, plan.fields.get("language"),
+                                            decoded.text, ctx)
     if header_rule and not _header_safe(lines, plan):
         ctx.options = dataclasses.replace(options, rules=(*options.rules, ("header", False)))
         ctx.report("info", "layout", "the text's first lines read as story, not a header: "
