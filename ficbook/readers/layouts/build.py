@@ -8,7 +8,8 @@ from typing import Any
 
 from ficbook.convert.context import Context
 from ficbook.convert.rules.inline import parse_text
-from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
+from ficbook.language import Vocabulary
+from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, Story, StoryMeta, Text
 from ficbook.readers.layouts.plan import NotePlan, Plan
 from ficbook.readers.text.paragraphs import RawPara, split_paragraphs
 
@@ -48,7 +49,17 @@ def build_story(lines: list[str], plan: Plan, ctx: Context, *, path: str, fallba
         summary = tuple(_paragraphs(lines, cp.summary, tags))
         line = None if cp.line is None else cp.line + 1
         if plan.find_chapters and mine:
-            found = _chapters(_titled_headings(mine), ctx)
+            titled = _titled_headings(mine, ctx.vocab)
+            epigraph: Epigraph | None = None
+            if plan.book_front:
+                from ficbook.readers.layouts.bookmatter import book_back, book_front
+
+                titled, epigraph = book_front(lines, titled, cp.body, plan, ctx)
+                titled = book_back(lines, titled, cp.body, plan, ctx)
+            found = _chapters(titled, ctx)
+            if epigraph is not None:
+                found[0] = Chapter(found[0].title, (epigraph, *found[0].blocks), found[0].line,
+                                   found[0].summary)
             found[0] = Chapter(found[0].title, (*before, *found[0].blocks), found[0].line,
                                summary)
             found[-1] = Chapter(found[-1].title, (*found[-1].blocks, *after), found[-1].line,
@@ -126,9 +137,11 @@ def _paragraphs(lines: list[str], idx: list[int], tags: bool) -> list[Block]:
     return out
 
 
-def _titled_headings(paras: list[RawPara]) -> list[RawPara]:
+def _titled_headings(paras: list[RawPara], vocab: Vocabulary) -> list[RawPara]:
     """`CHAPTER I.` with its title as the next paragraph (a blank line between, as books
-    set them): one paragraph of two lines, which the reader reads as `CHAPTER I: Title`."""
+    set them): one paragraph of two lines, which the reader reads as `CHAPTER I: Title`.
+    The story language's headings too (`CAPITOLO I.` over `GIÙ NELLA CONIGLIERA.`: a title
+    in capitals keeps no full stop)."""
     from ficbook.readers.text.chapters import heading
 
     out: list[RawPara] = []
@@ -137,9 +150,12 @@ def _titled_headings(paras: list[RawPara]) -> list[RawPara]:
         p = paras[k]
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         if nxt is not None and not nxt.brk and "\n" not in p.text and "\n" not in nxt.text \
-                and heading(p.text) is not None and _is_title(nxt.text) \
-                and heading(nxt.text) is None and _is_bare(p.text):
-            out.append(p._replace(text=f"{p.text.strip()}\n{nxt.text.strip()}"))
+                and heading(p.text, vocab) is not None and _is_title(nxt.text) \
+                and heading(nxt.text, vocab) is None and _is_bare(p.text):
+            title = nxt.text.strip()
+            if title.isupper():
+                title = title.rstrip(".")
+            out.append(p._replace(text=f"{p.text.strip()}\n{title}"))
             k += 2
             continue
         out.append(p)
@@ -157,3 +173,4 @@ def _is_title(text: str) -> bool:
     t = text.strip()
     return 0 < len(t) <= 60 and t[:1].isupper() and not t.endswith((".", ",", ";", "?", "!", "\"", "”", "’", "'")) \
         or (0 < len(t) <= 60 and t.isupper())
+

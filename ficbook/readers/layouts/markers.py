@@ -18,7 +18,7 @@ _LABEL = re.compile(r"^([A-Za-z][A-Za-z ]{0,24}):\s*(.*)$")
 
 
 def read_markers(lines: list[str], profile: Profile, ctx: Context) -> Plan:
-    plan = Plan(find_chapters=True)
+    plan = Plan(find_chapters=True, book_front=True)
     starts, ends = profile.patterns("start"), profile.patterns("end")
     n = len(lines)
     start = -1
@@ -180,6 +180,7 @@ def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Pla
         run = runs[k]
         if edition_run(run):
             run = _through_bracket(lines, runs, k)
+            run = _under_label(lines, runs, k, run)
             _drop(plan, ctx, "Project Gutenberg edition notes", lines, range(run[0], run[-1] + 1))
         elif title and title_page(run):
             _drop(plan, ctx, "title page", lines, range(run[0], run[-1] + 1),
@@ -193,6 +194,15 @@ def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Pla
             break
         _drop(plan, ctx, "Project Gutenberg edition notes", lines, range(run[0], run[-1] + 1))
         drop.update(run)
+    # a transcriber's note under its own label near the end (`Au lecteur.` over the list of
+    # corrections): the note runs to the end of the text
+    tail = runs[max(k, len(runs) - 20):]
+    label = next((n for n, run in enumerate(tail) if edition_run(run) and len(run) == 1
+                  and len(lines[run[0]].split()) <= 5 and not set(run) & drop), None)
+    if label is not None:
+        rest = [i for run in tail[label:] for i in run if i not in drop]
+        _drop(plan, ctx, "Project Gutenberg edition notes", lines, range(rest[0], rest[-1] + 1))
+        drop.update(rest)
     return [i for i in body if i not in drop]
 
 
@@ -207,6 +217,19 @@ def _through_bracket(lines: list[str], runs: list[list[int]], k: int) -> list[in
         if any("]" in lines[i] for i in r):
             return out
     return run
+
+
+def _under_label(lines: list[str], runs: list[list[int]], k: int, run: list[int]) -> list[int]:
+    """A label alone on its line (`Au lecteur`, `Nota de transcripción`): the label and the
+    paragraphs set under it, one blank line apart, up to the wider gap that ends them."""
+    if len(run) != 1 or len(lines[run[0]].split()) > 5:
+        return run
+    out = list(run)
+    for r in runs[k + 1:k + 8]:
+        if r[0] - out[-1] != 2:  # not one blank line apart: the note has ended
+            break
+        out.extend(r)
+    return out
 
 
 def _squeeze(text: str) -> str:

@@ -37,6 +37,9 @@ class Plan:
     chapters: list[ChapterPlan] = field(default_factory=list)
     # True: the layout does not mark chapters; the generic heading finder splits the text
     find_chapters: bool = False
+    # True: an edition of a printed book (Project Gutenberg): the text before its first
+    # chapter heading is the book's front matter (`bookfront`), not a chapter
+    book_front: bool = False
     # The edition's own lines (a licence, a header) the layout dropped, in order, for a
     # recipe that keeps them (`boilerplate: keep`), as (label, lines)
     boilerplate: list[tuple[str, list[int]]] = field(default_factory=list)

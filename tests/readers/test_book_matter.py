@@ -1,0 +1,114 @@
+"""A printed book inside a Project Gutenberg edition, in the book's own language: its
+front matter (transcriber's note under a label, title page, imprint, contents table) and
+back matter (printer's line, corrections after the end marker) are not chapters; a
+bracketed note is set apart, a lone poem before chapter one is its epigraph, a preface
+without a heading stays the story's opening; the chapters are found by the words of the
+language the edition names (`Language: Italian`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ficbook.convert import ConvertOptions
+from ficbook.model import Epigraph, Note
+from ficbook.readers import read_story
+from ficbook.readers.layouts.bookmatter import kind
+from ficbook.readers.source import Source
+from ficbook.text import block_text
+from tests.readers.helpers import all_text, chapter_text
+from tests.readers.test_layouts import convert
+
+
+def _body(story) -> str:
+    return "\n".join(chapter_text(story, i) for i in range(len(story.chapters)))
+
+
+def _dropped(result) -> list[str]:
+    return [d.message for d in result.diagnostics if d.code == "chrome-dropped"]
+
+
+def test_italian_edition_front_and_back_matter():
+    result = convert("gutenberg_book_it.txt")
+    story = result.story
+    assert story.meta.language == "it"
+    assert [c.title for c in story.chapters] == [
+        "CAPITOLO I: IL MULINO SUL FIUME", "CAPITOLO II: LA NOTTE DELLA PIENA",
+        "CAPITOLO III: LA LANTERNA RITROVATA"]
+    body = _body(story)
+    for furniture in ("VENTIMIGLIA", "Stamperia dei Tre Ponti", "PROPRIETÀ LETTERARIA", "INDICE",
+                      "Racconto per fanciulli", "Errata", "mulno", "trattini bassi"):
+        assert furniture not in all_text(story), furniture
+    assert body.startswith("Quando la ruota gira piano")  # the poem, at the head of chapter I
+    first = story.chapters[0].blocks[0]
+    assert isinstance(first, Epigraph) and "e guarda il sole sopra il monte" in block_text(first)
+    assert [n.kind for n in story.front_notes] == ["author-note"]
+    assert "la maestra del suo paese" in block_text(story.front_notes[0])
+    assert "la maestra" not in body
+    assert chapter_text(story, 2).endswith("FINE.")
+    dropped = _dropped(result)
+    assert any(d.startswith("the printed book's front matter") for d in dropped)
+    assert any("back matter after the end marker “FINE.”" in d for d in dropped)
+
+
+def test_front_matter_kept_by_the_recipe_switch():
+    story = convert("gutenberg_book_it.txt", boilerplate="keep").story
+    kept = "\n".join(block_text(n) for n in story.front_notes if n.kind == "disclaimer")
+    assert "PROPRIETÀ LETTERARIA" in kept and "Pagina 12" in kept
+    assert "PROPRIETÀ" not in _body(story)
+
+
+def test_french_title_page_heading_over_the_contents_is_front_matter():
+    """`Tome I (1871)` on the title page reads as a heading; what it heads is only the
+    contents table, so it is the front's, not a chapter. The transcriber's notes under
+    `Au lecteur.` at both ends go with the edition."""
+    result = convert("gutenberg_book_fr.txt")
+    story = result.story
+    assert story.meta.language == "fr"
+    assert [c.title for c in story.chapters] == ["I", "II", "III"]
+    text = all_text(story)
+    for furniture in ("Table des matières", "Tome I (1871)", "IMPRIMERIE", "traits bas",
+                      "gardein", "Au lecteur"):
+        assert furniture not in text, furniture
+    assert chapter_text(story).startswith("Le gardien.\nLe gardien du phare")
+    assert chapter_text(story, 2).endswith("FIN DU TOME PREMIER.")
+
+
+def test_german_preface_without_heading_stays_the_opening():
+    story = convert("gutenberg_book_de.txt").story
+    assert [c.title for c in story.chapters] == [None, "Erstes Kapitel", "Zweites Kapitel",
+                                                 "Drittes Kapitel"]
+    assert chapter_text(story) == ("Wer dieses Büchlein aufschlägt, soll wissen, dass die "
+                                   "Geschichte sich wirklich so zugetragen hat, wie sie hier "
+                                   "steht, nur die Namen habe ich geändert, damit niemand im "
+                                   "Dorf sich darin wiederfinden muss.\n"
+                                   "Kestenholz, im Herbst 1887.")
+    for furniture in ("Zweite Auflage", "Verlag der Brüder Hainbuch", "Eine Erzählung"):
+        assert furniture not in all_text(story), furniture
+
+
+def test_runs_sorted_by_their_shape():
+    assert kind(["LONDRA:", "MACMILLAN AND CO."]) == "matter"  # shouts
+    assert kind(["I. Il mulino sul fiume                    5",
+                 "II. La notte della piena                  19"]) == "matter"
+    assert kind(["Cantava il gallo sopra il tetto,", "e il vento rispondeva piano,",
+                 "La luna usciva dal suo letto", "a guardare il grano."]) == "verse"
+    # a paragraph wrapped at a fixed width is prose, not verse
+    assert kind(["Il mulino stava dove il fiume faceva una curva larga, e l'acqua vi",
+                 "girava intorno come un cane che cerca il suo posto per dormire, e Teo",
+                 "vi era nato e non conosceva altro rumore che quello della ruota del",
+                 "mulino, giorno e notte."]) == "prose"
+    assert kind(["[Illustrazione]"]) == "matter"
+    assert kind(["See https://example.org/book for the pictures of this edition, which",
+                 "are not included here, and for the list of corrections made."]) == "matter"
+
+
+def test_a_fan_fiction_text_keeps_its_opening():
+    """Only an edition's front is the printed book's: a story's text before `Chapter 1`
+    is not touched by this (its header and notes rules read it)."""
+    text = ("THE LONG WINTER\n\nby someone\n\n\nChapter 1\n\nSnow fell on the roofs of the "
+            "town all night long, and nobody went out.\n\nChapter 2\n\nIn the morning the "
+            "roads were gone under it, and the bakers came late.\n")
+    story = read_story(Source(Path("long-winter.txt"), text.encode()), ConvertOptions()).story
+    assert "THE LONG WINTER" in all_text(story)
+    assert not any(isinstance(n, Note) and "THE LONG WINTER" in block_text(n)
+                   for n in story.front_notes if n.kind == "disclaimer")
