@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from bs4 import PageElement, Tag
 
-from ficbook.model import Block, Chapter, Note, Story, StoryMeta
+from ficbook.model import Block, BlockQuote, Chapter, Epigraph, Note, Paragraph, Story, StoryMeta
 from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
 from ficbook.readers.html.common import finish_blocks, story_chapters
+from ficbook.text import block_text
 
 _LEVELS = ("h1", "h2", "h3")
 
@@ -53,7 +54,7 @@ def story_of(doc: Document, ctx: Context, fallback_title: str) -> Story:
         level = "h1"
     elif counts["h2"] >= 1:
         level = "h2"
-    chapters = _split(body, level, ctx)
+    chapters = _opening_quote(_split(body, level, ctx), ctx)
     meta = StoryMeta(title=title or fallback_title, authors=doc.authors, language=doc.language,
                      tags=doc.tags)
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=doc.summary,
@@ -84,6 +85,31 @@ def _split(body: Tag, level: str | None, ctx: Context) -> list[Chapter]:
         run.append(child.extract())
     close()
     return chapters
+
+
+# Words a quotation before the first chapter may have and still be the work's epigraph
+# (a motto, a line crediting the original: "Fan fiction on Tolkien's world").
+_EPIGRAPH_WORDS = 80
+
+
+def _opening_quote(chapters: list[Chapter], ctx: Context) -> list[Chapter]:
+    """A short quotation alone before the first of several chapters is the first
+    chapter's epigraph, not an untitled chapter of its own."""
+    if len(chapters) < 3 or chapters[0].title is not None or chapters[1].title is None:
+        return chapters
+    blocks = chapters[0].blocks
+    if not blocks or not all(isinstance(b, BlockQuote) for b in blocks):
+        return chapters
+    paras = [p for b in blocks for p in b.blocks]  # type: ignore[union-attr]
+    if not all(isinstance(p, Paragraph) for p in paras) or \
+            sum(len(block_text(p).split()) for p in paras) > _EPIGRAPH_WORDS:
+        return chapters
+    ctx.info("epigraph", f"the quotation before the first chapter “{block_text(paras[0])[:50]}” "
+                         "is its epigraph")
+    first = chapters[1]
+    epigraph = Epigraph(tuple(paras), ())  # type: ignore[arg-type]
+    return [Chapter(first.title, (epigraph, *first.blocks), first.line, first.summary),
+            *chapters[2:]]
 
 
 def _same(a: str, b: str) -> bool:

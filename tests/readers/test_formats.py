@@ -161,3 +161,27 @@ def test_markdown_front_matter_nested_deep_is_read_without_crashing(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, str(md)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-500:]
     assert run.stdout.strip().endswith("| The story starts here and goes on.")
+
+
+def test_markdown_quotation_before_the_chapters_is_their_epigraph():
+    """`# Title`, a one-line quotation (the work's motto or the line crediting the world it
+    borrows), then `##` chapters: the quotation heads the first chapter as its epigraph,
+    it is no untitled chapter of its own. Alone before one chapter's text it stays put."""
+    from ficbook.model import Epigraph
+    from ficbook.text import block_text
+
+    text = ("# Записки смотрителя\n\n> Рассказ по мотивам старой морской песни.\n\n"
+            "## Заметка №1\n\nВетер дул с утра, и маяк скрипел всеми ступенями.\n\n"
+            "## Заметка №2\n\nК вечеру пришла лодка с хлебом и письмами.\n")
+    story = convert("clockmakers-cat.md", text.encode(), as_name="zapiski.md").story
+    assert [c.title for c in story.chapters] == ["Заметка №1", "Заметка №2"]
+    first = story.chapters[0].blocks[0]
+    assert isinstance(first, Epigraph)
+    assert block_text(first).strip() == "Рассказ по мотивам старой морской песни."
+    one = text.split("## Заметка №2")[0]
+    story = convert("clockmakers-cat.md", one.encode(), as_name="zapiski.md").story
+    assert not any(isinstance(b, Epigraph) and "песни" in block_text(b)
+                   for c in story.chapters[1:] for b in c.blocks)
+    long_quote = text.replace("старой морской песни.", "старой морской песни. " + "Слово " * 90)
+    story = convert("clockmakers-cat.md", long_quote.encode(), as_name="zapiski.md").story
+    assert [c.title for c in story.chapters] == [None, "Заметка №1", "Заметка №2"]
