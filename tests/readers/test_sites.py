@@ -94,3 +94,25 @@ def test_sniffing_by_bytes_not_name():
     assert sniff(b"Title: X\n\nShe said <i>no</i>.\n", "x.html") == "html"
     assert sniff(b"Title: X\n\nShe said <i>no</i>.\n", "x.txt") == "text"
     assert sniff(b"PK\x03\x04" + b"\x00" * 40, "x.epub") == "zip"
+
+
+def test_personal_site_page_author_from_its_copyright_line():
+    """A writer's own site names them only in its footer (`© Name, years`): that is the
+    story's author when nothing else names one; a company or site in that line is not."""
+    from ficbook.readers.html.generic import copyright_holder
+
+    story = "".join(f"<p>Пароход гудел у пристани уже третий час, и никто не знал, "
+                    f"почему он не отходит. Фраза номер {n}.</p>" for n in range(12))
+    page = (f"<html lang='ru'><head><title>Пристань</title></head><body>"
+            f"<nav><a href='/'>Главная</a> <a href='/songs'>Песни</a></nav>"
+            f"<article><h1>Пристань</h1>{story}</article>"
+            f"<footer><p>© Осинина В. Л., 2019–2025. Копирование запрещено.</p></footer>"
+            f"</body></html>")
+    result = read("generic_mostly_chrome.html", page.encode())
+    assert result.story.meta.title == "Пристань"
+    assert result.story.meta.authors == ("Осинина В. Л.",)
+    assert copyright_holder("Copyright © 2021 Anna Reyes. All rights reserved.") == "Anna Reyes"
+    for company in ("© 2024 WordPress.com", "© Organization for Transformative Works",
+                    "(c) 2010-2012 FanFiction.Net", "© 2022 The Quiet Press",
+                    "Powered by WordPress © 2019", "copyright notice applies"):
+        assert copyright_holder(company) is None, company

@@ -167,7 +167,8 @@ def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
 
         raise StoryError("no story text: the page is the story's index (links to its "
                          "chapters); save each chapter's own page", file=ctx.name)
-    total = words(text_of(root))
+    page_text = text_of(root)
+    total = words(page_text)
     strip_chrome(root, ctx)
     main = main_block(root)
     title = _heading_title(root, main) or _title_from_page(page_title(soup))
@@ -183,6 +184,9 @@ def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
         meta["title"] = title or "Untitled"
     if author_meta is not None and not meta.get("authors") and author_meta.get("content"):
         meta["authors"] = (str(author_meta["content"]).strip(),)
+    if not meta.get("authors") and (holder := copyright_holder(page_text[-3000:])):
+        meta["authors"] = (holder,)
+        ctx.info("header-field", f"author: “{holder}” (the page's copyright line)")
     if not meta.get("language"):
         lang = language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
         if lang:
@@ -194,6 +198,34 @@ def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
     chapters = [Chapter(None, finish_blocks(blocks))]
     return Story(meta=StoryMeta(**meta), chapters=story_chapters(chapters, ctx.name),
                  summary=summary, front_notes=front, path=ctx.name)
+
+
+# A personal site's footer names who wrote what it holds: "© Anna Reyes, 2019–2024",
+# "Copyright © 2021 A. K. Reyes. All rights reserved."; a company or a site is no author.
+_INITIALS = r"(?:[^\W\d_]\.\s?){1,3}"
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–—]\s*\d{4})?[,.]?\s*)?"
+    rf"(?P<name>(?:{_INITIALS}\s*)?[^\W\d_][\w'’-]+(?:\s+{_INITIALS}|\s+[^\W\d_][\w'’-]+){{0,3}})",
+    re.IGNORECASE)
+_NAME_WORD = re.compile(r"(?:[^\W\d_]\.){1,3}|[^\W\d_][\w'’-]*")
+_NOT_A_PERSON = re.compile(
+    r"\b(?:inc|ltd|llc|gmbh|corp|co|company|media|press|publishing|works|foundation|"
+    r"organi[sz]ation|site|website|blog|all|rights|reserved|team|group|network|archive|"
+    r"wordpress|tumblr|fanfiction|powered|theme|ооо|зао|сайт)\b|\.(?:com|net|org|ru)\b",
+    re.IGNORECASE)
+
+
+def copyright_holder(text: str) -> str | None:
+    """The person a page's copyright line names (1-4 capitalised words or initials), or
+    None."""
+    for m in _COPYRIGHT.finditer(text):
+        name = " ".join(m.group("name").split())
+        parts = name.split()
+        if not 1 <= len(parts) <= 4 or _NOT_A_PERSON.search(name):
+            continue
+        if all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in parts):
+            return name
+    return None
 
 
 def header_fields(blocks: list[Block]) -> tuple[dict[str, Any], tuple[Block, ...],
