@@ -83,7 +83,10 @@ TRANSFORMS = {
 
 
 def snapshot_dir(mirror: Path, repo: str) -> Path:
-    return mirror / repo.replace("/", "+") / "repo"
+    """The snapshot's git directory: `repo` itself (bare) or `repo/.git`, as the fetch
+    tool has left it."""
+    bare = mirror / repo.replace("/", "+") / "repo"
+    return bare / ".git" if (bare / ".git").is_dir() else bare
 
 
 def load_corpus(path: Path = HERE / "corpus.yaml") -> list[dict]:
