@@ -112,3 +112,24 @@ def test_a_fan_fiction_text_keeps_its_opening():
     assert "THE LONG WINTER" in all_text(story)
     assert not any(isinstance(n, Note) and "THE LONG WINTER" in block_text(n)
                    for n in story.front_notes if n.kind == "disclaimer")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"),
+                           (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def test_long_bare_numerals_are_chapters_too():
+    """A book of 138 chapters numbered by bare numerals: LXXXVIII and CXXXVIII (eight
+    letters) head their chapters like the rest."""
+    sentence = ("The ferry left the quay at seven and the gulls followed it as far as the "
+                "lighthouse, where they turned back to wait for the fishing boats. ")
+    text = "".join(f"{_roman(n)}\n\n{sentence * 3}\n\n" for n in range(1, 139))
+    story = read_story(Source(Path("ferry.txt"), text.encode()), ConvertOptions()).story
+    titles = [c.title for c in story.chapters]
+    assert len(titles) == 138
+    assert "LXXXVIII" in titles and "CXXXVIII" in titles

@@ -35,7 +35,7 @@ _SPECIAL_REST = r"(?P<rest>\s*(?:[:.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)"
 # in other languages: the full-width colon too, and no English title words
 _ANY_REST = r"(?P<rest>\s*(?:[:：.\-–—]\s*.*|\(.*\))?)"
 _ANY_SPECIAL_REST = r"(?P<rest>\s*(?:[:：.\-–—]\s*.*|\s\d{1,3}|\(.*\))?)"
-_BARE_ROMAN = re.compile(r"\s*[IVXLC]{1,7}\.?\s*")  # spaces around: no stripped copy of each paragraph
+_BARE_ROMAN = re.compile(r"\s*[IVXLC]{1,9}\.?\s*")  # spaces around: no stripped copy of each paragraph
 _AO3_TEXT = re.compile(r"\s*chapter text\s*", re.IGNORECASE)
 
 
@@ -62,7 +62,7 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
                      if x)
     # One test for all three: a heading and AO3's "Chapter Text" start with one of the
     # words, and a bare numeral is all numeral.
-    maybe = rf"\s*(?:(?i:{words})|[IVXLC]{{1,7}}\.?\s*\Z)"
+    maybe = rf"\s*(?:(?i:{words})|[IVXLC]{{1,9}}\.?\s*\Z)"
     return _Patterns(
         heading=re.compile(rf"(?P<word>{vocab.heading_words or '(?!)'})\s+"
                            rf"(?P<num>\d{{1,4}}|{numbers})\b{rest}", re.IGNORECASE),
