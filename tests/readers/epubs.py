@@ -80,6 +80,52 @@ def ao3_epub() -> bytes:
         extra_manifest='<item id="img" href="images/moon.png" media-type="image/png"/>')
 
 
+def ao3_calibre_epub() -> bytes:
+    """AO3's EPUB as AO3 serves it: calibre has renamed the classes (`userstuff1`,
+    `userstuff2`; `meta group` and the preface's `meta` to `calibre1`), its labels are
+    `p.calibre7`, and the preface and the afterword are each split over two files, each
+    part in its own copy of the wrapper (the afterword's first part an empty page break)."""
+    preface_tags = xhtml(
+        '<div id="preface" class="calibre1"><p class="message">Posted originally on the '
+        '<a href="https://archiveofourown.org/">Archive of Our Own</a> at '
+        '<a href="https://archiveofourown.org/works/515151">https://archiveofourown.org/works/515151</a>.</p>'
+        '<div class="calibre1"><dl class="tags"><dt class="calibre2">Rating:</dt><dd class="calibre3">'
+        '<a href="#">General Audiences</a></dd><dt class="calibre2">Fandom:</dt><dd class="calibre3">'
+        '<a href="#">Angel: the Series</a></dd></dl></div></div>', "Preface")
+    preface_text = xhtml(
+        '<div id="preface" class="calibre1"><div class="calibre1"><h1 class="calibre6">Harbour Lights'
+        '</h1><div class="byline">by <a rel="author" href="#">tidewatcher</a></div>'
+        '<p class="calibre7">Summary</p><blockquote class="userstuff"><p class="calibre7">A ferry '
+        'crossing at night.</p></blockquote><p class="calibre7">Notes</p><blockquote class="userstuff">'
+        '<p class="calibre7">My first try at this pairing, be kind.</p></blockquote></div></div>'
+        '<div class="userstuff1" id="chapters"><div class="calibre1"><div class="calibre8"></div>'
+        '</div></div>', "Preface")
+    chapter = ('<div class="userstuff1" id="chapters"><div class="calibre1">'
+               '<h2 class="heading" id="calibre_toc_{n}">Chapter {n}: {title}</h2>{notes}</div>'
+               '<div class="userstuff2"><p class="calibre7">{text}</p></div>{end}</div>')
+    ch1 = xhtml(chapter.format(
+        n=1, title="Departure", notes='<p class="calibre7">Chapter Notes</p><blockquote class='
+        '"userstuff"><p class="calibre7">Set before season two.</p></blockquote>',
+        text="The ferry left the pier at nine.", end=""), "Chapter 1")
+    ch2 = xhtml(chapter.format(
+        n=2, title="Arrival", notes="", text="Cordelia saw the harbour lights first.",
+        end='<div class="calibre1" id="endnotes2"><p class="calibre7">Chapter End Notes</p>'
+            '<blockquote class="userstuff"><p class="calibre7">One more to go.</p></blockquote>'
+            '</div>') + '', "Chapter 2")
+    after_break = xhtml('<div id="afterword" class="calibre1"><div class="calibre8"></div></div>')
+    after = xhtml(
+        '<div id="afterword" class="calibre1"><h2 class="toc-heading">Afterword</h2>'
+        '<div class="calibre1"><div id="endnotes" class="calibre1"><p class="calibre7">End Notes</p>'
+        '<blockquote class="userstuff"><p class="calibre7">Written on a long train ride.</p>'
+        '</blockquote></div></div><p class="message">Please <a href="#">drop by the Archive and '
+        'comment</a> to let the creator know if you enjoyed their work!</p></div>', "Afterword")
+    names = [f"Harbour_Lights_split_{i:03d}.xhtml" for i in range(6)]
+    return make_epub(
+        dict(zip(names, (preface_tags, preface_text, ch1, ch2, after_break, after))),
+        '<dc:title>Harbour Lights</dc:title><dc:creator opf:role="aut">tidewatcher</dc:creator>'
+        '<dc:language>en</dc:language><dc:identifier id="id">urn:uuid:2</dc:identifier>', names)
+
+
 def fff_epub() -> bytes:
     """FanFicFare's EPUB: title page, update log, chapters with fff notes divs."""
     title_page = xhtml(

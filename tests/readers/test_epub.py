@@ -9,7 +9,8 @@ import pytest
 
 from ficbook.errors import StoryError
 from ficbook.model import Image, Note, Paragraph
-from tests.readers.epubs import ao3_epub, fff_epub, make_epub, xhtml
+from ficbook.text import block_text
+from tests.readers.epubs import ao3_calibre_epub, ao3_epub, fff_epub, make_epub, xhtml
 from tests.readers.helpers import all_text, chapter_text, read
 
 
@@ -31,6 +32,23 @@ def test_ao3_epub_reads_like_the_html_download():
     assert images[0].resource.name.isascii() and images[0].alt == "a crescent moon"
     text = all_text(story)
     assert "Posted originally" not in text and "drop by the Archive" not in text
+
+
+def test_ao3_epub_with_calibres_class_names_and_split_preface():
+    """AO3 serves EPUBs made by calibre: chapters are still chapters, the preface's summary
+    and notes and the afterword's end notes are still set apart."""
+    story = read("harbour-lights.epub", ao3_calibre_epub()).story
+    assert (story.meta.title, story.meta.authors) == ("Harbour Lights", ("tidewatcher",))
+    assert story.meta.rating == "General Audiences"
+    assert [c.title for c in story.chapters] == ["Chapter 1: Departure", "Chapter 2: Arrival"]
+    assert "ferry crossing" in " ".join(block_text(b) for b in story.summary)
+    assert "My first try" in " ".join(block_text(n) for n in story.front_notes)
+    notes = [[block_text(b) for b in c.blocks if isinstance(b, Note)] for c in story.chapters]
+    assert any("Set before season two" in t for t in notes[0])
+    assert any("One more to go" in t for t in notes[1])
+    assert "long train ride" in " ".join(block_text(n) for n in story.end_notes)
+    assert chapter_text(story, 1).strip() == "Cordelia saw the harbour lights first."
+    assert "drop by the Archive" not in all_text(story)
 
 
 def test_fanficfare_epub_title_and_log_pages_are_not_story_text():

@@ -5,6 +5,11 @@ URL, `dl.tags`, `h1` title, `.byline`, Summary and Notes blockquotes), `#chapter
 (per chapter a `div.meta.group` with `h2.heading`, summary and notes, then
 `div.userstuff`, then `div.meta#endnotesN`) and `#afterword` (end notes, works inspired
 by this one, and the "please drop by the Archive and comment" line, which is chrome).
+
+AO3 makes its EPUBs with calibre, which renames the classes (`_ao3_classes`): `userstuff`
+becomes `userstuff1`, `userstuff2`…, and a class with no style of its own (`meta group`,
+the preface's `meta`) becomes `calibre1`. So the chapter's meta group is also known by
+the `.heading` it holds, and the preface's by its `.byline`.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ def _label(text: str) -> str:
 
 
 def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
-    preface = soup.find(id="preface")
+    preface = _joined(soup, "preface")
     assert isinstance(preface, Tag)
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
@@ -78,7 +83,9 @@ def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
             else:
                 extra.append((text_of(dt).rstrip(":"), value))
 
-    meta_div = preface.find("div", class_="meta") or preface
+    byline_div = preface.find(class_="byline")
+    meta_div = preface.find("div", class_="meta") or (
+        byline_div.parent if isinstance(byline_div, Tag) and isinstance(byline_div.parent, Tag) else preface)
     h1 = meta_div.find("h1")
     message = preface.find("p", class_="message")
     title = text_of(h1) if h1 else ""
@@ -133,7 +140,7 @@ def _labelled_blocks(container: Tag, ctx: Context) -> list[tuple[str, Tag]]:
     for child in container.children:
         if not isinstance(child, Tag):
             continue
-        if child.name == "p" and not classes(child):
+        if child.name == "p" and not _ao3_classes(child):
             label = text_of(child).rstrip(":").strip().lower()
         elif child.name == "blockquote":
             out.append((label, child))
@@ -160,9 +167,9 @@ def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
     # An EPUB split into files repeats the `#chapters` wrapper in each: read them all.
     roots = soup.find_all(id="chapters") or [soup.body or soup]
     children = [c for r in roots for c in r.children if isinstance(c, Tag)]
-    groups = [c for c in children if c.name == "div" and {"meta", "group"} <= set(classes(c))]
+    groups = [c for c in children if _is_meta_group(c)]
     if not groups:
-        texts = [c for c in children if c.name == "div" and "userstuff" in classes(c)]
+        texts = [c for c in children if c.name == "div" and "userstuff" in _ao3_classes(c)]
         blocks: list[Block] = []
         for t in texts or roots:
             blocks.extend(_text(t, ctx))
@@ -173,8 +180,8 @@ def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
     blocks = []
     started = False
     for child in children:
-        cls = set(classes(child))
-        if {"meta", "group"} <= cls:
+        cls = _ao3_classes(child)
+        if _is_meta_group(child):
             if started:
                 chapters.append(Chapter(title, finish_blocks(blocks), summary=summary))
             started, blocks, summary = True, [], ()
@@ -200,6 +207,31 @@ def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
     return chapters
 
 
+def _joined(soup: BeautifulSoup, id_: str) -> Tag | None:
+    """The element with this id, with the children of any later one of the same id moved
+    into it: calibre splits an EPUB's preface and afterword over files, each part in its
+    own copy of the wrapper (the first may be an empty page break)."""
+    found = [t for t in soup.find_all(id=id_) if isinstance(t, Tag)]
+    for part in found[1:]:
+        for child in list(part.children):
+            found[0].append(child.extract())
+    return found[0] if found else None
+
+
+def _ao3_classes(tag: Tag) -> set[str]:
+    """The tag's classes as AO3 named them: calibre's own (`calibre7`) dropped, the number
+    it appends (`userstuff2`) taken off. AO3's class names never end in a digit."""
+    return {re.sub(r"\d+$", "", k) for k in classes(tag) if not re.fullmatch(r"calibre\d*", k)}
+
+
+def _is_meta_group(tag: Tag) -> bool:
+    """A chapter's `div.meta.group`: by its classes, or (calibre renamed them) by the
+    chapter heading it holds."""
+    return tag.name == "div" and (
+        {"meta", "group"} <= _ao3_classes(tag)
+        or tag.find(class_="heading", recursive=False) is not None)
+
+
 def _text(userstuff: Tag, ctx: Context) -> list[Block]:
     # On-site pages (and some old downloads) carry a hidden "Chapter Text" landmark.
     for landmark in userstuff.find_all(class_="landmark"):
@@ -208,7 +240,7 @@ def _text(userstuff: Tag, ctx: Context) -> list[Block]:
 
 
 def _afterword(soup: BeautifulSoup, ctx: Context, extra: list[tuple[str, str]]) -> tuple[Note, ...]:
-    after = soup.find(id="afterword")
+    after = _joined(soup, "afterword")
     if not isinstance(after, Tag):
         return ()
     notes: list[Note] = []
