@@ -18,6 +18,8 @@ TITLES = {
     "cyrillic": ("Последний поезд", "SourceSerif4-Variable.ttf"),
     "greek": ("Ο φάρος στο τέλος του κόσμου", "SourceSerif4-Variable.ttf"),
     "chinese": ("雪夜归人：山间客栈", "NotoSansCJKsc-Subset.otf"),
+    # traditional characters outside GB2312 and JIS X 0208 (說, 歲, 們, 麵 were missing)
+    "chinese-traditional": ("說書人們的歲末：鄉間麵館", "NotoSansCJKsc-Subset.otf"),
     "japanese": ("春の終わりの手紙", "NotoSansCJKsc-Subset.otf"),
     "arabic": ("ألف ليلة وليلة", "NotoNaskhArabic-Regular.ttf"),
 }
@@ -81,3 +83,22 @@ def test_chinese_and_japanese_titles_wrap_between_characters() -> None:
     assert lines is not None and "".join(lines) == "春の「終わり」の手紙"
     assert not any(line.endswith("「") or line.startswith("」") for line in lines)
     assert wrap("Harry Potter 同人集", len, 13) == ["Harry", "Potter 同人集"]
+
+
+def test_the_cjk_font_draws_every_common_traditional_character() -> None:
+    """Big5's first level, the 5,401 characters of everyday traditional Chinese (its second
+    level is in the font too; the first is enough to stand for it here)."""
+    from ficbook.cover.fonts import missing_chars
+
+    trail = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    chars = []
+    for lead in range(0xA4, 0xC7):
+        for byte in trail:
+            try:
+                c = bytes([lead, byte]).decode("big5")
+            except UnicodeDecodeError:
+                continue
+            if "\u4e00" <= c <= "\u9fff":
+                chars.append(c)
+    assert len(chars) == 5401
+    assert missing_chars(OWN_FONTS / "NotoSansCJKsc-Subset.otf", "".join(chars)) == ""
