@@ -32,7 +32,7 @@ def notes_appendix(book: Book, writer: BlockWriter) -> list[Draft]:
                 f'role="doc-backlink">{esc(book.label("back-to-text"))}</a></p>')
         anchors[len(blocks)] = note_id
         blocks.append(f'<li class="appendix-note" id="{note_id}" epub:type="endnote">'
-                      f'{where}{writer.note(moved.note)}{back}</li>\n')
+                      f'{where}{writer.note(moved.note, _lang(book, bs))}{back}</li>\n')
     blocks.append(_CLOSE_LIST)
     # A story's list may straddle a split: close and reopen it around each cut.
     pieces = split(blocks, anchors, closing=_CLOSE_LIST, reopen=_OPEN_LIST)
@@ -61,9 +61,14 @@ def credits_page(book: Book, writer: BlockWriter) -> Draft:
         if meta.source:
             lines.append(f'<p class="credit-source">{esc(book.label("source"))}: '
                          f'{esc(meta.source)}</p>')
-        lines.extend(writer.note(d) for d in bs.credits)
+        lines.extend(writer.note(d, _lang(book, bs)) for d in bs.credits)
         items.append('<div class="credit">\n' + "\n".join(lines) + "\n</div>\n")
     title = book.label("credits")
     body = (f'<section class="credits" epub:type="credits" role="doc-credits">\n'
             f'<h1 class="credits-title">{esc(title)}</h1>\n' + "".join(items) + "</section>\n")
     return Draft(CREDITS, "credits", title, body, book.meta.language, "back-matter")
+
+
+def _lang(book: Book, bs: BookStory) -> str | None:
+    """A story's language: its notes on the book's pages carry it."""
+    return bs.story.meta.language or book.meta.language

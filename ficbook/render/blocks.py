@@ -46,12 +46,29 @@ def render_inlines(inlines: tuple[Inline, ...], images: dict[str, Resource]) -> 
     return "".join(out)
 
 
+def lang_attr(lang: str | None, context: str | None) -> str:
+    """` lang="x" xml:lang="x"` for an element whose language is not its context's (the
+    language itself: an en-GB note in an en-US book is not marked)."""
+    if not lang or not context or _primary(lang) == _primary(context):
+        return ""
+    return f' lang="{esc(lang)}" xml:lang="{esc(lang)}"'
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-", 1)[0].lower()
+
+
 class BlockWriter:
-    """Renders blocks; collects the images they show in `images`."""
+    """Renders blocks; collects the images they show in `images`.
+
+    `lang` is the language of the document being written (`render_story` sets a story's):
+    the labels the book prints are in the book's language, and carry it where the
+    document's differs; a story's note written on a book page carries the story's."""
 
     def __init__(self, book: Book, images: dict[str, Resource] | None = None):
         self.book = book
         self.images: dict[str, Resource] = images if images is not None else {}
+        self.lang: str | None = book.meta.language
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
         return "".join(self.block(b) for b in blocks)
@@ -115,17 +132,24 @@ class BlockWriter:
         cls = f' class="{p.align}"' if p.align else ""
         return f"<p{cls}>{body}</p>\n"
 
-    def note(self, note: Note) -> str:
-        label = f'<p class="note-label">{esc(self.book.label(note.kind))}</p>'
+    def note(self, note: Note, lang: str | None = None) -> str:
+        """A note; `lang`: its text's language when that is not the document's (a story's
+        note on the book's notes or credits page)."""
+        text_lang = lang or self.lang
+        own = lang_attr(text_lang, self.lang)
+        label = (f'<p class="note-label"{lang_attr(self.book.meta.language, text_lang)}>'
+                 f'{esc(self.book.label(note.kind))}</p>')
         if note.kind == "summary":
-            return f'<div class="summary" role="doc-abstract">{label}{self.blocks(note.blocks)}</div>\n'
+            return (f'<div class="summary" role="doc-abstract"{own}>{label}'
+                    f'{self.blocks(note.blocks)}</div>\n')
         cls = "disclaimer" if note.kind == "disclaimer" else "author-note"
         if note.kind in ("feedback", "dedication"):
             cls = f"author-note {note.kind}"
-        return f'<aside class="{cls}" role="note">{label}{self.blocks(note.blocks)}</aside>\n'
+        return f'<aside class="{cls}" role="note"{own}>{label}{self.blocks(note.blocks)}</aside>\n'
 
     def noteref(self, r: NoteRef) -> str:
         """The link left where a note moved to the notes appendix stood."""
-        return (f'<p class="noteref"><a id="{anchor_of(r)}" epub:type="noteref" '
+        return (f'<p class="noteref"{lang_attr(self.book.meta.language, self.lang)}>'
+                f'<a id="{anchor_of(r)}" epub:type="noteref" '
                 f'role="doc-noteref" href="{ref(note_anchor(r))}">'
                 f'{esc(self.book.label(r.kind))}</a></p>\n')

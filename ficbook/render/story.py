@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ficbook.language import count_label, numbered
 from ficbook.model import Book, BookStory, Chapter, Note, NoteRef
-from ficbook.render.blocks import BlockWriter
+from ficbook.render.blocks import BlockWriter, lang_attr
 from ficbook.render.links import anchor_of
 from ficbook.render.rendition import Draft, NavEntry, esc
 from ficbook.render.split import split
@@ -23,6 +23,16 @@ def card_name(bs: BookStory) -> str:
 def render_story(book: Book, bs: BookStory, writer: BlockWriter) -> tuple[list[Draft], NavEntry]:
     story = bs.story
     lang = story.meta.language or book.meta.language
+    writer.lang = lang  # the story's documents: labels in them carry the book's language
+    try:
+        return _render_story(book, bs, writer, lang)
+    finally:
+        writer.lang = book.meta.language
+
+
+def _render_story(book: Book, bs: BookStory, writer: BlockWriter,
+                  lang: str) -> tuple[list[Draft], NavEntry]:
+    story = bs.story
     card = [writer.block(b) for b in bs.card]
     card_anchors = tuple(anchor_of(b) for b in bs.card if isinstance(b, NoteRef))
     drafts = [Draft(card_name(bs), f"{bs.key}-card", story.meta.title,
@@ -54,8 +64,12 @@ def render_story(book: Book, bs: BookStory, writer: BlockWriter) -> tuple[list[D
 def story_card(book: Book, bs: BookStory, notes: list[str]) -> str:
     """The story's card: title, author, facts (`words` among them), then `notes`."""
     story, meta = bs.story, bs.story.meta
-    author = join_names(meta.authors) if meta.authors else book.label("unknown-author")
-    facts: list[tuple[str, str]] = []
+    # the book's labels, marked with its language in a story written in another
+    label_lang = lang_attr(book.meta.language, meta.language or book.meta.language)
+    author = esc(join_names(meta.authors)) if meta.authors else None
+    author_html = (f'<p class="story-author">{author}</p>' if author is not None else
+                   f'<p class="story-author"{label_lang}>{esc(book.label("unknown-author"))}</p>')
+    facts: list[tuple[str, str]] = []  # (a label the book prints, value)
     if meta.rating:
         facts.append((book.label("rating"), meta.rating))
     if meta.fandoms:
@@ -72,15 +86,16 @@ def story_card(book: Book, bs: BookStory, notes: list[str]) -> str:
         facts.append((book.label("tags"), ", ".join(meta.tags)))
     if meta.status:
         facts.append((book.label("status"), meta.status))
-    facts.extend(meta.extra)
-    facts.append((book.label(count_label(story.meta.language)), f"{bs.words:,}"))
+    after: list[tuple[str, str]] = [(book.label(count_label(story.meta.language)), f"{bs.words:,}")]
     if len(story.chapters) > 1:
-        facts.append((book.label("chapters"), str(len(story.chapters))))
+        after.append((book.label("chapters"), str(len(story.chapters))))
     if meta.source:
-        facts.append((book.label("source"), meta.source))
-    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
-    parts = [f'<h1 class="story-title">{esc(meta.title)}</h1>',
-             f'<p class="story-author">{esc(author)}</p>',
+        after.append((book.label("source"), meta.source))
+    dl = "".join([*(f"<dt{label_lang}>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts),
+                  # the story's own header labels, in its words
+                  *(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta.extra),
+                  *(f"<dt{label_lang}>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in after)])
+    parts = [f'<h1 class="story-title">{esc(meta.title)}</h1>', author_html,
              f'<dl class="story-meta">{dl}</dl>', *(html for html in notes if html)]
     return (f'<section class="story-card" id="{bs.key}">\n' + "\n".join(parts) + "</section>\n")
 
@@ -91,12 +106,14 @@ def render_chapter(book: Book, bs: BookStory, chapter: Chapter, c_no: int,
     n = len(bs.chapters)
     base = f"{bs.key}-c{c_no:02d}"
     heading = ""
+    # "Chapter 3" for an untitled chapter is the book's label, in the book's language
+    label_lang = "" if chapter.title else lang_attr(book.meta.language, lang)
     if chapter.title or n > 1:
         title = chapter.title or numbered(book.label("chapter"), c_no)
-        heading = f'<h2 class="chapter-title">{esc(title)}</h2>\n'
+        heading = f'<h2 class="chapter-title"{label_lang}>{esc(title)}</h2>\n'
     if chapter.part and heading:
         heading = (f'<p class="part-title">{esc(chapter.part)}</p>\n'
-                   f'<h2 class="chapter-title" id="{base}-title">{esc(title)}</h2>\n')
+                   f'<h2 class="chapter-title" id="{base}-title"{label_lang}>{esc(title)}</h2>\n')
     summary = writer.note(Note("summary", chapter.summary)) if chapter.summary else ""
     blocks = chapter.blocks
     anchors = ({i: anchor_of(b) for i, b in enumerate(blocks) if type(b) is NoteRef}
@@ -128,6 +145,7 @@ def story_notes(book: Book, bs: BookStory, writer: BlockWriter, lang: str) -> Dr
     name = f"{bs.key}-notes"
     title = f"{bs.story.meta.title}: {book.label('notes')}"
     body = (f'<section class="story-notes" id="{name}">\n'
-            f'<h2 class="story-notes-title">{esc(book.label("notes"))}</h2>\n'
+            f'<h2 class="story-notes-title"{lang_attr(book.meta.language, lang)}>'
+            f'{esc(book.label("notes"))}</h2>\n'
             + "".join(items) + "</section>\n")
     return Draft(f"text/{name}.xhtml", name, title, body, lang, "back-matter")
