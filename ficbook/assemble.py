@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from ficbook import naming
+from ficbook.convert import ConvertOptions
+from ficbook.convert.rules.typography import card_typography, line_fixer
 from ficbook.errors import Diagnostic
 from ficbook.language import numbered as numbered_label
 from ficbook.model import (
@@ -70,6 +72,16 @@ def apply_overrides(story: Story, entry: StoryEntry) -> Story:
     return story
 
 
+def typeset(story: Story, entry: StoryEntry, rules: Mapping[str, bool]) -> Story:
+    """The headings, the card's fields and the recipe's summary with the typography of the
+    story's paragraphs (`rules`: the recipe's converter rules; the story's own win)."""
+    fix = line_fixer(ConvertOptions(rules=tuple(sorted({**rules, **entry.rules}.items())),
+                                    language=story.meta.language))
+    if entry.summary:
+        story = dataclasses.replace(story, summary=(Paragraph((Text(fix(entry.summary)),)),))
+    return card_typography(story, fix)
+
+
 def assemble(recipe: Recipe, stories: list[Story],
              changes: Sequence[StoryChange | None] | None = None) -> Book:
     """`stories` are converted in the order of `recipe.all_stories`; `changes` says, for
@@ -81,6 +93,8 @@ def assemble(recipe: Recipe, stories: list[Story],
     shown = [apply_overrides(story, entry) for story, entry in zip(stories, entries)]
     keys = naming.unique(naming.story_key(e.path, s.meta.title, s.meta.source)
                          for e, s in zip(entries, shown))
+    # the keys from the titles as written (as before titles got typography), then the typography
+    shown = [typeset(story, entry, recipe.rules) for story, entry in zip(shown, entries)]
     numbered: list[BookStory] = []
     for i, (story, entry) in enumerate(zip(shown, entries), 1):
         bs = place(story, i, entry.notes or recipe.notes,
@@ -88,14 +102,16 @@ def assemble(recipe: Recipe, stories: list[Story],
                    first_note=1 + sum(len(b.appendix) for b in numbered), key=keys[i - 1])
         change = changes[i - 1] if changes else None
         numbered.append(dataclasses.replace(bs, stable=keys[i - 1], change=change))
+    # the recipe's own titles in the book language's typography
+    book_fix = line_fixer(ConvertOptions(rules=tuple(sorted(recipe.rules.items())), language=recipe.language))
     if recipe.parts:
         parts, at = [], 0
         for p in recipe.parts:
-            parts.append(Part(p.title, tuple(numbered[at:at + len(p.stories)])))
+            parts.append(Part(p.title and book_fix(p.title), tuple(numbered[at:at + len(p.stories)])))
             at += len(p.stories)
     else:
         parts = [Part(None, tuple(numbered))]
-    meta = book_meta(recipe, [b.story for b in numbered])
+    meta = book_meta(recipe, [b.story for b in numbered], book_fix)
     credits = any((e.disclaimers or recipe.disclaimers) == "credits" for e in entries)
     return Book(meta=meta, parts=tuple(parts), labels=labels, css=recipe.css or "",
                 credits=credits)
@@ -233,8 +249,9 @@ class _Placer:
             file=self.story.path or None, line=note.line))
 
 
-def book_meta(recipe: Recipe, stories: list[Story]) -> BookMeta:
-    """The anthology's metadata: the recipe's where it speaks, else gathered from stories."""
+def book_meta(recipe: Recipe, stories: list[Story], fix: Callable[[str], str] = str) -> BookMeta:
+    """The anthology's metadata: the recipe's where it speaks, else gathered from stories;
+    `fix` gives the recipe's title, subtitle and description the book's typography."""
     authors: list[str] = []
     for s in stories:
         for a in s.meta.authors:
@@ -245,12 +262,12 @@ def book_meta(recipe: Recipe, stories: list[Story]) -> BookMeta:
     subjects = _union([list(recipe.subjects),
                        *([*s.meta.fandoms, *s.meta.pairings, *s.meta.tags] for s in stories)])
     return BookMeta(
-        title=recipe.title,
+        title=fix(recipe.title),
         identifier=recipe.uuid,
         language=recipe.language,
-        subtitle=recipe.subtitle,
+        subtitle=recipe.subtitle and fix(recipe.subtitle),
         editor=recipe.editor,
-        description=recipe.description or describe(stories),
+        description=fix(recipe.description) if recipe.description else describe(stories),
         date=build_date(recipe).isoformat(),
         series=recipe.series.name if recipe.series else None,
         series_index=recipe.series.index if recipe.series else None,

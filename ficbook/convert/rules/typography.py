@@ -9,12 +9,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from operator import is_
+from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context
 from ficbook.convert.inlines import ParagraphFix, TextFix, with_inlines
 from ficbook.convert.rules.quotes import localiser
-from ficbook.model import Inline, LineBreak, Paragraph, Styled, Text
+from ficbook.model import Inline, LineBreak, Paragraph, Story, Styled, Text
 from ficbook.text import one_run
+
+if TYPE_CHECKING:
+    from ficbook.convert import ConvertOptions
 
 # Words that begin with an elided letter: the apostrophe is ’, not an opening ‘.
 _ELISIONS = {
@@ -140,6 +145,43 @@ def _pieces(inlines: tuple[Inline, ...]) -> Iterator[str]:
 
 def close_dashes(text: str) -> str:
     return _AROUND_DASH.sub("—", text) if "—" in text else text
+
+
+def card_typography(story: Story, fix: Callable[[str], str]) -> Story:
+    """Chapter and part headings and the card's fields with `fix` (a `line_fixer`): the
+    paragraphs' typography, so no straight ' on a card. Authors' names stay as written.
+    Applied as the book is assembled (the readers' stories keep their fields as read)."""
+    def one(text: str | None) -> str | None:
+        return fix(text) if text else text
+
+    def each(values: tuple[str, ...]) -> tuple[str, ...]:
+        new = tuple(map(fix, values))
+        return values if all(map(is_, new, values)) else new
+
+    chapters = tuple(ch if one(ch.title) is ch.title and one(ch.part) is ch.part
+                     else dataclasses.replace(ch, title=one(ch.title), part=one(ch.part))
+                     for ch in story.chapters)
+    meta = story.meta
+    changes: dict[str, object] = {
+        name: new for name in ("title", "series") if (new := one(getattr(meta, name))) is not getattr(meta, name)}
+    changes |= {name: new for name in ("fandoms", "pairings", "characters", "warnings", "genres", "tags")
+                if (new := each(getattr(meta, name))) is not getattr(meta, name)}
+    extra = tuple((k, fix(v)) for k, v in meta.extra)
+    if not all(a[1] is b[1] for a, b in zip(extra, meta.extra)):
+        changes["extra"] = extra
+    if not changes and all(map(is_, chapters, story.chapters)):
+        return story
+    return dataclasses.replace(story, meta=dataclasses.replace(meta, **changes) if changes else meta,
+                               chapters=chapters)
+
+
+def line_fixer(options: ConvertOptions) -> Callable[[str], str]:
+    """One line outside a story's paragraphs (a heading, a card field, a title or summary
+    the recipe gives) with the typography its paragraphs get: the language's quotes, the
+    recipe's dash rule; the line as it is when the recipe turns typography off."""
+    if not options.enabled("typography"):
+        return str
+    return fixer(Context(options, ""))[2]
 
 
 def fixer(ctx: Context) -> tuple[ParagraphFix, Callable[[], None], TextFix]:
