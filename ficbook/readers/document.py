@@ -11,7 +11,7 @@ from bs4 import PageElement, Tag
 
 from ficbook.model import Block, BlockQuote, Chapter, Epigraph, Note, Paragraph, Story, StoryMeta
 from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
-from ficbook.readers.html.common import finish_blocks, story_chapters
+from ficbook.readers.html.common import finish_blocks, heading_text, story_chapters
 from ficbook.text import block_text
 
 _LEVELS = ("h1", "h2", "h3")
@@ -79,7 +79,7 @@ def _split(body: Tag, level: str | None, ctx: Context) -> list[Chapter]:
         if isinstance(child, Tag) and level is not None and child.name == level:
             if run or chapters or current is not None:
                 close()
-            current, run = " ".join(text_of(child).split()) or None, []
+            current, run = " ".join(heading_text(child).split()) or None, []
             ctx.info("chapter", f"chapter heading “{current}”")
             continue
         run.append(child.extract())

@@ -13,7 +13,14 @@ from bs4 import BeautifulSoup, Tag
 from ficbook.errors import Diagnostic
 from ficbook.model import Block, Chapter, Note, StoryMeta
 from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
-from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list
+from ficbook.readers.html.common import (
+    classes,
+    finish_blocks,
+    first_heading,
+    heading_text,
+    language_code,
+    split_list,
+)
 
 _FURNITURE_NAMES = re.compile(
     r"(^|[/_-])(title_?page|titlepage|title|log_?page|toc_?page|toc|nav|cover|contents|"
@@ -131,11 +138,9 @@ def chapter(body: Tag, ctx: Context, toc_title: str | None) -> Chapter | None:
     title = toc_title
     heading = body.find(class_=re.compile(r"fff_chapterhead|chapter-?title|chaptertitle", re.I))
     if heading is None:
-        first = next((t for t in body.find_all(True) if text_of(t)), None)
-        if first is not None and first.name in ("h1", "h2", "h3", "h4"):
-            heading = first
-    if isinstance(heading, Tag) and len(text_of(heading)) < 200:
-        title = text_of(heading) or title
+        heading = first_heading(body)  # an h2 with a picture in it too
+    if isinstance(heading, Tag) and len(text := heading_text(heading)) < 200:
+        title = text or title
         heading.decompose()
     head: list[Block] = []
     foot: list[Block] = []

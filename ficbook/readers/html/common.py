@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, SceneBreak
 from ficbook.readers.decode import declared_charset, decode
+from ficbook.readers.html.blocks import text_of
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -105,3 +106,30 @@ def source_url(soup: BeautifulSoup, raw: str) -> str | None:
                 return url
     m = re.search(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", raw[:2000])
     return m.group(1) if m and m.group(1).startswith("http") else None
+
+
+# ------------------------------------------------------------------ chapter headings
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
+_TEXT = frozenset({"p", "li", "blockquote", "pre", "table", "dl", "h5", "h6"})
+
+
+def heading_text(tag: Tag) -> str:
+    """A heading's text; a heading drawn as a picture, its picture's alt text ("Chapter
+    Three"). An ornament beside the words (`<h2><img alt=""/> Chapter One</h2>`) is no text."""
+    text = text_of(tag)
+    if text:
+        return text
+    return " ".join(alt for img in tag.find_all("img") if (alt := " ".join(str(img.get("alt") or "").split())))
+
+
+def first_heading(body: Tag) -> Tag | None:
+    """The h1-h4 a chapter's file opens with, before any text (looked for inside the
+    wrappers around both: `<div class="chapter"><h2>…`); None when text comes first."""
+    for tag in body.find_all(True):
+        if tag.name in _HEADINGS:
+            return tag if heading_text(tag) else None
+        if tag.name in _TEXT or any(isinstance(c, NavigableString) and not isinstance(c, Comment)
+                                    and c.strip() for c in tag.children):
+            return None
+    return None
