@@ -105,11 +105,14 @@ def slow_group(lines: list[tuple[int, str, int]], layout: P.Layout, unwrap: bool
     cur: list[str] = []
     start = gap = 0
     header_zone = True
-    for n, text, g in lines:
+    for i, (n, text, g) in enumerate(lines):
         if cur and g == 0 and header_zone and P._runs_over(cur[0], text):
             new = False
         else:
             new = not cur or g > 0 or P._starts_new(cur[-1], text, g, layout)
+            if not new and layout.width:  # where a song's lines meet prose: asked of every line
+                nxt = lines[i + 1][1] if i + 1 < len(lines) and lines[i + 1][2] == 0 else ""
+                new = P._verse_edge(cur, text, nxt, layout.width)
         if new and header_zone and cur and not P._is_label(cur[0]):
             header_zone = False
         if new:
@@ -132,7 +135,10 @@ def slow_split_paragraphs(text: str, ctx: Context) -> list[tuple]:
     lines = slow_lines(text, ctx)
     layout = slow_layout(lines)
     ctx.report("info", "paragraph-style", P._describe(layout))
-    return slow_breaks(slow_group(lines, layout, ctx.enabled("unwrap")), layout, ctx)
+    paras = slow_group(lines, layout, ctx.enabled("unwrap"))
+    if ctx.enabled("unwrap"):
+        P.report_lines_kept([P.RawPara(*p) for p in paras], ctx)
+    return slow_breaks(paras, layout, ctx)
 
 
 class _AnyFirst(dict):

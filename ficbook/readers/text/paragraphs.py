@@ -53,8 +53,20 @@ def split_paragraphs(text: str, ctx: Context, plain: bool = False) -> tuple[list
     layout = _layout(lines)
     ctx.report("info", "paragraph-style", _describe(layout))
     vocab = ctx.vocab
-    paras = _group(lines, layout, ctx.enabled("unwrap"), None if vocab.english_only else vocab)
+    unwrap = ctx.enabled("unwrap")
+    paras = _group(lines, layout, unwrap, None if vocab.english_only else vocab)
+    if unwrap:
+        report_lines_kept(paras, ctx)
     return _breaks(paras, layout, ctx), layout
+
+
+def report_lines_kept(paras: list[RawPara], ctx: Context) -> None:
+    """Each paragraph whose lines were kept (verse, a song's lines, a chat log, a letter),
+    for `ficbook inspect`."""
+    for p in paras:
+        if "\n" in p.text:
+            ctx.report("info", "lines-kept", f"lines kept as lines ({p.text.count(chr(10)) + 1}): "
+                       f"{quote(p.text.split(chr(10), 1)[0])} …", p.line)
 
 
 def _lines(text: str, ctx: Context, plain: bool = False) -> Lines:
@@ -218,6 +230,10 @@ def _group(lines: Lines, layout: Layout, unwrap: bool,
             new = False
         else:
             new = not cur or g > 0 or _starts_new(cur[-1], text, g, layout, vocab)
+            if not new and layout.width and (len(cur[-1]) < 0.7 * layout.width
+                                             or len(text) < 0.7 * layout.width):
+                nxt = texts[i + 1] if i + 1 < len(texts) and gaps[i + 1] == 0 else ""
+                new = _verse_edge(cur, text, nxt, layout.width)
         if new and header_zone and cur and not _is_label(cur[0], vocab):
             header_zone = False
         if new:
@@ -232,6 +248,26 @@ def _group(lines: Lines, layout: Layout, unwrap: bool,
     paras += map(_raw_para, zip(numbers[bulk:], map(str.strip, texts[bulk:]), gaps[bulk:],
                                 repeat(False)))
     return paras
+
+
+def _verse_edge(cur: list[str], text: str, nxt: str, width: int) -> bool:
+    """In a hard-wrapped file, where a song's (or a poem's) lines meet prose with no blank
+    line between: after a run of them (three short lines, or two that start with a
+    capital), a line as long as the wrap; or, after a sentence's end ("…and she sang
+    along:"), two short lines that start with a capital. A short line in wrapped prose is
+    a paragraph's last, and two in a row are seldom."""
+    if len(text) >= 0.75 * width:
+        return len(cur) >= 3 and max(map(len, cur)) < 0.7 * width \
+            or len(cur) == 2 and all(_verse_line(ln, width) for ln in cur)
+    return cur[-1].endswith(_LEAD_IN) and _verse_line(text, width) and _verse_line(nxt, width)
+
+
+_LEAD_IN = (*_SENTENCE_END, ":")
+_VERSE_START = re.compile(r"\s*[*_~(]*[A-Z]")  # not a quote: dialogue is no verse
+
+
+def _verse_line(line: str, width: int) -> bool:
+    return 0 < len(line) < 0.7 * width and _VERSE_START.match(line) is not None
 
 
 def _join(lines: list[str], layout: Layout, unwrap: bool) -> str:
@@ -256,12 +292,23 @@ _SALUTATION = re.compile(r"(?:Dear|My dear|Dearest|To)\s[^.!?]{1,40},$")
 
 def _line_structured(lines: list[str], width: int) -> bool:
     """Lines that are lines, not wrapped prose: a chat log (every line a speaker's), a
-    letter's salutation, or verse (three or more lines, none near the wrap width)."""
+    letter's salutation, or verse and song lyrics: in a hard-wrapped file, lines none near
+    the wrap width (wrapping fills every line but the last; not a heading over its title);
+    elsewhere, three or more lines each starting with a capital (wrapped prose's lines
+    start where the words fall)."""
     if all(_SPEAKER.match(ln) for ln in lines):
         return True
     if _SALUTATION.match(lines[0]):
         return True
-    return width > 0 and len(lines) >= 3 and max(map(len, lines)) < 0.75 * width
+    if not width:
+        return len(lines) >= 3 and all(_VERSE_START.match(ln) for ln in lines)
+    if max(map(len, lines)) >= 0.75 * width:
+        return False
+    if len(lines) == 2:
+        from ficbook.readers.text.chapters import heading
+
+        return heading(lines[0]) is None  # "Chapter 7" over "The Gate": one heading
+    return True
 
 
 def _looks_wrapped(lines: list[str]) -> bool:
@@ -323,9 +370,9 @@ def _rejoin(paras: list[RawPara], ctx: Context) -> list[RawPara]:
     if not any(p.text[:1].islower() for p in paras[1:]):  # most files: settled here
         return paras
     out = [paras[0]]
-    for p in paras[1:]:
+    for k, p in enumerate(paras[1:], 1):
         prev = out[-1]
-        if p.gap and not p.brk and _cut_sentence(prev.text, p.text):
+        if p.gap and not p.brk and _cut_sentence(prev.text, p.text) and not _in_verse(paras, k):
             ctx.report("info", "blank-run", f"{p.gap} blank line{'s' if p.gap > 1 else ''} inside "
                        f"a sentence: one paragraph, …{quote(prev.text[-30:])} {quote(p.text[:30])}…",
                        p.line)
@@ -333,6 +380,14 @@ def _rejoin(paras: list[RawPara], ctx: Context) -> list[RawPara]:
         else:
             out.append(p)
     return out
+
+
+def _in_verse(paras: list[RawPara], k: int) -> bool:
+    """Paragraphs k-1 and k in a run of three or more short lines: a song's lines a blank
+    line apart ("and the lights go out" under "I have walked this road"), not a cut sentence."""
+    def short(j: int) -> bool:
+        return 0 <= j < len(paras) and len(paras[j].text) < 60 and "\n" not in paras[j].text
+    return short(k - 1) and short(k) and (short(k - 2) or short(k + 1))
 
 
 def _cut_sentence(prev: str, cur: str) -> bool:
