@@ -178,13 +178,11 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             body, rest = [rest[0]], rest[1:]
             taken.append(body[0])
             i += 1
+        if len(taken) == 2 or not seen_text:
             # and the paragraphs after it that go on talking ("<b>Author's Note:</b>" over
-            # three paragraphs), while story text follows
-            more = 0
-            while more < len(rest) - 1 and more < 5 and isinstance(r := rest[more], Paragraph) \
-                    and not note_label(r, vocab) and _talking(para_text(r), vocab) \
-                    and any(isinstance(x, Paragraph) for x in rest[more + 1:]):
-                more += 1
+            # three paragraphs; "A/N: thanks…" then "I wrote it in a week…"), while story
+            # text follows
+            more = _goes_on(rest, vocab)
             body += rest[:more]
             taken += rest[:more]
             i += more
@@ -196,11 +194,36 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
     return with_blocks(ch, out)
 
 
-def _talking(text: str, vocab: Vocabulary = _EN) -> bool:
-    """Does the paragraph read as the author talking (first person, the archive's words)?"""
+def _goes_on(rest: list[Block], vocab: Vocabulary) -> int:
+    """How many paragraphs after a note go on talking: at most four, with story text after
+    them. The first person is a sign of the author only when the story after them does not
+    speak in it too (a first-person story's opening is no note)."""
+    def run(first_person: bool) -> int:
+        more = 0
+        while more < len(rest) - 1 and more < 5 and isinstance(r := rest[more], Paragraph) \
+                and not note_label(r, vocab) and _talking(para_text(r), vocab, first_person) \
+                and any(isinstance(x, Paragraph) for x in rest[more + 1:]):
+            more += 1
+        return more
+
+    more = run(True)
+    if more == 5 or (more and any(_story_in_first_person(r, vocab) for r in rest[more:more + 6])):
+        more = run(False)
+    return min(more, 4)
+
+
+def _story_in_first_person(b: Block, vocab: Vocabulary) -> bool:
+    if not isinstance(b, Paragraph) or note_label(b, vocab):
+        return False
+    text = para_text(b)
+    return field_of(text.strip(), vocab) is None and _score(text) < 2 and bool(_FIRST_PERSON.search(text))
+
+
+def _talking(text: str, vocab: Vocabulary = _EN, first_person: bool = True) -> bool:
+    """Does the paragraph read as the author talking (the archive's words; the first person)?"""
     if text[:1] in "\"“‘'" or ((f := field_of(text.strip(), vocab)) is not None and f[2] is not None):
         return False  # dialogue, or a labelled field ("Disclaimer: …") of its own
-    return _score(text) >= 2 or bool(_FIRST_PERSON.search(text[:200]))
+    return _score(text) >= 2 or (first_person and bool(_FIRST_PERSON.search(text[:200])))
 
 
 def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Paragraph]:

@@ -50,6 +50,9 @@ _FIELDS = {
 _NOTES: dict[str, NoteKind] = {"summary": "summary", "disclaimer": "disclaimer", "a/n": "author-note",
           "author's note": "author-note", "notes": "author-note", "feedback": "feedback",
           "dedication": "dedication"}
+# An author's note is left to the converter's notes rule, as in a text file: with the
+# paragraphs after it that go on talking.
+_HEAD_NOTES: dict[str, NoteKind] = {k: v for k, v in _NOTES.items() if v != "author-note"}
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z' /]{0,20}?)\s*:\s*(.+)$", re.DOTALL)
 
 
@@ -242,7 +245,7 @@ def header_fields(blocks: list[Block]) -> tuple[dict[str, Any], tuple[Block, ...
             break
         lines = inline_text(b.inlines).split("\n")
         parsed = [_LABEL.match(line) for line in lines]
-        if not all(m and m.group(1).strip().lower() in {**_FIELDS, **_NOTES} for m in parsed):
+        if not all(m and m.group(1).strip().lower() in {**_FIELDS, **_HEAD_NOTES} for m in parsed):
             break
         for m in parsed:
             assert m is not None
@@ -257,10 +260,10 @@ def header_fields(blocks: list[Block]) -> tuple[dict[str, Any], tuple[Block, ...
                 else:
                     meta[name] = split_list(value.replace(" & ", ", ")) if name == "authors" \
                         else split_list(value)
-            elif _NOTES[key] == "summary":
+            elif _HEAD_NOTES[key] == "summary":
                 summary.append(Paragraph((Text(value),)))
             else:
-                front.append(Note(_NOTES[key], (Paragraph((Text(value),)),),
+                front.append(Note(_HEAD_NOTES[key], (Paragraph((Text(value),)),),
                                   label=label))
         i += 1
     if extra:
