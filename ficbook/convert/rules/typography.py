@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from operator import is_
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ficbook.convert.context import Context
 from ficbook.convert.inlines import ParagraphFix, TextFix, with_inlines
@@ -162,10 +162,15 @@ def card_typography(story: Story, fix: Callable[[str], str]) -> Story:
                      else dataclasses.replace(ch, title=one(ch.title), part=one(ch.part))
                      for ch in story.chapters)
     meta = story.meta
-    changes: dict[str, object] = {
-        name: new for name in ("title", "series") if (new := one(getattr(meta, name))) is not getattr(meta, name)}
-    changes |= {name: new for name in ("fandoms", "pairings", "characters", "warnings", "genres", "tags")
-                if (new := each(getattr(meta, name))) is not getattr(meta, name)}
+    changes: dict[str, Any] = {}
+    for name in ("title", "series"):
+        value = getattr(meta, name)
+        if (text := one(value)) is not value:
+            changes[name] = text
+    for name in ("fandoms", "pairings", "characters", "warnings", "genres", "tags"):
+        values = getattr(meta, name)
+        if (texts := each(values)) is not values:
+            changes[name] = texts
     extra = tuple((k, fix(v)) for k, v in meta.extra)
     if not all(a[1] is b[1] for a, b in zip(extra, meta.extra)):
         changes["extra"] = extra
