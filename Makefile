@@ -41,6 +41,7 @@ fuzz: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/parallel.py
 
 # `make field`: re-fetch the field corpus of real files from local snapshots (field/fetch.py;
 # a missing snapshot is named, not fatal) and print the scorecard (field/score.py). Not part of

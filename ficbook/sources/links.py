@@ -71,13 +71,17 @@ def links_of(recipe_paths: Iterable[Path]) -> list[_Link]:
     return found
 
 
+_LOOK_BYTES = 4_000_000  # above ficbook.recipe.schema.MAX_RECIPE_BYTES
+
+
 def _may_have_links(path: Path) -> bool:
     """A cheap look first: only a regular file of recipe size is read (a device or a pipe
-    given as a recipe is left to the build, which says what it is)."""
-    from ficbook.recipe.schema import MAX_RECIPE_BYTES
-
+    given as a recipe is left to the build, which says what it is). Bounded without the
+    recipe's own limit: importing the schema (pydantic) would cost a no-change rebuild
+    a fifth of its time; a file too big for a recipe that mentions `url:` is then read
+    by `load_recipe`, which refuses it."""
     st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_RECIPE_BYTES:
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _LOOK_BYTES:
         return False
     return b"url:" in path.read_bytes()
 
