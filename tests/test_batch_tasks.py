@@ -113,3 +113,43 @@ def test_converted_stories_travel_unchanged():
         assert back == results
         assert [type(b) for r in back for c in r.story.chapters for b in c.blocks] == \
                [type(b) for r in results for c in r.story.chapters for b in c.blocks]
+
+
+def test_a_worker_killed_while_converting_a_big_book_s_stories_fails_that_book_cleanly(tmp_path: Path):
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+    import zipfile
+
+    from tests.hostile.test_signals import children
+
+    (tmp_path / "stories").mkdir()
+    body = SAMPLES[0].read_text("utf-8").strip()
+    lines = ["title: Long", "stories:"]
+    for i in range(12):  # seconds of converting, in several chunks on each worker
+        (tmp_path / "stories" / f"s{i}.txt").write_text("\n\n* * *\n\n".join([body] * 60) + "\n", "utf-8")
+        lines.append(f"  - path: ../stories/s{i}.txt")
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "long.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "ficbook", "build", str(tmp_path / "recipes"), "-o", str(out),
+                             "--jobs", "2", "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while len(children(proc.pid)) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.3)  # converting their first chunks
+    os.kill(children(proc.pid)[0], signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=300)
+    [book] = json.loads(stdout)["books"]
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    if book["status"] == "failed":  # the worker held one of its chunks
+        assert "the build process died: killed by SIGKILL" in book["error"] and proc.returncode == 1
+        assert not list(out.glob("*.epub"))
+    else:  # it was between two chunks: the others went to a fresh pool
+        assert book["status"] == "built" and proc.returncode == 0
+        assert zipfile.ZipFile(out / "long.epub").testzip() is None
+    assert [p.name for p in out.rglob("*.part")] == []

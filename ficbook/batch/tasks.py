@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ficbook.batch.memo import StoryMemo
-from ficbook.batch.one import Job, Outcome, build_one
+from ficbook.batch.one import Job, Outcome, _few_collections, build_one
 from ficbook.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -79,7 +79,8 @@ def convert_chunk(task: int, stories: tuple[StoryTask, ...]) -> bytes:
     from ficbook.batch import wire
 
     _say(task)
-    return wire.dumps(convert_stories(stories))
+    with _few_collections():  # as a book's build: its stories make no cycles worth finding
+        return wire.dumps(convert_stories(stories))
 
 
 def convert_stories(stories: tuple[StoryTask, ...]) -> list[tuple[tuple, ConvertResult, tuple[Read, ...]]]:

@@ -26,12 +26,18 @@ _Text = model.Text
 _Paragraph = model.Paragraph
 
 
+def _one_text(text: str, line: int | None, align: str | None) -> model.Paragraph:
+    return _Paragraph((_Text(text),), line, align)  # type: ignore[arg-type]
+
+
 def _plain_paragraph(texts: tuple[str, ...], line: int | None, align: str | None) -> model.Paragraph:
     return _Paragraph(tuple(map(_Text, texts)), line, align)  # type: ignore[arg-type]
 
 
 def _reduce_paragraph(p: model.Paragraph) -> tuple:
     inlines = p.inlines
+    if len(inlines) == 1 and type(inlines[0]) is _Text:  # most paragraphs: one run of text
+        return _one_text, (inlines[0].text, p.line, p.align)
     if all(type(i) is _Text for i in inlines):
         return _plain_paragraph, (tuple(i.text for i in inlines), p.line, p.align)  # type: ignore[union-attr]
     return _Paragraph, (inlines, p.line, p.align)
@@ -64,6 +70,7 @@ def dumps(obj: object) -> bytes:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _TABLE
+    pickler.fast = True  # no memo: the stories are trees (no cycles), and a memo entry per object costs
     pickler.dump(obj)
     return buf.getvalue()
 

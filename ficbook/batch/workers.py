@@ -397,8 +397,11 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     except KeyboardInterrupt:
         raise Interrupted(list(outcomes.values())) from None
     tasks._worker["memo"] = memo  # the forked workers' own memo starts as a copy of this one
+    # Only chunks (one big book): this process converts too, so one worker fewer keeps
+    # one converter per core, and its share of the stories needs no shipping.
+    helpers = workers - 1 if workers > 1 and not any(t.book for t in work.tasks) else workers
     try:
-        Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=workers).run()
+        Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=helpers).run()
     finally:
         tasks._worker.pop("memo", None)
 
