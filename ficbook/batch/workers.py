@@ -307,7 +307,6 @@ class Local(Run):
         import multiprocessing as mp
 
         self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        self.queue = self.ctx.SimpleQueue()
         self.workers = workers
         self.running: dict[int, int] = {}  # worker pid -> the task it said it runs
         self.processes: dict = {}
@@ -318,19 +317,28 @@ class Local(Run):
     def _pool(self):  # noqa: ANN202
         from concurrent.futures import ProcessPoolExecutor
 
+        # A queue of its own: a worker killed while writing to one holds its lock for good.
+        self.queue = self.ctx.SimpleQueue()
         return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=tasks.init_local,
                                    initargs=(self.queue,))
 
     def submit(self, task: Task) -> Future:
         # The workers are forked during the first submits: a reporter with a drawing thread
         # stops it meanwhile, so no child starts with a lock held by a thread it does not have.
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         with getattr(self.reporter, "forking", contextlib.nullcontext)():
-            if task.book:
-                book = task.books[0]
-                fut = self.pool.submit(tasks.build_book, task.id, book, self.job, self.key,
-                                       *_links(self.plans, book))
-            else:
-                fut = self.pool.submit(tasks.convert_chunk, task.id, task.stories)
+            try:
+                if task.book:
+                    book = task.books[0]
+                    fut = self.pool.submit(tasks.build_book, task.id, book, self.job, self.key,
+                                           *_links(self.plans, book))
+                else:
+                    fut = self.pool.submit(tasks.convert_chunk, task.id, task.stories)
+            except BrokenProcessPool as exc:  # broke since the last look: like any future of it
+                fut = Future()
+                fut.set_exception(exc)
         self.processes.update(getattr(self.pool, "_processes", None) or {})
         return fut
 
