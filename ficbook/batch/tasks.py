@@ -39,12 +39,13 @@ class StoryTask:
     size: int  # bytes, to make chunks of about the same work
 
 
-def init_local(queue) -> None:  # noqa: ANN001
+def init_local(queue, spool: str) -> None:  # noqa: ANN001
     """A local pool's worker: Ctrl-C reaches the whole process group, and the parent
-    decides; a worker stops on SIGTERM (unwinding through `write_atomic` when busy)."""
+    decides; a worker stops on SIGTERM (unwinding through `write_atomic` when busy).
+    `spool`: the run's folder for converted chunks (see `convert_chunk`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
-    _worker.update(queue=queue, busy=False)
+    _worker.update(queue=queue, spool=spool, busy=False)
 
 
 def _on_term(signum, frame) -> None:  # noqa: ANN001
@@ -74,13 +75,23 @@ def _memo() -> StoryMemo:
     return _worker.get("memo") or _thread.memo
 
 
-def convert_chunk(task: int, stories: tuple[StoryTask, ...]) -> bytes:
-    """`convert_stories` as bytes, for the process that builds the book."""
+def convert_chunk(task: int, stories: tuple[StoryTask, ...]) -> bytes | str:
+    """`convert_stories` as bytes, for the process that builds the book. A local worker
+    writes them to a file in the run's spool folder and returns its path: a worker killed
+    while sending megabytes through the pool's pipe leaves the pool reading a half message
+    for ever (seen), while a path is sent in one atomic write."""
     from ficbook.batch import wire
 
     _say(task)
     with _few_collections():  # as a book's build: its stories make no cycles worth finding
-        return wire.dumps(convert_stories(stories))
+        data = wire.dumps(convert_stories(stories))
+    spool = _worker.get("spool")
+    if spool is None:
+        return data
+    path = os.path.join(spool, f"chunk-{task}-{os.getpid()}")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return path
 
 
 def convert_stories(stories: tuple[StoryTask, ...]) -> list[tuple[tuple, ConvertResult, tuple[Read, ...]]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import shutil
 import signal
 import time
 from dataclasses import dataclass, field
@@ -250,8 +251,13 @@ class Run:
         if exc is None:  # else the book converts what is missing itself
             from ficbook.batch import wire
 
+            data = fut.result()
+            if isinstance(data, str):  # a local worker's spool file
+                with open(data, "rb") as fh:
+                    data = fh.read()
+                os.unlink(fh.name)
             with _few_collections():
-                for key, result, reads in wire.loads(fut.result()):
+                for key, result, reads in wire.loads(data):
                     self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
         self.chunk_done(task)
         return None
@@ -308,6 +314,7 @@ class Local(Run):
 
         self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         self.workers = workers
+        self.spool = _spool()
         self.running: dict[int, int] = {}  # worker pid -> the task it said it runs
         self.processes: dict = {}
         self.pool = self._pool()
@@ -320,7 +327,7 @@ class Local(Run):
         # A queue of its own: a worker killed while writing to one holds its lock for good.
         self.queue = self.ctx.SimpleQueue()
         return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=tasks.init_local,
-                                   initargs=(self.queue,))
+                                   initargs=(self.queue, self.spool))
 
     def submit(self, task: Task) -> Future:
         # The workers are forked during the first submits: a reporter with a drawing thread
@@ -408,10 +415,20 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     # Only chunks (one big book): this process converts too, so one worker fewer keeps
     # one converter per core, and its share of the stories needs no shipping.
     helpers = workers - 1 if workers > 1 and not any(t.book for t in work.tasks) else workers
+    local = Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=helpers)
     try:
-        Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=helpers).run()
+        local.run()
     finally:
         tasks._worker.pop("memo", None)
+        shutil.rmtree(local.spool, ignore_errors=True)  # and a killed worker's half-written chunk
+
+
+def _spool() -> str:
+    """The run's folder for converted chunks: in memory (/dev/shm) where there is one."""
+    import tempfile
+
+    shm = "/dev/shm"
+    return tempfile.mkdtemp(prefix="ficbook-", dir=shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None)
 
 
 def _killed(processes: dict) -> dict[int, str]:
