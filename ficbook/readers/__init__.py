@@ -18,7 +18,7 @@ from ficbook.readers.sniff import Kind, sniff
 
 if TYPE_CHECKING:
     from ficbook.model import Story
-    from ficbook.readers.html.blocks import Context as PageContext
+    from ficbook.readers.html.context import PageContext
     from ficbook.readers.source import Source
 
 __all__ = ["Kind", "read_markup", "read_story", "sniff", "is_markup"]
@@ -106,21 +106,21 @@ def _opens_as_zip(data: bytes) -> bool:
 
 
 def read_html(source: Source, options: ConvertOptions) -> tuple[Story, list[Diagnostic]]:
-    from ficbook.readers.html.blocks import Context
     from ficbook.readers.html.common import decode_page
+    from ficbook.readers.html.context import PageContext
     from ficbook.readers.images import file_loader
 
     text, diags = decode_page(source.data, source.name, options.encoding)
-    ctx = Context(source.name, file_loader(source.path.parent))
+    ctx = PageContext(source.name, file_loader(source.path.parent))
     story = read_page(text, ctx, options)
     return story, diags + ctx.diagnostics
 
 
 def read_page(text: str, ctx: PageContext, options: ConvertOptions | None = None) -> Story:
-    """One decoded page (`ctx`: html.blocks.Context) -> Story, by the site or the layout
+    """One decoded page (`ctx`: where its images come from, where problems go) -> Story, by the site or the layout
     that made it."""
     from ficbook.readers.html import ao3, efiction, ffnet, generic
-    from ficbook.readers.html.blocks import parse
+    from ficbook.readers.html.tree import parse
 
     soup = parse(text)
     layout = options.layout if options is not None else None
@@ -158,7 +158,7 @@ def read_written(source: Source, options: ConvertOptions,
     """A file a writer wrote (DOCX, ODT, Markdown, FB2) -> Story, headings as chapters."""
     from ficbook.errors import Diagnostic as Diag
     from ficbook.readers.document import story_of
-    from ficbook.readers.html.blocks import Context
+    from ficbook.readers.html.context import PageContext
     from ficbook.readers.text.reader import title_from_path
 
     diags: list[Diagnostic] = []
@@ -183,7 +183,7 @@ def read_written(source: Source, options: ConvertOptions,
         from ficbook.readers.markdown import read_markdown
 
         doc = read_markdown(decoded.text, source.name)
-    ctx = Context(source.name)
+    ctx = PageContext(source.name)
     ctx.info("format", f"read as {kind.upper() if kind != 'markdown' else 'Markdown'}")
     for severity, code, message in doc.diagnostics:
         diags.append(Diag(severity, code, message, source.name))

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from bs4 import PageElement, Tag
 
 from ficbook.model import Block, BlockQuote, Chapter, Epigraph, Note, Paragraph, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, parse, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, heading_text, story_chapters
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import parse, text_of
 from ficbook.text import block_text
 
 _LEVELS = ("h1", "h2", "h3")
@@ -31,7 +33,7 @@ class Document:
     diagnostics: list = field(default_factory=list)
 
 
-def story_of(doc: Document, ctx: Context, fallback_title: str) -> Story:
+def story_of(doc: Document, ctx: PageContext, fallback_title: str) -> Story:
     soup = parse(doc.html)
     body = soup.body or soup
     counts = {h: len(body.find_all(h)) for h in _LEVELS}
@@ -61,7 +63,7 @@ def story_of(doc: Document, ctx: Context, fallback_title: str) -> Story:
                  end_notes=doc.end_notes, path=ctx.name)
 
 
-def _split(body: Tag, level: str | None, ctx: Context) -> list[Chapter]:
+def _split(body: Tag, level: str | None, ctx: PageContext) -> list[Chapter]:
     chapters: list[Chapter] = []
     current: str | None = None
     run: list[PageElement] = []
@@ -92,7 +94,7 @@ def _split(body: Tag, level: str | None, ctx: Context) -> list[Chapter]:
 _EPIGRAPH_WORDS = 80
 
 
-def _opening_quote(chapters: list[Chapter], ctx: Context) -> list[Chapter]:
+def _opening_quote(chapters: list[Chapter], ctx: PageContext) -> list[Chapter]:
     """A short quotation alone before the first of several chapters is the first
     chapter's epigraph, not an untitled chapter of its own."""
     if len(chapters) < 3 or chapters[0].title is not None or chapters[1].title is None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ficbook.model import Note, Paragraph, SceneBreak, Styled
 from ficbook.readers import sniff
-from ficbook.readers.html.blocks import Context, blocks_of, parse, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import parse
 from tests.readers.helpers import FIXTURES, all_text, chapter_text, read
 
 
@@ -70,7 +72,7 @@ def test_non_english_ao3_work_carries_its_language_and_is_complete():
 
 
 def _blocks(html: str):
-    return tidy(blocks_of(parse(html), Context("t")))
+    return tidy(blocks_of(parse(html), PageContext("t")))
 
 
 def test_html_mapping_rules():

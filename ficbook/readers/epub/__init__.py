@@ -25,8 +25,9 @@ from ficbook.model import Chapter, Resource, Story
 from ficbook.readers.epub import package, pages
 from ficbook.readers.epub.archive import EpubArchive, parse_xml, resolve
 from ficbook.readers.html import ao3
-from ficbook.readers.html.blocks import Context, ImageLoader, parse
 from ficbook.readers.html.common import story_chapters
+from ficbook.readers.html.context import ImageLoader, PageContext
+from ficbook.readers.html.tree import parse
 from ficbook.readers.images import to_resource
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def read_epub(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
             ctx_diags.append(Diagnostic("info", "epub-furniture",
                                         f"skipped the source book's {kind} ({path})", source.name))
             continue
-        ctx = Context(source.name, loader_for(path), ctx_diags)
+        ctx = PageContext(source.name, loader_for(path), ctx_diags)
         chapter = pages.chapter(body, ctx, titles.get(path))
         if chapter is not None:
             chapters.append(chapter)
@@ -142,7 +143,7 @@ def _read_ao3_epub(docs: list[tuple[str, BeautifulSoup]], name: str,
                 img["src"] = resolved
         for child in list(body.children):
             joined.body.append(child.extract())
-    ctx = Context(name, loader_for("root.xhtml"), diags)
+    ctx = PageContext(name, loader_for("root.xhtml"), diags)
     return ao3.read_ao3(joined, ctx), diags
 
 

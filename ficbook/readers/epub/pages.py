@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ficbook.errors import Diagnostic
 from ficbook.model import Block, Chapter, Note, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import (
     classes,
     finish_blocks,
@@ -21,6 +21,8 @@ from ficbook.readers.html.common import (
     language_code,
     split_list,
 )
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 
 _FURNITURE_NAMES = re.compile(
     r"(^|[/_-])(title_?page|titlepage|title|log_?page|toc_?page|toc|nav|cover|contents|"
@@ -121,7 +123,7 @@ def summary_blocks(description: object, name: str, diags: list[Diagnostic]) -> t
     soup = BeautifulSoup(f"<div>{text}</div>" if "<" in text else
                          "<div>" + "".join(f"<p>{p}</p>" for p in
                                            re.split(r"\n\s*\n", _escape(text))) + "</div>", "lxml")
-    ctx = Context(name, None, diags)
+    ctx = PageContext(name, None, diags)
     return tuple(tidy(blocks_of(soup.div or soup, ctx)))
 
 
@@ -132,7 +134,7 @@ def _escape(text: str) -> str:
 # ------------------------------------------------------------------ chapters
 
 
-def chapter(body: Tag, ctx: Context, toc_title: str | None) -> Chapter | None:
+def chapter(body: Tag, ctx: PageContext, toc_title: str | None) -> Chapter | None:
     """One document as a chapter: its heading (else the NCX's title), its FanFicFare notes
     as notes (a "Summary" note at the top as the chapter's summary); None when empty."""
     title = toc_title
@@ -159,7 +161,7 @@ def chapter(body: Tag, ctx: Context, toc_title: str | None) -> Chapter | None:
     return Chapter(title, finish_blocks(blocks), summary=summary)
 
 
-def _fff_notes(div: Tag, ctx: Context) -> list[tuple[str, tuple[Block, ...]]]:
+def _fff_notes(div: Tag, ctx: PageContext) -> list[tuple[str, tuple[Block, ...]]]:
     out: list[tuple[str, tuple[Block, ...]]] = []
     label = ""
     for child in div.children:

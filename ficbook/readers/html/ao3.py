@@ -20,8 +20,10 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:
@@ -47,7 +49,7 @@ def _label(text: str) -> str:
     return label[:-1] if label.endswith("s") and label[:-1] in _TAGS else label
 
 
-def read_ao3(soup: BeautifulSoup, ctx: Context) -> Story:
+def read_ao3(soup: BeautifulSoup, ctx: PageContext) -> Story:
     preface = _joined(soup, "preface")
     assert isinstance(preface, Tag)
     fields: dict[str, Any] = {}
@@ -133,7 +135,7 @@ def _stats(value: str) -> dict[str, Any]:
     return out
 
 
-def _labelled_blocks(container: Tag, ctx: Context) -> list[tuple[str, Tag]]:
+def _labelled_blocks(container: Tag, ctx: PageContext) -> list[tuple[str, Tag]]:
     """AO3's `<p>Label</p><blockquote class="userstuff">…</blockquote>` pairs, in order."""
     out: list[tuple[str, Tag]] = []
     label = ""
@@ -149,7 +151,7 @@ def _labelled_blocks(container: Tag, ctx: Context) -> list[tuple[str, Tag]]:
     return out
 
 
-def _preface_notes(meta_div: Tag, ctx: Context) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
+def _preface_notes(meta_div: Tag, ctx: PageContext) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
     summary: tuple[Block, ...] = ()
     front: list[Note] = []
     for label, quote in _labelled_blocks(meta_div, ctx):
@@ -163,7 +165,7 @@ def _preface_notes(meta_div: Tag, ctx: Context) -> tuple[tuple[Block, ...], tupl
     return summary, tuple(front)
 
 
-def _chapters(soup: BeautifulSoup, ctx: Context) -> list[Chapter]:
+def _chapters(soup: BeautifulSoup, ctx: PageContext) -> list[Chapter]:
     # An EPUB split into files repeats the `#chapters` wrapper in each: read them all.
     roots = soup.find_all(id="chapters") or [soup.body or soup]
     children = [c for r in roots for c in r.children if isinstance(c, Tag)]
@@ -232,14 +234,14 @@ def _is_meta_group(tag: Tag) -> bool:
         or tag.find(class_="heading", recursive=False) is not None)
 
 
-def _text(userstuff: Tag, ctx: Context) -> list[Block]:
+def _text(userstuff: Tag, ctx: PageContext) -> list[Block]:
     # On-site pages (and some old downloads) carry a hidden "Chapter Text" landmark.
     for landmark in userstuff.find_all(class_="landmark"):
         landmark.decompose()
     return blocks_of(userstuff, ctx)
 
 
-def _afterword(soup: BeautifulSoup, ctx: Context, extra: list[tuple[str, str]]) -> tuple[Note, ...]:
+def _afterword(soup: BeautifulSoup, ctx: PageContext, extra: list[tuple[str, str]]) -> tuple[Note, ...]:
     after = _joined(soup, "afterword")
     if not isinstance(after, Tag):
         return ()

@@ -12,7 +12,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import (
     classes,
     finish_blocks,
@@ -20,6 +20,8 @@ from ficbook.readers.html.common import (
     source_url,
     story_chapters,
 )
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 
 _LISTS = {"warning": "warnings", "fandom": "fandoms", "relationship": "pairings",
           "character": "characters", "freeform": "tags"}
@@ -31,7 +33,7 @@ def is_ao3_page(soup: BeautifulSoup) -> bool:
         soup.find("dl", class_="work") is not None or soup.find(id="chapters") is not None)
 
 
-def read_ao3_page(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+def read_ao3_page(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     skin = soup.find(id="workskin")
     assert isinstance(skin, Tag)
     preface = skin.find(class_="preface")
@@ -69,7 +71,7 @@ def read_ao3_page(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
                  front_notes=tuple(front), end_notes=tuple(end), path=ctx.name)
 
 
-def _tags(dl: Tag, fields: dict[str, Any], extra: list[tuple[str, str]], ctx: Context) -> None:
+def _tags(dl: Tag, fields: dict[str, Any], extra: list[tuple[str, str]], ctx: PageContext) -> None:
     for dd in dl.find_all("dd", recursive=False):
         cls = set(classes(dd))
         links = tuple(text_of(a) for a in dd.find_all("a") if text_of(a))
@@ -101,7 +103,7 @@ def _tags(dl: Tag, fields: dict[str, Any], extra: list[tuple[str, str]], ctx: Co
             extra.append(("Collections", value))
 
 
-def _blockquote(box: Tag, ctx: Context) -> tuple[Block, ...]:
+def _blockquote(box: Tag, ctx: PageContext) -> tuple[Block, ...]:
     """A module's note text; its associations ("For NAME.", "Inspired by…") come first."""
     from ficbook.model import Paragraph, Text
 
@@ -116,14 +118,14 @@ def _blockquote(box: Tag, ctx: Context) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _quote(preface: Tag, cls: str, ctx: Context) -> tuple[Block, ...]:
+def _quote(preface: Tag, cls: str, ctx: PageContext) -> tuple[Block, ...]:
     for box in preface.find_all(class_=cls, recursive=False):
         if "end" not in classes(box):
             return _blockquote(box, ctx)
     return ()
 
 
-def _chapters(skin: Tag, ctx: Context) -> list[Chapter]:
+def _chapters(skin: Tag, ctx: PageContext) -> list[Chapter]:
     holder = skin.find(id="chapters")
     if not isinstance(holder, Tag):
         return []

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Block, Chapter, Note, SceneBreak
 from ficbook.readers.decode import declared_charset, decode
-from ficbook.readers.html.blocks import text_of
+from ficbook.readers.html.tree import text_of
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)

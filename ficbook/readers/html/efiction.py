@@ -15,9 +15,11 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, source_url, split_list, story_chapters
+from ficbook.readers.html.context import PageContext
 from ficbook.readers.html.generic import main_block, strip_chrome
+from ficbook.readers.html.tree import text_of
 
 _FIELDS = {
     "rated": "rating", "rating": "rating", "categories": "fandoms", "category": "fandoms",
@@ -35,7 +37,7 @@ def is_efiction(soup: BeautifulSoup) -> bool:
         or "viewstory.php" in str(soup)[:200_000])
 
 
-def read_efiction(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     title = ""

@@ -15,8 +15,10 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Chapter, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, source_url, story_chapters
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 
 _GENRES = frozenset({
     "adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general",
@@ -32,7 +34,7 @@ def is_ffnet(soup: BeautifulSoup) -> bool:
                 and soup.find("a", href=re.compile(r"^(?:https?://[^/]+)?/u/\d+"))))
 
 
-def read_ffnet(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+def read_ffnet(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     top = soup.find(id="profile_top")
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []

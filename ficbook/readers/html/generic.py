@@ -15,7 +15,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.model import Block, Chapter, Note, NoteKind, Paragraph, Story, StoryMeta, Text
-from ficbook.readers.html.blocks import BLOCK, DROP, Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import (
     classes,
     finish_blocks,
@@ -25,6 +25,8 @@ from ficbook.readers.html.common import (
     split_list,
     story_chapters,
 )
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import BLOCK, DROP, text_of
 from ficbook.text import inline_text
 
 _CHROME_NAME = re.compile(
@@ -60,7 +62,7 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def strip_chrome(root: Tag, ctx: Context) -> None:
+def strip_chrome(root: Tag, ctx: PageContext) -> None:
     total = max(1, words(text_of(root)))
     for tag in list(root.find_all(True)):
         # not `tag.decomposed`: bs4 looks a missing `_decomposed` up as a child tag, a
@@ -82,14 +84,14 @@ def strip_chrome(root: Tag, ctx: Context) -> None:
         c.extract()
 
 
-def _log_dropped(ctx: Context, text: str) -> None:
+def _log_dropped(ctx: PageContext, text: str) -> None:
     # Word for word, as the text converter lists each chrome line it drops: nothing a
     # reader might miss leaves without a trace in the log.
     if text:
         ctx.info("chrome-dropped", f"dropped page text “{text}”")
 
 
-def report_outside(root: Tag, main: Tag, ctx: Context) -> None:
+def report_outside(root: Tag, main: Tag, ctx: PageContext) -> None:
     """Log the text outside the main block, one line per block that holds it."""
     inside = {id(s) for s in main.find_all(string=True)}
     runs: dict[int, list[str]] = {}
@@ -163,7 +165,7 @@ def index_page(soup: BeautifulSoup) -> bool:
     return words(text_of(root)) - linked < 400
 
 
-def read_generic(soup: BeautifulSoup, ctx: Context, raw: str) -> Story:
+def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     root = soup.body or soup
     if index_page(soup):
         from ficbook.errors import StoryError

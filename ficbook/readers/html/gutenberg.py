@@ -12,8 +12,10 @@ from bs4 import BeautifulSoup, Tag
 
 from ficbook.errors import StoryError
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, story_chapters
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 
 _START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
 _END = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|^\s*End of (?:the )?Project "
@@ -34,7 +36,7 @@ def is_gutenberg(soup: BeautifulSoup, raw: str) -> bool:
     return bool(_START.search(head) and (_EBOOK_OF.search(head) or _END.search(raw[-30000:])))
 
 
-def read_gutenberg(soup: BeautifulSoup, ctx: Context, keep_boilerplate: bool = False) -> Story:
+def read_gutenberg(soup: BeautifulSoup, ctx: PageContext, keep_boilerplate: bool = False) -> Story:
     fields = _fields(soup)
     dropped: list[str] = []
     body = soup.body or soup
@@ -109,7 +111,7 @@ def _fields(soup: BeautifulSoup) -> dict[str, Any]:
     return out
 
 
-def _drop(tag: Tag, what: str, ctx: Context, dropped: list[str]) -> None:
+def _drop(tag: Tag, what: str, ctx: PageContext, dropped: list[str]) -> None:
     text = text_of(tag)
     if text:
         dropped.append(text)
@@ -119,7 +121,7 @@ def _drop(tag: Tag, what: str, ctx: Context, dropped: list[str]) -> None:
     tag.decompose()
 
 
-def _cut_outside_markers(body: Tag, ctx: Context, dropped: list[str]) -> None:
+def _cut_outside_markers(body: Tag, ctx: PageContext, dropped: list[str]) -> None:
     """Old editions without `#pg-header`: everything up to the START marker's element and
     from the END marker's element on, at the body's top level."""
     children = [c for c in body.children if isinstance(c, Tag)]
@@ -134,7 +136,7 @@ def _cut_outside_markers(body: Tag, ctx: Context, dropped: list[str]) -> None:
             _drop(c, "Project Gutenberg licence", ctx, dropped)
 
 
-def _chapters(body: Tag, ctx: Context, title: str) -> list[Chapter]:
+def _chapters(body: Tag, ctx: PageContext, title: str) -> list[Chapter]:
     """Split at the book's chapter headings: the heading level that occurs most often
     (twice or more) below the title's."""
     counts = {h: len(body.find_all(h)) for h in _HEADINGS}

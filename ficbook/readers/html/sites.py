@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Text
-from ficbook.readers.html.blocks import Context, blocks_of, text_of, tidy
+from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import (
     finish_blocks,
     language_code,
@@ -22,6 +22,8 @@ from ficbook.readers.html.common import (
     source_url,
     story_chapters,
 )
+from ficbook.readers.html.context import PageContext
+from ficbook.readers.html.tree import text_of
 from ficbook.readers.layouts.profiles import Profile, profiles
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ def _select(root: Tag, selectors: str | Iterable[str] | None) -> list[Tag]:
     return []
 
 
-def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> Story:
+def read_site(soup: BeautifulSoup, ctx: PageContext, raw: str, profile: Profile) -> Story:
     data = profile.data
     if data.get("hidden_by_style"):
         _drop_hidden(soup, ctx, profile.name)
@@ -135,7 +137,7 @@ def read_site(soup: BeautifulSoup, ctx: Context, raw: str, profile: Profile) -> 
 _HIDDEN_RULE = re.compile(r"\.([A-Za-z_][\w-]*)\s*\{[^}]*display\s*:\s*none", re.IGNORECASE)
 
 
-def _drop_hidden(soup: BeautifulSoup, ctx: Context, name: str) -> None:
+def _drop_hidden(soup: BeautifulSoup, ctx: PageContext, name: str) -> None:
     """Elements of classes the page's own <style> hides (`display: none`): a site's
     hidden anti-copying sentences, never shown to a reader."""
     hidden: set[str] = set()
@@ -198,7 +200,7 @@ def _line_chrome(patterns: str | Iterable[str] | None) -> re.Pattern[str] | None
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
 
 
-def _is_line_chrome(b: Block, pattern: re.Pattern[str] | None, ctx: Context) -> bool:
+def _is_line_chrome(b: Block, pattern: re.Pattern[str] | None, ctx: PageContext) -> bool:
     if pattern is None or not isinstance(b, Paragraph):
         return False
     from ficbook.text import inline_text
