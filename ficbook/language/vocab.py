@@ -55,7 +55,7 @@ class Vocabulary:
 
     code: str
     languages: tuple[LanguageData, ...]  # the story's language, then English
-    header_labels: dict[str, str]  # label_key(label) -> field (header.LABELS' shape)
+    header_labels: dict[str, str]  # label_key(label) -> field, "note:<kind>" or "summary"
     by_words: str  # an alternation: the word of a "by Name" line
     note_label: re.Pattern[str]  # notes._LABEL
     note_bare: re.Pattern[str]  # notes._BARE (fullmatch)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ficbook.convert import ConvertOptions
 from ficbook.convert.pipeline import run_block_rules
-from ficbook.convert.rules.header_fields import LABELS
+from ficbook.convert.rules.header_fields import EN
 from ficbook.convert.rules.inline import _STRIPPED
 from ficbook.errors import StoryError
 from ficbook.model import Story, Styled
@@ -121,7 +121,7 @@ def dropped_words(result) -> Counter[str]:
 
 
 # the labels of header fields and notes, which go to the card's field names and note labels
-_LABEL_WORDS = Counter({w: 1000 for key in LABELS for w in words(key)})
+_LABEL_WORDS = Counter({w: 1000 for key in EN.header_labels for w in words(key)})
 
 
 def lost_words(text: str) -> Counter[str]:

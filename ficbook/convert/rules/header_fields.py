@@ -9,11 +9,10 @@ from functools import lru_cache
 from ficbook.language import ENGLISH, Vocabulary, vocabulary
 from ficbook.model import NoteKind
 
-# label (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary".
-# The labels are data (ficbook/data/languages/): English's here; a story in another language
-# reads its own and English's (`Vocabulary.header_labels`).
+# The header labels are data (ficbook/data/languages/): `Vocabulary.header_labels`, label
+# (lower case, spaces collapsed) -> StoryMeta field, or "note:<kind>", or "summary"; English's
+# in EN, and a story in another language reads its own and English's.
 EN = vocabulary(ENGLISH)
-LABELS: dict[str, str] = EN.header_labels
 # Fields whose value may run over several lines; under any other, a line without a label
 # ends the header.
 RUNS_OVER = {"summary", "warnings", "characters", "tags", "pairings", "fandoms", "genres",
