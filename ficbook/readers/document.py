@@ -100,16 +100,17 @@ def _opening_quote(chapters: list[Chapter], ctx: PageContext) -> list[Chapter]:
     if len(chapters) < 3 or chapters[0].title is not None or chapters[1].title is None:
         return chapters
     blocks = chapters[0].blocks
-    if not blocks or not all(isinstance(b, BlockQuote) for b in blocks):
+    quotes = [b for b in blocks if isinstance(b, BlockQuote)]
+    if not blocks or len(quotes) < len(blocks):
         return chapters
-    paras = [p for b in blocks for p in b.blocks]  # type: ignore[union-attr]
-    if not all(isinstance(p, Paragraph) for p in paras) or \
-            sum(len(block_text(p).split()) for p in paras) > _EPIGRAPH_WORDS:
+    inner = [p for q in quotes for p in q.blocks]
+    paras = [p for p in inner if isinstance(p, Paragraph)]
+    if len(paras) < len(inner) or sum(len(block_text(p).split()) for p in paras) > _EPIGRAPH_WORDS:
         return chapters
     ctx.info("epigraph", f"the quotation before the first chapter “{block_text(paras[0])[:50]}” "
                          "is its epigraph")
     first = chapters[1]
-    epigraph = Epigraph(tuple(paras), ())  # type: ignore[arg-type]
+    epigraph = Epigraph(tuple(paras), ())
     return [Chapter(first.title, (epigraph, *first.blocks), first.line, first.summary),
             *chapters[2:]]
 
