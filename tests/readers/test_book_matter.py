@@ -133,3 +133,17 @@ def test_long_bare_numerals_are_chapters_too():
     titles = [c.title for c in story.chapters]
     assert len(titles) == 138
     assert "LXXXVIII" in titles and "CXXXVIII" in titles
+
+
+def test_gutenberg_html_heading_with_a_linked_numeral_reads_as_one_line():
+    """`<h2><a href="#voc_2">II</a>. The Sugar Bowl.</h2>`: the numeral's link does not cut
+    the heading in two; a `<br>` does (`CHAPTER III.<br>THE ROOF`)."""
+    page = ("<html><body>"
+            "<h2><a href='#v1'>I</a>. The Kettle.</h2><p>The kettle sang on the stove all morning.</p>"
+            "<h2><a href='#v2'>II</a>. The Sugar Bowl.</h2><p>Paul climbed on the table again.</p>"
+            "<h2>CHAPTER III.<br/>THE ROOF</h2><p>The rain came through the roof at night.</p>"
+            "</body></html>")
+    story = read_story(Source(Path("lessons.html"), page.encode()),
+                       ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters] == ["I. The Kettle", "II. The Sugar Bowl",
+                                                 "CHAPTER III: THE ROOF"]

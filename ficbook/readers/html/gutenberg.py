@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.errors import StoryError
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
@@ -163,7 +163,16 @@ def _chapters(body: Tag, ctx: PageContext, title: str) -> list[Chapter]:
 
 
 def _heading(tag: Tag) -> str:
-    parts = [" ".join(p.split()) for p in tag.get_text("\n").split("\n") if p.strip()]
+    """The heading's text, its lines (at `<br>`) joined by a colon: `CHAPTER I.<br>THE
+    GLASSBLOWER` -> `CHAPTER I: THE GLASSBLOWER`; the text of inline elements runs on
+    (`<a>II</a>. Papa se fâche.` -> `II. Papa se fâche`)."""
+    lines = [""]
+    for node in tag.descendants:
+        if isinstance(node, Tag) and node.name == "br":
+            lines.append("")
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            lines[-1] += str(node)
+    parts = [" ".join(p.split()) for p in lines if p.strip()]
     if len(parts) > 1:
         return f"{parts[0].rstrip('.')}: {' '.join(parts[1:])}"
     return parts[0].rstrip(".") if parts else ""
