@@ -106,3 +106,31 @@ def test_not_an_epub_and_hostile_zips_are_clear_story_errors():
         zf.writestr("content.opf", b"<package/>" + b" " * (70 * 1024 * 1024))
     with pytest.raises(StoryError, match="too large"):
         read("bomb.epub", buf.getvalue())
+
+
+def test_one_document_epub_whose_sections_say_what_they_are():
+    """EPUB 3 in one file: the title page is set aside (its dedication to the card, its
+    epigraph under the first heading), each body section a chapter, the back matter the
+    author's end notes. Read as one page, the title page made it all furniture."""
+    doc = xhtml(
+        '<section epub:type="frontmatter"><section epub:type="titlepage"><h1>Salt Roads</h1>'
+        '<div>M. Quill</div><div epub:type="epigraph"><p>The sea keeps what it is given.</p></div>'
+        '<p epub:type="dedication">For the ferry crews.</p></section></section>'
+        '<section epub:type="bodymatter"><section><h2>I. The Quay</h2><p>Rain came in off the '
+        'water at dusk.</p></section><section><h2>II. The Crossing</h2><p>Nobody spoke until '
+        'the lights of the island showed.</p></section></section>'
+        '<section epub:type="backmatter"><section epub:type="rearnotes"><h2>Notes</h2><p>The '
+        'quay is a real one, much changed.</p></section></section>')
+    data = make_epub({"content.xhtml": doc},
+                     '<dc:title>Salt Roads</dc:title><dc:creator>M. Quill</dc:creator>'
+                     '<dc:language>en</dc:language><dc:identifier id="id">urn:uuid:3</dc:identifier>',
+                     ["content.xhtml"])
+    story = read("salt-roads.epub", data).story
+    assert [c.title for c in story.chapters] == ["I. The Quay", "II. The Crossing"]
+    first = chapter_text(story, 0)
+    assert first.startswith("The sea keeps what it is given.") and "Rain came in" in first
+    assert chapter_text(story, 1) == "Nobody spoke until the lights of the island showed."
+    assert [(n.kind, block_text(n)) for n in story.front_notes] == [("dedication", "For the ferry crews.")]
+    assert [(n.label, block_text(n)) for n in story.end_notes] == [("Notes", "The quay is a real one, much changed.")]
+    assert "M. Quill" not in all_text(story)  # the title page's byline: the card has the author
+    assert story.meta.authors == ("M. Quill",)

@@ -21,11 +21,13 @@ from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from lxml import etree
 
 from ficbook.errors import Diagnostic, StoryError
-from ficbook.model import Chapter, Resource, Story
+from ficbook.model import Chapter, Note, Resource, Story
 from ficbook.readers.epub import package, pages
 from ficbook.readers.epub.archive import EpubArchive, parse_xml, resolve
+from ficbook.readers.epub.sections import split_sections
 from ficbook.readers.html import ao3
-from ficbook.readers.html.common import story_chapters
+from ficbook.readers.html.blocks import blocks_of, tidy
+from ficbook.readers.html.common import finish_blocks, story_chapters
 from ficbook.readers.html.context import ImageLoader, PageContext
 from ficbook.readers.html.tree import parse
 from ficbook.readers.images import to_resource
@@ -98,19 +100,36 @@ def read_epub(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
     ctx_diags: list[Diagnostic] = []
     fff_fields: dict[str, str] = {}
     chapters: list[Chapter] = []
+    end_notes: list[Note] = []
+    front_notes: list[Note] = []
     for path, soup in docs:
         body = soup.body or soup
-        kind = pages.furniture(path, body, furniture, meta)
-        if kind:
-            if kind == "title page":
-                fff_fields.update(pages.title_page_fields(body))
+        parts = split_sections(body)
+        for what in parts.front:
             ctx_diags.append(Diagnostic("info", "epub-furniture",
-                                        f"skipped the source book's {kind} ({path})", source.name))
-            continue
+                                        f"skipped the source book's {what} section ({path})", source.name))
         ctx = PageContext(source.name, loader_for(path), ctx_diags)
-        chapter = pages.chapter(body, ctx, titles.get(path))
-        if chapter is not None:
-            chapters.append(chapter)
+        for part in parts.chapters:
+            kind = pages.furniture(path, part, furniture, meta) if part is body else None
+            if kind:
+                if kind == "title page":
+                    fff_fields.update(pages.title_page_fields(body))
+                ctx_diags.append(Diagnostic("info", "epub-furniture",
+                                            f"skipped the source book's {kind} ({path})", source.name))
+                continue
+            chapter = pages.chapter(part, ctx, titles.get(path) if part is body else None)
+            if chapter is not None:
+                chapters.append(chapter)
+        for part in parts.dedications:
+            blocks = tidy(blocks_of(part, ctx))
+            if blocks:
+                front_notes.append(Note("dedication", finish_blocks(blocks)))
+        for part in parts.back:
+            note = pages.back_matter(part, ctx)
+            if note is not None:
+                end_notes.append(note)
+                ctx_diags.append(Diagnostic("info", "author-note", f"the source book's back matter "
+                                            f"set apart as end notes ({path})", source.name))
     diags.extend(ctx_diags)
     if not chapters:
         raise StoryError("no story text found in the EPUB", file=source.name)
@@ -120,7 +139,8 @@ def read_epub(source: Source, options: ConvertOptions) -> tuple[Story, list[Diag
     if len(chapters) == 1 and chapters[0].title and chapters[0].title.strip().lower() == story_meta.title.lower():
         chapters[0] = replace(chapters[0], title=None)
     story = Story(meta=story_meta, chapters=story_chapters(chapters, source.name),
-                  summary=summary, path=source.name)
+                  summary=summary, front_notes=tuple(front_notes), end_notes=tuple(end_notes),
+                  path=source.name)
     return story, diags
 
 

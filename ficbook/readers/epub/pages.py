@@ -161,6 +161,16 @@ def chapter(body: Tag, ctx: PageContext, toc_title: str | None) -> Chapter | Non
     return Chapter(title, finish_blocks(blocks), summary=summary)
 
 
+def back_matter(section: Tag, ctx: PageContext) -> Note | None:
+    """A back-matter section (the poem's own notes) as one end note, labelled by its heading."""
+    heading = first_heading(section)
+    label = heading_text(heading) if isinstance(heading, Tag) else None
+    if isinstance(heading, Tag):
+        heading.decompose()
+    blocks = tidy(blocks_of(section, ctx))
+    return Note("author-note", finish_blocks(blocks), label=label or None) if blocks else None
+
+
 def _fff_notes(div: Tag, ctx: PageContext) -> list[tuple[str, tuple[Block, ...]]]:
     out: list[tuple[str, tuple[Block, ...]]] = []
     label = ""
