@@ -384,6 +384,20 @@ def test_an_archive_index_page_is_no_story():
     assert err.value.exit_code == 4 and "no story text" in err.value.message
 
 
+def test_a_list_of_works_is_no_story():
+    """An archive's series, tag or search page: blurbs of works, no work's text."""
+    blurb = ('<li class="work blurb group"><h4 class="heading"><a href="/works/{n}">Small Hours {n}'
+             '</a> by <a rel="author" href="/users/dovetail">dovetail</a></h4><blockquote '
+             'class="userstuff summary"><p>A hundred words about a night shift, part {n}.</p>'
+             '</blockquote><dl class="stats"><dt>Words:</dt><dd>100</dd></dl></li>')
+    page = ('<html><head><title>Small Hours - Series</title></head><body><div id="main">'
+            '<h2 class="heading">Small Hours</h2><ul class="series work index group">'
+            + "".join(blurb.format(n=n) for n in range(1, 4)) + "</ul></div></body></html>")
+    with pytest.raises(StoryError) as err:
+        convert("series.html", page.encode())
+    assert err.value.exit_code == 4 and "list of works" in err.value.message
+
+
 def test_text_hidden_by_the_pages_own_style_is_dropped():
     page = (LAYOUTS / "royalroad_chapter.html").read_text("utf-8").replace(
         "<head>", "<head><style>.cmVhZGVy{display: none; speak: never;}</style>").replace(

@@ -165,6 +165,17 @@ def index_page(soup: BeautifulSoup) -> bool:
     return words(text_of(root)) - linked < 400
 
 
+def works_list(soup: BeautifulSoup) -> bool:
+    """A list of works, not a work: an archive's series, tag, search or bookmarks page
+    (AO3's `li.blurb`, FanFiction.Net's `div.z-list`), with little text beside the blurbs."""
+    blurbs = [t for t in soup.find_all(("li", "div"))
+              if {"blurb", "z-list"} & set(str(c) for c in (t.get("class") or []))]
+    if not blurbs:
+        return False
+    root = soup.body or soup
+    return words(text_of(root)) - sum(words(text_of(b)) for b in blurbs) < 400
+
+
 def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     root = soup.body or soup
     if index_page(soup):
@@ -172,6 +183,11 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
 
         raise StoryError("no story text: the page is the story's index (links to its "
                          "chapters); save each chapter's own page", file=ctx.name)
+    if works_list(soup):
+        from ficbook.errors import StoryError
+
+        raise StoryError("no story text: the page is a list of works (a series, tag or "
+                         "search page); save each work's own page, or give its link", file=ctx.name)
     page_text = text_of(root)
     total = words(page_text)
     strip_chrome(root, ctx)
