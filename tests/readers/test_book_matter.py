@@ -147,3 +147,22 @@ def test_gutenberg_html_heading_with_a_linked_numeral_reads_as_one_line():
                        ConvertOptions(layout="gutenberg")).story
     assert [c.title for c in story.chapters] == ["I. The Kettle", "II. The Sugar Bowl",
                                                  "CHAPTER III: THE ROOF"]
+
+
+def test_gutenberg_html_front_sections_are_not_chapters():
+    """The printed front matter cut into sections by its own headings (`By NAME`, the
+    contents, the title again) holds no prose: not chapters. A preface in sentences stops
+    it and stays."""
+    chapters = "".join(f"<h2>CHAPTER {n}.</h2><p>The {w} lamp was lit at dusk and put out at dawn, "
+                       f"and the keeper wrote it down in the log each time.</p>"
+                       for n, w in (("I", "first"), ("II", "second"), ("III", "third")))
+    front = ("<h2>By Orla Penhallow</h2><p>AUTHOR OF “THE SALT ROAD”</p><p>LONDON: SMALL AND SONS</p>"
+             "<h2>Contents</h2><ul><li><a href='#c1'>CHAPTER I.</a></li><li><a href='#c2'>CHAPTER II.</a></li></ul>")
+    page = f"<html><body>{front}{chapters}</body></html>"
+    story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II", "CHAPTER III"]
+    preface = ("<h2>Preface</h2><p>These pages were written on the island over three winters, "
+               "and I have changed nothing in them but the names of the boats.</p>")
+    page = f"<html><body>{front}{preface}{chapters}</body></html>"
+    story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters] == ["Preface", "CHAPTER I", "CHAPTER II", "CHAPTER III"]

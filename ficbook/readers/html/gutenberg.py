@@ -11,7 +11,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ficbook.errors import StoryError
-from ficbook.model import Block, Chapter, Note, Story, StoryMeta
+from ficbook.model import Block, Chapter, ListBlock, Note, Paragraph, SceneBreak, Story, StoryMeta, Table
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, story_chapters
 from ficbook.readers.html.context import PageContext
@@ -61,7 +61,8 @@ def read_gutenberg(soup: BeautifulSoup, ctx: PageContext, keep_boilerplate: bool
             _drop(tag, "transcriber's note", ctx, dropped)
         elif tag.name in ("p", "div") and _EDITION.match(text_of(tag)) and len(text_of(tag)) < 600:
             _drop(tag, "edition note", ctx, dropped)
-    chapters = _chapters(body, ctx, str(fields.get("title") or ""))
+    chapters = _book_front(_chapters(body, ctx, str(fields.get("title") or "")), ctx,
+                           dropped)
     if not any(b for c in chapters for b in c.blocks):
         raise StoryError("no story text: the file holds only Project Gutenberg boilerplate",
                          file=ctx.name)
@@ -160,6 +161,52 @@ def _chapters(body: Tag, ctx: PageContext, title: str) -> list[Chapter]:
         blocks.extend(blocks_of(wrapper, ctx))
     chapters.append(Chapter(current, finish_blocks(tidy(blocks))))
     return [c for c in chapters if c.blocks or c.title]
+
+
+# Leading sections looked at for the printed book's front matter (title page, "By NAME",
+# contents, the title again), and the chapters that must remain after them.
+_FRONT_SECTIONS = 5
+
+
+def _book_front(chapters: list[Chapter], ctx: PageContext, dropped: list[str]) -> list[Chapter]:
+    """The printed book's front matter, cut by its headings into sections of its own
+    (`By Lewis Carroll`, `Contents`, the title again): leading sections holding no prose,
+    verse or note (`layouts.bookmatter.kind` on each paragraph's lines; a table or a list
+    is matter) are not chapters. Dropped and listed; the first section with text stops it."""
+    from ficbook.readers.layouts.bookmatter import kind
+    from ficbook.text import block_text
+
+    def matter(c: Chapter) -> bool:
+        for b in c.blocks:
+            if isinstance(b, (Table, ListBlock, SceneBreak)):
+                continue
+            if not isinstance(b, Paragraph):
+                return False  # a quotation, an epigraph, a note: the book's text
+            lines = [ln.strip() for ln in block_text(b).split("\n") if ln.strip()]
+            if lines and (kind(lines) != "matter" or _sentence(" ".join(lines))):
+                return False
+        return True
+
+    k = 0
+    while k < min(_FRONT_SECTIONS, len(chapters) - 2) and matter(chapters[k]):
+        k += 1
+    for c in chapters[:k]:
+        text = " ".join(filter(None, [c.title or "", *(block_text(b) for b in c.blocks)]))
+        if text.strip():
+            dropped.append(text)
+        short = " ".join(text.split())
+        ctx.info("chrome-dropped", f"the printed book's front matter: “{short[:80]}"
+                                   f"{'…' if len(short) > 80 else ''}” ({len(text.split())} words)")
+    return chapters[k:]
+
+
+def _sentence(text: str) -> bool:
+    """A sentence of a few words in lower case: story text, however short (a title page
+    shouts, a contents line ends in its page number)."""
+    from ficbook.readers.layouts.bookmatter import shouts
+
+    return len(text.split()) >= 6 and text.rstrip().endswith((".", "!", "?", "…", "\"", "”", "»")) \
+        and not shouts(text)
 
 
 def _heading(tag: Tag) -> str:

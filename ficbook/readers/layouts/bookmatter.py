@@ -76,7 +76,7 @@ def sort_runs(lines: list[str], idx: list[int]) -> Runs:
         texts = [lines[i].strip() for i in run]
         what = kind(texts)
         if what == "matter" and last == "prose" and len(run) == 1 \
-                and len(texts[0].split()) <= SIGN_OFF_WORDS and not _shouts(texts[0]):
+                and len(texts[0].split()) <= SIGN_OFF_WORDS and not shouts(texts[0]):
             what = "prose"  # the place and date under a preface: its sign-off
         getattr(runs, what).append(run)
         last = what
@@ -92,7 +92,7 @@ def kind(texts: list[str]) -> str:
     if joined.startswith("[") and joined.endswith("]") and len(words) >= NOTE_WORDS \
             and _SENTENCE_END.search(joined[:-1]):
         return "notes"
-    if _shouts(joined):
+    if shouts(joined):
         return "matter"
     if _verse(texts):
         return "verse"
@@ -102,7 +102,7 @@ def kind(texts: list[str]) -> str:
     return "matter"
 
 
-def _shouts(text: str) -> bool:
+def shouts(text: str) -> bool:
     """Mostly capitals: a title page's lines."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) > 0.3 * len(letters)
