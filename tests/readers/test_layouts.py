@@ -384,6 +384,19 @@ def test_an_archive_index_page_is_no_story():
     assert err.value.exit_code == 4 and "no story text" in err.value.message
 
 
+def test_ao3_copied_page_furniture_after_the_end_notes_is_dropped():
+    """The page's series links, comment form and footer under the work's end notes."""
+    data = (LAYOUTS / "ao3_copied.txt").read_text("utf-8").split("\nKudos\n")[0] + (
+        "\nSeries this work belongs to:\n\n← Previous Work Part 2 of Lanterns\n\nActions\n\n"
+        "↑ Top\n\nComments (3)\n\nPost Comment\n\nGuest name\n\nGuest email\n\n"
+        "Footer\n\nAbout the Archive\n\notwarchive v0.9.400.1\n")
+    story = convert("ao3_copied.txt", data.encode()).story
+    assert [text for _, text in notes(story.end_notes)] == ["Thank you for reading! Comments make my week."]
+    text = all_text(story)
+    for chrome in ("Guest email", "otwarchive", "About the Archive", "Previous Work", "Series this"):
+        assert chrome not in text
+
+
 def test_a_list_of_works_is_no_story():
     """An archive's series, tag or search page: blurbs of works, no work's text."""
     blurb = ('<li class="work blurb group"><h4 class="heading"><a href="/works/{n}">Small Hours {n}'

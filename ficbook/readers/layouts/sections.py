@@ -86,8 +86,9 @@ class _Reader:
                     if self.target is not None:
                         self.target.append(i)
                 continue
-            if self.zone == "chapter" and self.state == "text" and self.stop is not None \
-                    and self.stop.match(raw):
+            # the page's furniture ends the text, and the work's end notes too
+            if (self.zone == "chapter" and self.state == "text" or self.zone == "after") \
+                    and self.stop is not None and self.stop.match(raw):
                 rest = sum(1 for x in lines[i:] if x.strip())
                 ctx.report("info", "chrome-dropped",
                            f"page furniture from {quote(s)} on ({rest} lines)", i + 1)
