@@ -207,23 +207,27 @@ def _goes_on(rest: list[Block], vocab: Vocabulary) -> int:
         return more
 
     more = run(True)
-    if more == 5 or (more and any(_story_in_first_person(r, vocab) for r in rest[more:more + 6])):
-        more = run(False)
+    if more:
+        after = [r for r in rest[more:more + 6] if isinstance(r, Paragraph) and _story_like(r, vocab)]
+        if more == 5 or not after or any(_FIRST_PERSON.search(para_text(r)) for r in after):
+            more = run(False)  # no story after them, or a story told in the first person
     return min(more, 4)
 
 
-def _story_in_first_person(b: Block, vocab: Vocabulary) -> bool:
-    if not isinstance(b, Paragraph) or note_label(b, vocab):
+def _story_like(b: Paragraph, vocab: Vocabulary) -> bool:
+    """A paragraph of what reads as the story: no label, no end marker, not the archive's words."""
+    if note_label(b, vocab):
         return False
     text = para_text(b)
-    return field_of(text.strip(), vocab) is None and _score(text) < 2 and bool(_FIRST_PERSON.search(text))
+    return field_of(text.strip(), vocab) is None and not is_end(text, vocab) and _score(text) < 2
 
 
 def _talking(text: str, vocab: Vocabulary = _EN, first_person: bool = True) -> bool:
     """Does the paragraph read as the author talking (the archive's words; the first person)?"""
-    if text[:1] in "\"“‘'" or ((f := field_of(text.strip(), vocab)) is not None and f[2] is not None):
-        return False  # dialogue, or a labelled field ("Disclaimer: …") of its own
-    return _score(text) >= 2 or (first_person and bool(_FIRST_PERSON.search(text[:200])))
+    if text[:1] in "\"“‘'" or "\n" in text.strip() \
+            or ((f := field_of(text.strip(), vocab)) is not None and f[2] is not None):
+        return False  # dialogue, lines kept as lines (a song), or a labelled field of its own
+    return _score(text) >= 2 or (first_person and bool(_AUTHOR_VOICE.search(text[:200])))
 
 
 def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Paragraph]:
@@ -376,6 +380,12 @@ def is_end(text: str, vocab: Vocabulary = _EN) -> bool:
 
 _BACK_MATTER_BLOCKS = 40  # the most blocks after an end marker that are looked at
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
+# The author talking about the story, not a narrator telling it: the present and the
+# writing ("I hope", "I'm sorry", "I wrote", "my beta"); "I woke up late" is a story's.
+_AUTHOR_VOICE = re.compile(r"\bI(?:['’]m| am|['’]ve| have|['’]ll| will| hope| wrote| write| wanted to| promise|"
+                           r" know| think| love| own| don['’]?t| do not| can['’]?t| just| really| apologi[sz]e)\b"
+                           r"|\b(?i:my) (?:beta|muse|first|readers?|story|fic|chapter|sister|friend|editor|thanks)\b"
+                           r"|\b(?i:thanks to|thank you)\b")
 
 
 def after_end(story: Story, ctx: Context) -> Story:

@@ -27,7 +27,7 @@ from ficbook.readers.html.common import (
 )
 from ficbook.readers.html.context import PageContext
 from ficbook.readers.html.tree import BLOCK, DROP, text_of
-from ficbook.text import inline_text
+from ficbook.text import block_text, count_words, inline_text
 
 _CHROME_NAME = re.compile(
     r"(^|[-_ ])(nav|navbar|navigation|menu|menubar|sidebar|side-bar|footer|header|masthead|"
@@ -201,6 +201,9 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
                                    "the page; the rest was menus, links and comments")
         report_outside(root, main, ctx)
     meta, summary, front, blocks = header_fields(blocks)
+    for n in front:  # each block set apart in the log with its words
+        ctx.info(n.kind, f"{n.label}: set apart from the page's leading fields ({count_words(n)} words): "
+                         f"“{block_text(n)[:60]}”")
     if not meta.get("title"):
         meta["title"] = title or "Untitled"
     if author_meta is not None and not meta.get("authors") and author_meta.get("content"):
