@@ -13,7 +13,7 @@ from ficbook.volumes import all_volumes
 from tests.bookcheck import NS, Book
 from tests.conftest import RECIPES, STORIES, assert_epubcheck_clean
 
-ALL_TITLES = ["In the Shadows", "Touch", "Wine Into Blood", "Fight For Me", "New Year's Eve"]
+ALL_TITLES = ["In the Shadows", "Touch", "Wine Into Blood", "Fight For Me", "New Year’s Eve"]
 
 
 def story_titles(book: Book) -> list[str]:
