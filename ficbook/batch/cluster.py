@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ficbook.batch import tasks
 from ficbook.batch.memo import StoryMemo
-from ficbook.batch.one import Interrupted, Job, Outcome, Reporter, _links, _Plan
+from ficbook.batch.one import Interrupted, Job, Outcome, Reporter, _few_collections, _links, _Plan
 from ficbook.batch.workers import Run, plan
 from ficbook.errors import FicbookError
 
@@ -78,7 +78,8 @@ def run_cluster(todo: list[Path], job: Job, key: str, reporter: Reporter,
     try:
         threads = sum(client.nthreads().values()) or 1
         job = replace(job, out_dir=job.out_dir.absolute() if job.out_dir else None)  # the workers' cwd is not ours
-        Cluster(todo, job, key, reporter, outcomes, plans, plan(todo, job, plans, threads), StoryMemo(),
-                client=client).run()
+        with _few_collections():  # as in one book's build: the stories held here are many
+            Cluster(todo, job, key, reporter, outcomes, plans, plan(todo, job, plans, threads), StoryMemo(),
+                    client=client).run()
     finally:
         client.close()

@@ -417,7 +417,8 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     helpers = workers - 1 if workers > 1 and not any(t.book for t in work.tasks) else workers
     local = Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=helpers)
     try:
-        local.run()
+        with _few_collections():  # as in one book's build: the stories held here are many
+            local.run()
     finally:
         tasks._worker.pop("memo", None)
         shutil.rmtree(local.spool, ignore_errors=True)  # and a killed worker's half-written chunk
