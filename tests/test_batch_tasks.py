@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ficbook.batch import pool as batch
-from ficbook.batch import wire, workers
+from ficbook.batch import schedule, wire
 from ficbook.batch.one import _Plan
 from tests.conftest import ROOT
 
@@ -61,7 +61,7 @@ def test_one_book_is_the_same_with_one_two_and_four_workers(book: Path, tmp_path
         return real(source, options)
 
     monkeypatch.setattr(ficbook.readers, "read_story", counted)
-    monkeypatch.setattr(workers, "CHUNK_MIN", 16_000)  # small stories: several chunks all the same
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)  # small stories: several chunks all the same
     made = {}
     for jobs in (1, 2, 4):
         log.write_text("")
@@ -81,10 +81,10 @@ def test_a_shelf_of_small_books_is_built_book_by_book_and_a_big_one_in_chunks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from ficbook.recipe import load_recipe
 
-    monkeypatch.setattr(workers, "CHUNK_MIN", 16_000)
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)
     recipe = big_book(tmp_path / "big")
     plans = {recipe: _Plan(load_recipe(recipe), (), frozenset())}
-    work = workers.plan([recipe], batch.Job(), plans, 2)
+    work = schedule.plan([recipe], batch.Job(), plans, 2)
     chunks = [t for t in work.tasks if not t.book]
     assert len(chunks) >= 2 and not [t for t in work.tasks if t.book]
     in_chunks = [s.path for t in chunks for s in t.stories]
@@ -97,7 +97,7 @@ def test_a_shelf_of_small_books_is_built_book_by_book_and_a_big_one_in_chunks(
         shelf[-1].write_text(f"title: Small {b}\nstories:\n  - path: ../stories/{SAMPLES[0].stem}-{b % 3}.txt\n"
                              f"  - path: ../stories/{SAMPLES[1].stem}-{b % 3}.txt\n", "utf-8")
     plans = {r: _Plan(load_recipe(r), (), frozenset()) for r in shelf}
-    work = workers.plan(shelf, batch.Job(), plans, 2)
+    work = schedule.plan(shelf, batch.Job(), plans, 2)
     assert [t.book for t in work.tasks] == [True] * len(shelf)
     assert work.split == {}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ficbook.batch import pool as batch
-from ficbook.batch import workers
+from ficbook.batch import schedule
 from ficbook.errors import ExitCode
 from tests.conftest import ROOT
 from tests.test_batch import big_shelf, make_shelf
@@ -36,7 +36,7 @@ def test_a_cluster_build_gives_the_local_build_s_bytes(scheduler: str, tmp_path:
                                                        monkeypatch: pytest.MonkeyPatch):
     shelf = make_shelf(tmp_path / "shelf")
     big = big_book(tmp_path / "big")
-    monkeypatch.setattr(workers, "CHUNK_MIN", 16_000)  # the big book goes in several chunks
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)  # the big book goes in several chunks
     recipes = [big, *sorted((shelf / "recipes").glob("*.yaml"))]
     local = batch.run(recipes, batch.Job(out_dir=tmp_path / "local", jobs=1))
     seen: list[str] = []

@@ -13,6 +13,7 @@ Dask is an optional extra: `pip install 'ficbook[dask]'`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ficbook.batch import tasks
 from ficbook.batch.memo import StoryMemo
 from ficbook.batch.one import Interrupted, Job, Outcome, Reporter, _few_collections, _links, _Plan
-from ficbook.batch.workers import Run, plan
+from ficbook.batch.schedule import Run, plan
 from ficbook.errors import FicbookError
 
 if TYPE_CHECKING:
@@ -82,4 +83,8 @@ def run_cluster(todo: list[Path], job: Job, key: str, reporter: Reporter,
             Cluster(todo, job, key, reporter, outcomes, plans, plan(todo, job, plans, threads), StoryMemo(),
                     client=client).run()
     finally:
+        # A result still being gathered when Ctrl-C closes the client is logged by tornado
+        # and distributed with a traceback: noise once the run has ended, in either case.
+        for name in ("distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         client.close()

@@ -1,0 +1,300 @@
+"""A run's tasks, whatever runs them: which books are cut into chunks of stories (`plan`),
+and the loop that sends the tasks to an executor and puts their results where they go
+(`Run`). `workers.Local` runs it on a local process pool, `cluster.Cluster` on Dask.
+
+Two kinds of task (`tasks`):
+
+- a **book**: a whole book built and written by a worker, for the books of a shelf;
+- a **chunk** of stories to convert, for a book too big for one worker (more than its
+  share of the run): its stories are cut into chunks of about the same size, converted
+  everywhere at once, and this process builds the book from them, in recipe order, so
+  its bytes do not depend on who converted what. Building here rather than in a worker
+  ships the converted stories once, not twice.
+
+Chunks go first, then books, biggest first: the last task to finish is a small one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ficbook.batch import manifest, tasks
+from ficbook.batch.memo import StoryMemo
+from ficbook.batch.one import (
+    Interrupted,
+    Job,
+    Outcome,
+    Reporter,
+    _few_collections,
+    _links,
+    _Plan,
+    _sweep,
+    build_one,
+)
+from ficbook.errors import ExitCode
+from ficbook.outputs import output_path
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+MAX_ATTEMPTS = 3  # a task whose worker keeps being killed fails after this many pools
+CHUNK_MIN, CHUNK_MAX = 256 * 1024, 4 * 1024 * 1024  # bytes of source per chunk
+
+
+@dataclass
+class Task:
+    id: int
+    book: bool  # a whole book, else a chunk of stories
+    books: tuple[Path, ...]  # a book task: its recipe; a chunk: the books waiting for it
+    stories: tuple[tasks.StoryTask, ...] = ()
+    attempts: int = 0
+
+
+@dataclass
+class Work:
+    """What the run does with helpers, planned before anything is submitted."""
+
+    tasks: list[Task]
+    split: dict[Path, set[int]]  # each book built here -> the chunks it waits for
+    users: dict[tuple, int] = field(default_factory=dict)  # story -> how many times asked for
+
+
+def _ident(story: tasks.StoryTask) -> tuple:
+    """A story as the memo tells stories apart, less the digest of its bytes."""
+    return (story.path, story.display, story.options)
+
+
+def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> Work:
+    """Which books are split into chunks (those bigger than their share of the run, with
+    stories to share out), the chunks, and the book tasks."""
+    from ficbook.build import _display, convert_options
+
+    stories: dict[Path, list[tasks.StoryTask]] = {}
+    weight: dict[Path, int] = {}
+    for recipe_path in todo:
+        plan_ = plans.get(recipe_path)
+        found: list[tasks.StoryTask] = []
+        if plan_ is not None:
+            recipe: Any = plan_.recipe
+            for entry in recipe.all_stories:
+                path = recipe.story_path(entry)
+                try:
+                    size = os.stat(path).st_size
+                except OSError:
+                    continue  # the build says what is wrong with it
+                found.append(tasks.StoryTask(str(path), _display(path), convert_options(recipe, entry), size))
+        stories[recipe_path] = found
+        weight[recipe_path] = (sum(s.size for s in found) if found
+                               else manifest.weight(recipe_path, output_path(recipe_path, job.out_dir)))
+    total = sum(weight.values())
+    split = sorted((r for r in todo if len(stories[r]) > 1 and weight[r] * workers > total),
+                   key=lambda r: -weight[r])
+    work = Work([], {r: set() for r in split})
+    chunk_bytes = min(CHUNK_MAX, max(CHUNK_MIN, sum(weight[r] for r in split) // (workers * 4)))
+    at: dict[tuple, Task] = {}  # a story several split books use is in one chunk
+    for recipe_path in split:
+        fresh: dict[tuple, tasks.StoryTask] = {}
+        for story in stories[recipe_path]:
+            ident = _ident(story)
+            work.users[ident] = work.users.get(ident, 0) + 1
+            if ident in at:
+                at[ident].books = tuple(dict.fromkeys((*at[ident].books, recipe_path)))
+            else:
+                fresh.setdefault(ident, story)
+        for group in _groups(list(fresh.values()), chunk_bytes):
+            task = Task(len(work.tasks), False, (recipe_path,), tuple(group))
+            work.tasks.append(task)
+            at.update((_ident(s), task) for s in group)
+    for task in work.tasks:
+        for book in task.books:
+            work.split[book].add(task.id)
+    books = sorted((r for r in todo if r not in work.split), key=lambda r: -weight[r])
+    work.tasks += [Task(len(work.tasks) + i, True, (r,)) for i, r in enumerate(books)]
+    return work
+
+
+def _groups(stories: list[tasks.StoryTask], size: int) -> list[list[tasks.StoryTask]]:
+    """Consecutive stories in groups of about `size` bytes."""
+    groups: list[list[tasks.StoryTask]] = [[]]
+    held = 0
+    for story in stories:
+        if held >= size:
+            groups.append([])
+            held = 0
+        groups[-1].append(story)
+        held += story.size
+    return [g for g in groups if g]
+
+
+class Run:
+    """One run's tasks on one executor; `Local` and `cluster.Cluster` say how to get one."""
+
+    def __init__(self, todo: list[Path], job: Job, key: str, reporter: Reporter,
+                 outcomes: dict[Path, Outcome], plans: dict[Path, _Plan], work: Work, memo: StoryMemo):
+        self.todo, self.job, self.key, self.reporter = todo, job, key, reporter
+        self.outcomes, self.plans, self.work, self.memo = outcomes, plans, work, memo
+        self.futures: dict[Future, Task] = {}
+        self.waiting = {book: set(ids) for book, ids in work.split.items()}
+        self.ready: list[Path] = []  # split books whose chunks are all in
+        self.by_id = {t.id: t for t in work.tasks}
+        self.stopped = False
+        self.queued: list[Task] = []  # not submitted yet
+        self.window = 1 << 30  # tasks submitted ahead (a local pool: a few per worker)
+        self.helps = False  # this process converts chunks too while it waits
+
+    # ---------------------------------------------------------------- what an executor gives
+
+    def submit(self, task: Task) -> Future:
+        raise NotImplementedError
+
+    def messages(self) -> None:
+        """Stage messages from the workers, to the reporter."""
+
+    def broken(self, exc: BaseException) -> bool:
+        """True when `exc` means the executor broke as a whole (the local pool)."""
+        return False
+
+    def recover(self, lost: list[Task]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Every task done: let the executor go."""
+
+    def stop(self) -> None:
+        """Ctrl-C: stop every task now."""
+
+    # ---------------------------------------------------------------- the loop
+
+    def run(self) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        try:
+            self.send(self.work.tasks)
+            for book in self.waiting:
+                self.reporter.stage(book, "convert")
+            while self.futures or self.queued or self.ready or self.waiting:
+                self.refill()
+                if self.ready:
+                    self.build_here(self.ready.pop(0))
+                    continue
+                if not self.futures and not self.queued:  # chunks lost for good: the rest here
+                    self.ready += list(self.waiting)
+                    self.waiting.clear()
+                    continue
+                here = self.helps and any(not t.book for t in self.queued)
+                done: set[Future] = set()
+                if self.futures:
+                    done, _ = wait(list(self.futures), timeout=0 if here else 0.05,
+                                   return_when=FIRST_COMPLETED)
+                self.messages()
+                lost = [t for f in done if (t := self.collect(f)) is not None]
+                if lost:
+                    lost += [self.futures.pop(f) for f in list(self.futures)]
+                    self.recover(lost)
+                elif here and not done:
+                    self.convert_here(next(t for t in self.queued if not t.book))
+            self.close()
+        except KeyboardInterrupt:
+            self.stop()
+            _sweep(self.todo, self.job)
+            raise Interrupted(list(self.outcomes.values())) from None
+
+    def send(self, todo: list[Task]) -> None:
+        """Queue `todo` (tasks to run again go first, in their first order)."""
+        self.queued = sorted([*todo, *self.queued], key=lambda t: t.id)
+
+    def refill(self) -> None:
+        """Keep the executor `window` tasks ahead, chunks first (`plan` ordered them)."""
+        while self.queued and len(self.futures) < self.window:
+            task = self.queued.pop(0)
+            task.attempts += 1
+            if task.attempts > MAX_ATTEMPTS:
+                self.lose(task, "again and again")
+            else:
+                self.futures[self.submit(task)] = task
+
+    def convert_here(self, task: Task) -> None:
+        """Nothing to collect or build: this process converts a chunk as well (its stories
+        need no shipping)."""
+        self.queued.remove(task)
+        with _few_collections():
+            for key, result, reads in tasks.convert_stories(task.stories):
+                self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+        self.chunk_done(task)
+
+    def collect(self, fut: Future) -> Task | None:
+        """A finished future's result where it goes; the task back when the executor broke."""
+        task = self.futures.pop(fut)
+        if fut.cancelled():
+            if task.book:
+                self.finish(Outcome(task.books[0], "cancelled"))
+            return None
+        exc = fut.exception()
+        if exc is not None and self.broken(exc):
+            return task
+        if task.book:
+            self.finish(fut.result() if exc is None else _died(task.books[0], f"{type(exc).__name__}: {exc}"))
+            return None
+        if exc is None:  # else the book converts what is missing itself
+            from ficbook.batch import wire
+
+            data = fut.result()
+            if isinstance(data, str):  # a local worker's spool file
+                with open(data, "rb") as fh:
+                    data = fh.read()
+                os.unlink(fh.name)
+            with _few_collections():
+                for key, result, reads in wire.loads(data):
+                    self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+        self.chunk_done(task)
+        return None
+
+    def chunk_done(self, task: Task) -> None:
+        for book in task.books:
+            left = self.waiting.get(book)
+            if left is not None:
+                left.discard(task.id)
+                if not left:
+                    del self.waiting[book]
+                    self.ready.append(book)
+
+    def lose(self, task: Task, how: str) -> None:
+        """The task's worker died: its books fail."""
+        for book in task.books:
+            if book in self.waiting or book in self.ready or task.book:
+                self.waiting.pop(book, None)
+                if book in self.ready:
+                    self.ready.remove(book)
+                self.finish(_died(book, how))
+
+    def build_here(self, recipe: Path) -> None:
+        outcome = build_one(recipe, self.job, self.key, self.memo,
+                            lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe))
+        self.finish(outcome)
+
+    def finish(self, outcome: Outcome) -> None:
+        if outcome.recipe in self.outcomes:
+            return
+        self.outcomes[outcome.recipe] = outcome
+        self.reporter.finished(outcome)
+        if self.job.fail_fast and outcome.status == "failed" and not self.stopped:
+            self.stopped = True
+            for fut in self.futures:
+                fut.cancel()
+            for task in self.queued:
+                if task.book:
+                    self.finish(Outcome(task.books[0], "cancelled"))
+            self.queued.clear()
+            for book in [*self.waiting, *self.ready]:
+                self.finish(Outcome(book, "cancelled"))
+            self.waiting.clear()
+            self.ready.clear()
+
+
+def _died(recipe: Path, how: str) -> Outcome:
+    hint = " (out of memory?)" if "SIGKILL" in how else ""
+    return Outcome(recipe, "failed", error=f"{recipe}: the build process died: {how}{hint}",
+                   exit_code=int(ExitCode.FAILED))
