@@ -14,6 +14,8 @@ Dask is an optional extra: `pip install 'ficbook[dask]'`.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +34,43 @@ class SchedulerError(FicbookError):
     """No Dask, or no scheduler at that address: nothing was built."""
 
 
+class _Deferred:
+    """Ctrl-C and SIGTERM noted, and acted on only between waits (`check`). Raised inside
+    `concurrent.futures.wait`, KeyboardInterrupt can leave a future's lock taken (it takes
+    them one by one); the Dask client's thread then blocks on that lock, and the cancels
+    that wait for that thread hang the run for good."""
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.old: dict[int, Any] = {}
+
+    def __enter__(self) -> _Deferred:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.old[signum] = signal.signal(signum, self.note)
+        return self
+
+    def note(self, signum: int, frame: Any) -> None:
+        self.pending.append(signum)
+
+    def check(self) -> None:
+        if self.pending:
+            signum, self.pending = self.pending[0], []
+            handler = self.old.get(signum)
+            if callable(handler):
+                handler(signum, None)  # the program's own: notes which signal, and raises
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.old.items():
+            signal.signal(signum, handler)
+
+
 class Cluster(Run):
-    def __init__(self, *args: Any, client: Any) -> None:
+    def __init__(self, *args: Any, client: Any, deferred: _Deferred) -> None:
         super().__init__(*args)
         self.client = client
+        self.deferred = deferred
         # pure=False: a task sent again (a book built twice in one run) is run again
         self.executor = client.get_executor(pure=False)
 
@@ -45,6 +80,10 @@ class Cluster(Run):
             return self.executor.submit(tasks.build_book, task.id, book.absolute(), self.job, self.key,
                                         *_links(self.plans, book))
         return self.executor.submit(tasks.convert_chunk, task.id, task.stories)
+
+    def messages(self) -> None:
+        self.deferred.check()  # between waits: where stopping is safe
+        super().messages()
 
     def collect(self, fut: Future) -> Any:
         task = self.futures[fut]
@@ -76,15 +115,20 @@ def run_cluster(todo: list[Path], job: Job, key: str, reporter: Reporter,
         raise SchedulerError(f"no Dask scheduler at {address}: {exc}") from None
     except KeyboardInterrupt:
         raise Interrupted(list(outcomes.values())) from None
+    # What goes wrong reaches us through the futures and is reported as every build's is;
+    # the client's own logs (a result still being gathered when Ctrl-C closes the client is
+    # logged by tornado with a traceback, from the client's thread, before any `finally`)
+    # are noise on the user's terminal.
+    # (distributed's logging config gives some of their loggers levels of their own:
+    # "tornado.application" is at ERROR under a "tornado" at CRITICAL)
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in ("distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         threads = sum(client.nthreads().values()) or 1
         job = replace(job, out_dir=job.out_dir.absolute() if job.out_dir else None)  # the workers' cwd is not ours
-        with _few_collections():  # as in one book's build: the stories held here are many
+        with _few_collections(), _Deferred() as deferred:  # few collections: as in one book's build
             Cluster(todo, job, key, reporter, outcomes, plans, plan(todo, job, plans, threads), StoryMemo(),
-                    client=client).run()
+                    client=client, deferred=deferred).run()
     finally:
-        # A result still being gathered when Ctrl-C closes the client is logged by tornado
-        # and distributed with a traceback: noise once the run has ended, in either case.
-        for name in ("distributed", "tornado"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
         client.close()
