@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ficbook.convert import ConvertOptions
 from ficbook.convert.context import Context
 from ficbook.convert.inlines import ParagraphFix, TextFix
-from ficbook.convert.rules import chrome, epigraphs, header, inline, notes, scenes, typography
+from ficbook.convert.rules import chrome, endmatter, epigraphs, header, inline, notes, scenes, typography
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
 from ficbook.model import Paragraph, SceneBreak, Story, Text
@@ -105,7 +105,7 @@ BLOCK_RULES: tuple[tuple[str | None, Rule], ...] = (
     (None, notes.overrides),
     ("author_notes", notes.set_apart),
     (None, scenes.normalise),
-    ("trailing_notes", notes.trailing_heuristic),
+    ("trailing_notes", endmatter.trailing_heuristic),
     ("header", header.read_header),  # a header under an unlabelled leading note
     (None, scenes.normalise),
     ("epigraphs", epigraphs.find),

@@ -1,5 +1,5 @@
-"""Author's notes anywhere: labelled notes, trailing notes sections, the recipe's overrides,
-and a conservative heuristic for an unlabelled note at the very end.
+"""Author's notes anywhere: labelled notes, trailing notes sections, the recipe's overrides.
+What stands after a story's end and unlabelled notes at either end: `endmatter`.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from ficbook.text import count_words
 # "Author's Notes -", "N/A:". Case matters for the short forms so that "An" (a word) is text.
 # The words are data (ficbook/data/languages/): English's here; a story in another
 # language matches its own and English's (`Vocabulary.note_label`).
-_EN = vocabulary(ENGLISH)
-_LABEL = _EN.note_label
+EN = vocabulary(ENGLISH)
+_LABEL = EN.note_label
 _CLOSE = {"(": ")", "[": "]"}
 # Most words a trailing notes section may have when it runs to the end of a chapter.
 _MAX_TRAILING_WORDS = 400
 
 
 # A paragraph that is only a label, as AO3 pages copy: "Notes", "Chapter End Notes".
-_BARE = _EN.note_bare
+_BARE = EN.note_bare
 
 
 # First character -> can a label (or the white space and bracket before one) start with it:
@@ -46,10 +46,10 @@ def _may_start(vocab: Vocabulary) -> FirstChars:
     return FirstChars(f"{vocab.note_label.pattern}|{vocab.note_bare.pattern}")
 
 
-def note_label(p: Paragraph, vocab: Vocabulary = _EN) -> tuple[str, int, int] | None:
+def note_label(p: Paragraph, vocab: Vocabulary = EN) -> tuple[str, int, int] | None:
     """(label, characters to drop at the start, at the end) when the paragraph is a note."""
     text = para_text(p)
-    if not (_MAY_LABEL if vocab is _EN else _may_start(vocab))[text[:1]]:
+    if not (_MAY_LABEL if vocab is EN else _may_start(vocab))[text[:1]]:
         return None
     bare = vocab.note_bare.fullmatch(text)
     if bare:
@@ -68,7 +68,7 @@ def note_label(p: Paragraph, vocab: Vocabulary = _EN) -> tuple[str, int, int] | 
     return label, m.end(), tail
 
 
-def _as_note(blocks: Sequence[Block], label: str | None, ctx: Context, why: str,
+def as_note(blocks: Sequence[Block], label: str | None, ctx: Context, why: str,
              severity: Severity = "info") -> Note:
     first = next((b for b in blocks if isinstance(b, Paragraph)), None)
     line = first.line if first else None
@@ -94,7 +94,7 @@ def set_apart(story: Story, ctx: Context) -> Story:
     return lift(story, ctx)
 
 
-def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = _EN) -> int:
+def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = EN) -> int:
     """The index of the first paragraph with a note label from `start` on (or the end)."""
     for i in range(start, len(blocks)):
         b = blocks[i]
@@ -103,7 +103,7 @@ def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = _EN) -
     return len(blocks)
 
 
-def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapter:
+def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = EN) -> Chapter:
     blocks = ch.blocks
 
     def next_note(start: int) -> int:
@@ -127,7 +127,7 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             out.extend(taken)
             seen_text = True
         else:
-            out.append(_as_note(note, label, ctx, why))
+            out.append(as_note(note, label, ctx, why))
     while i < len(blocks):
         # the blocks up to the next label are kept as they are
         upto = next_note(i)
@@ -157,7 +157,7 @@ def _chapter_notes(ch: Chapter, ctx: Context, vocab: Vocabulary = _EN) -> Chapte
             note, story = split_at(first, *cut)
             ctx.report("info", "note-cut", f"{label}: the story starts inside it, "
                        f"{quote(para_text(story), 60)}", b.line)
-            out.append(_as_note([note], label, ctx, "labelled, cut where the story starts"))
+            out.append(as_note([note], label, ctx, "labelled, cut where the story starts"))
             out.append(story)
             seen_text = True
             i += 1
@@ -209,7 +209,7 @@ def _goes_on(rest: list[Block], vocab: Vocabulary) -> int:
     more = run(True)
     if more:
         after = [r for r in rest[more:more + 6] if isinstance(r, Paragraph) and _story_like(r, vocab)]
-        if more == 5 or not after or any(_FIRST_PERSON.search(para_text(r)) for r in after):
+        if more == 5 or not after or any(FIRST_PERSON.search(para_text(r)) for r in after):
             more = run(False)  # no story after them, or a story told in the first person
     return min(more, 4)
 
@@ -219,39 +219,39 @@ def _story_like(b: Paragraph, vocab: Vocabulary) -> bool:
     if note_label(b, vocab):
         return False
     text = para_text(b)
-    return field_of(text.strip(), vocab) is None and not is_end(text, vocab) and _score(text) < 2
+    return field_of(text.strip(), vocab) is None and not is_end(text, vocab) and author_score(text) < 2
 
 
-def _talking(text: str, vocab: Vocabulary = _EN, first_person: bool = True) -> bool:
+def _talking(text: str, vocab: Vocabulary = EN, first_person: bool = True) -> bool:
     """Does the paragraph read as the author talking (the archive's words; the first person)?"""
     if text[:1] in "\"“‘'" or "\n" in text.strip() \
             or ((f := field_of(text.strip(), vocab)) is not None and f[2] is not None):
         return False  # dialogue, lines kept as lines (a song), or a labelled field of its own
-    return _score(text) >= 2 or (first_person and bool(_AUTHOR_VOICE.search(text[:200])))
+    return author_score(text) >= 2 or (first_person and bool(AUTHOR_VOICE.search(text[:200])))
 
 
-def _up_to_marker(rest: list[Block], vocab: Vocabulary = _EN) -> list[Paragraph]:
+def _up_to_marker(rest: list[Block], vocab: Vocabulary = EN) -> list[Paragraph]:
     """Paragraphs after a leading note, up to a scene break, when they read as the author
     talking (and real story text follows the break)."""
     upto = next((k for k, r in enumerate(rest[:5]) if isinstance(r, SceneBreak)), None)
     if not upto:
         return []
     paras = paragraphs_only(rest[:upto])
-    if paras is not None and all(not note_label(r, vocab) and _score(para_text(r)) >= 2 for r in paras) \
+    if paras is not None and all(not note_label(r, vocab) and author_score(para_text(r)) >= 2 for r in paras) \
             and sum(count_words(r) for r in paras) <= 150 \
             and any(isinstance(r, Paragraph) for r in rest[upto:]):
         return paras
     return []
 
 
-def _is_trailing(rest: list[Block], after_marker: bool, vocab: Vocabulary = _EN) -> bool:
+def _is_trailing(rest: list[Block], after_marker: bool, vocab: Vocabulary = EN) -> bool:
     """Does a labelled note at this point run to the end of the chapter?"""
     paras = paragraphs_only(rest)
     if paras is None or any(note_label(r, vocab) for r in paras):
         return False
     if after_marker and sum(count_words(r) for r in paras) <= _MAX_TRAILING_WORDS:
         return True
-    return all(_score(para_text(r)) >= 2 for r in paras) and len(paras) <= 4
+    return all(author_score(para_text(r)) >= 2 for r in paras) and len(paras) <= 4
 
 
 def lift(story: Story, ctx: Context | None = None) -> Story:
@@ -322,12 +322,12 @@ def _split(story: Story, ctx: Context, words: str, after: bool) -> Story:
             if isinstance(b, Paragraph) and key and _norm(para_text(b)).startswith(key):
                 head, tail = list(ch.blocks[:k]), list(ch.blocks[k:])
                 if after:
-                    note = _as_note(tail, None, ctx, "recipe notes_after")
+                    note = as_note(tail, None, ctx, "recipe notes_after")
                     chapters = (*story.chapters[:c], dataclasses.replace(ch, blocks=tuple(head)),
                                 *story.chapters[c + 1:])
                     return dataclasses.replace(story, chapters=tuple(chapters),
                                                end_notes=(note, *story.end_notes))
-                note = _as_note(head, None, ctx, "recipe notes_before")
+                note = as_note(head, None, ctx, "recipe notes_before")
                 chapters = (*story.chapters[:c], dataclasses.replace(ch, blocks=tuple(tail)),
                             *story.chapters[c + 1:])
                 return dataclasses.replace(story, chapters=tuple(chapters),
@@ -357,7 +357,7 @@ _WEAK = re.compile(r"(?=[:;<ablpsx])(?::-?[)D(P]|;-?\)|\bx[dD]\b|<3|\blol\b|\bbe
                    re.IGNORECASE)
 
 
-def _score(text: str) -> int:
+def author_score(text: str) -> int:
     strong = {m.group(0).lower() for m in _STRONG.finditer(text)}
     weak = {m.group(0).lower() for m in _WEAK.finditer(text)}
     return 2 * len(strong) + len(weak)
@@ -366,130 +366,15 @@ def _score(text: str) -> int:
 # "The End", "~Fin~", "THE END.", "TBC", "To be continued…": the story's last line.
 END_MARKER = re.compile(r"[\s~*=_.\-–—()\[\]]*(?i:the\s+end|fin|finis|end|tbc|to\s+be\s+continued|"
                          r"end\s+of\s+(?:part|chapter|story|book)(?:\s+\w+)?)[\s~*=_.…!\-–—()\[\]]*")
-# Back matter that is a notice about the text, not a note: it goes to the disclaimer.
-_NOTICE = re.compile(r"(?i)(?:copyright|©|\(c\) ?\d|all rights reserved|do not (?:archive|repost|"
-                     r"post|copy|distribute|translate)|don'?t (?:archive|repost)|not to be "
-                     r"(?:archived|reposted)|ask (?:me )?(?:before|first) (?:archiving|posting)|"
-                     r"archive (?:it )?elsewhere)")
-
-
-def is_end(text: str, vocab: Vocabulary = _EN) -> bool:
+def is_end(text: str, vocab: Vocabulary = EN) -> bool:
     """An end marker: the story language's ("Fin", "Конец") or English's, "End of Part Two" too."""
     return len(text) <= 40 and (vocab.is_end_marker(text) or END_MARKER.fullmatch(text) is not None)
 
 
-_BACK_MATTER_BLOCKS = 40  # the most blocks after an end marker that are looked at
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|(?i:me|my|myself))\b")
 # The author talking about the story, not a narrator telling it: the present and the
 # writing ("I hope", "I'm sorry", "I wrote", "my beta"); "I woke up late" is a story's.
-_AUTHOR_VOICE = re.compile(r"\bI(?:['’]m| am|['’]ve| have|['’]ll| will| hope| wrote| write| wanted to| promise|"
+AUTHOR_VOICE = re.compile(r"\bI(?:['’]m| am|['’]ve| have|['’]ll| will| hope| wrote| write| wanted to| promise|"
                            r" know| think| love| own| don['’]?t| do not| can['’]?t| just| really| apologi[sz]e)\b"
                            r"|\b(?i:my) (?:beta|muse|first|readers?|story|fic|chapter|sister|friend|editor|thanks)\b"
                            r"|\b(?i:thanks to|thank you)\b")
-
-
-def after_end(story: Story, ctx: Context) -> Story:
-    """What follows an end marker in the last chapter is back matter: the author's notes
-    set apart whole (all their paragraphs), notices (copyright, "do not archive") as the
-    disclaimer. The marker itself stays, the story's last line as the author wrote it."""
-    if not story.chapters:
-        return story
-    ch = story.chapters[-1]
-    blocks = ch.blocks
-    vocab = ctx.vocab
-    # looked for among the last blocks only: back matter is a few paragraphs (and a marker
-    # further up leaves the text where it is), and the whole chapter is no place to search
-    found = next(((k, p) for k in range(len(blocks) - 1, max(-1, len(blocks) - 1 - _BACK_MATTER_BLOCKS), -1)
-                  if isinstance(p := blocks[k], Paragraph) and is_end(para_text(p), vocab)), None)
-    if found is None:
-        return story
-    mark, marker = found
-    if not any(isinstance(b, Paragraph) for b in blocks[mark + 1:]):
-        return story
-    if not any(isinstance(b, Paragraph) for b in blocks[:mark]):
-        return story  # nothing before it: no story ended there
-    rest = blocks[mark + 1:]
-    paras = [b for b in rest if isinstance(b, Paragraph)]
-    size = sum(count_words(b) for b in paras)
-    # The cues of the author talking are English words; in another language, one to three
-    # short paragraphs at the very end are taken by their shape ("Gracias por leer").
-    short = not vocab.english_only and len(rest) <= 3 and len(paras) == len(rest) and size <= 200
-    if not short and not all(_NOTICE.search(t) or _score(t) >= 2 or _FIRST_PERSON.search(t[:200])
-                             for t in map(para_text, paras)):
-        return story  # story text goes on after it: "End." was dialogue, or a chapter's end
-    if shape.too_long(size, blocks):
-        ctx.report("warning", "end-marker", f"{size:,} words after the end marker "
-                   f"{quote(para_text(marker))}: too long for back matter, kept in the story",
-                   marker.line)
-        return story
-    out: list[Block] = list(blocks[:mark + 1])
-    notes: list[Paragraph] = []
-    notices: list[Paragraph] = []
-    for b in rest:
-        if isinstance(b, Paragraph):
-            (notices if _NOTICE.search(para_text(b)) else notes).append(b)
-        elif isinstance(b, Note):
-            out.append(b)
-    ctx.report("info", "end-marker", f"after the end marker {quote(para_text(marker))}: "
-               f"{len(notes) + len(notices)} paragraphs of back matter set apart",
-               marker.line)
-    if notes:
-        out.append(_as_note(notes, None, ctx, f"after the end marker {quote(para_text(marker))}; a "
-                            "recipe `notes_after:` or `rules: {trailing_notes: false}` settles it"))
-    if notices:
-        first = notices[0]
-        n = sum(count_words(b) for b in notices)
-        ctx.report("info", "disclaimer", f"disclaimer set apart (after the end marker, {n} words): "
-                   f"{quote(para_text(first))}", first.line)
-        out.append(Note("disclaimer", tuple(notices), line=first.line))
-    chapters = (*story.chapters[:-1], with_blocks(ch, out))
-    return dataclasses.replace(story, chapters=chapters)
-
-
-def trailing_heuristic(story: Story, ctx: Context) -> Story:
-    """Block rule `trailing_notes`: back matter after an end marker (`after_end`); unlabelled
-    notes — at most three last paragraphs, or the paragraphs before a first scene break,
-    that read as the author talking (updates, reviews, holidays, emoticons). Reported as
-    warnings."""
-    story = after_end(story, ctx)
-    story = _leading_unlabelled(story, ctx)
-    if story.end_notes or not story.chapters:
-        return story
-    ch = story.chapters[-1]
-    blocks = list(ch.blocks)
-    k = len(blocks)
-    while k > 0 and len(blocks) - k < 3:
-        b = blocks[k - 1]
-        if not isinstance(b, Paragraph) or count_words(b) > 120 or _score(para_text(b)) < 4:
-            break
-        k -= 1
-    why = ("unlabelled, reads as the author talking; a recipe `notes_after:` or "
-           "`rules: {trailing_notes: false}` settles it")
-    if k == len(blocks) or not any(isinstance(b, Paragraph) for b in blocks[:k]):
-        return story
-    note = _as_note(blocks[k:], None, ctx, why, severity="warning")
-    chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=tuple(blocks[:k])))
-    if len(story.chapters) == 1 and not ch.title:
-        return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
-    chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
-    return dataclasses.replace(story, chapters=chapters)
-
-
-def _leading_unlabelled(story: Story, ctx: Context) -> Story:
-    if story.front_notes or not story.chapters or story.chapters[0].title:
-        return story
-    ch = story.chapters[0]
-    blocks = list(ch.blocks)
-    upto = next((k for k, b in enumerate(blocks[:4]) if isinstance(b, SceneBreak)), None)
-    if not upto:
-        return story
-    paras = paragraphs_only(blocks[:upto])
-    if paras is None or not all(count_words(p) <= 120 and _score(para_text(p)) >= 3 for p in paras) \
-            or sum(_score(para_text(p)) for p in paras) < 4 \
-            or not any(isinstance(b, Paragraph) for b in blocks[upto:]):
-        return story
-    note = _as_note(paras, None, ctx, "unlabelled, before the first scene break, reads as the "
-                    "author talking; a recipe `notes_before:` or `rules: {trailing_notes: false}` "
-                    "settles it", severity="warning")
-    chapters = (dataclasses.replace(ch, blocks=tuple(blocks[upto + 1:])), *story.chapters[1:])
-    return dataclasses.replace(story, chapters=chapters, front_notes=(note,))
