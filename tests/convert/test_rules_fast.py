@@ -194,7 +194,7 @@ def _plain_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = tuple((n, swap.get(r, r)) for n, r in pipeline.BLOCK_RULES)
     assert sum(a is not b for (_, a), (_, b) in zip(rules, pipeline.BLOCK_RULES)) == 8
     monkeypatch.setattr(pipeline, "BLOCK_RULES", rules)
-    monkeypatch.setattr(header, "_chapter_top", _chapter_top_plain)
+    monkeypatch.setattr(header, "chapter_top", _chapter_top_plain)
     monkeypatch.setattr(typography, "smarten", _smarten_by_the_character)
 
 

@@ -9,7 +9,7 @@ import re
 from operator import is_
 from typing import Any
 
-from ficbook.convert.context import Context, quote
+from ficbook.convert.context import Context
 from ficbook.convert.context import quote as _quote
 from ficbook.convert.inlines import (
     drop_prefix,
@@ -17,10 +17,10 @@ from ficbook.convert.inlines import (
     para_text,
     split_at,
     split_lines,
-    strip_inlines,
     with_blocks,
 )
 from ficbook.convert.rules import shape
+from ficbook.convert.rules.chapter_top import chapter_top
 from ficbook.convert.rules.header_fields import (
     LABEL_RE,
     LIST_FIELDS,
@@ -55,7 +55,7 @@ _DEDICATION_WORDS = re.compile(r"(?i)\b(?:who|whose|with love|because|always|tha
 def read_header(story: Story, ctx: Context) -> Story:
     if not story.chapters:
         return story
-    reader = _HeaderReader(story, ctx)
+    reader = HeaderReader(story, ctx)
     chapters: list[Chapter] = []
     reading = True
     for ch in story.chapters:
@@ -69,11 +69,11 @@ def read_header(story: Story, ctx: Context) -> Story:
                           for b in blocks)
             reader.first_chapter = False
         else:
-            chapters.append(_chapter_top(ch, reader, ctx))
+            chapters.append(chapter_top(ch, reader, ctx))
     return reader.finish(tuple(chapters))
 
 
-class _HeaderReader:
+class HeaderReader:
     def __init__(self, story: Story, ctx: Context):
         self.story = story
         self.ctx = ctx
@@ -311,81 +311,6 @@ class _HeaderReader:
         meta = dataclasses.replace(self.story.meta, **self.meta, extra=tuple(self.extra))
         return dataclasses.replace(self.story, meta=meta, chapters=chapters,
                                    summary=tuple(self.summary))
-
-
-def _chapter_top(ch: Chapter, reader: _HeaderReader, ctx: Context) -> Chapter:
-    """Labels repeated at a chapter's top: its summary; fields already on the card."""
-    blocks = ch.blocks
-    summary = list(ch.summary)
-    i = 0  # notes and breaks above the labels keep their place: blocks[:i]
-    while i < len(blocks) and (isinstance(b := blocks[i], (Note, SceneBreak)) or (
-            isinstance(b, Paragraph) and (note_label(b, reader.vocab) is not None
-                                          or is_glyph_line(para_text(b))))):
-        i += 1
-    j = i  # the label paragraphs taken: blocks[i:j]
-    while j < len(blocks) and isinstance(p := blocks[j], Paragraph):
-        f = field_of(para_text(p).strip(), reader.vocab)
-        if f is None:
-            break
-        label, value, kind = f
-        if kind is None or kind.startswith("note:") or kind == "extra":
-            break
-        rest = drop_prefix(p, len(para_text(p)) - len(value))
-        text = " ".join(value.split())
-        if kind == "summary":
-            summary.append(dataclasses.replace(rest, inlines=strip_inlines(rest.inlines)))
-            ctx.report("info", "summary", f"chapter summary set apart: {quote(text)}", p.line)
-        elif kind == "title":
-            break  # a chapter's own title line: story text decides
-        else:
-            known = reader.story.meta
-            current = reader.meta.get(kind, getattr(known, kind, None))
-            current_text = ", ".join(current) if isinstance(current, tuple) else (current or "")
-            if " ".join(current_text.lower().split()) != text.lower():
-                reader.extra.append((label, text))
-                ctx.report("info", "header-field", f"kept on the card: {quote(label + ': ' + text)}",
-                           p.line)
-            else:
-                ctx.report("info", "header-field",
-                           f"repeated header field at a chapter top: {quote(label + ': ' + text)}",
-                           p.line)
-        j += 1
-    top = _top_note(blocks, j, reader)
-    if j == i and top is None:  # most chapters: no labels at the top, nothing taken
-        return ch
-    after = blocks[j:] if top is None else (*top, *blocks[j + 1:])
-    if len(summary) == len(ch.summary):  # nothing set apart as the summary
-        return with_blocks(ch, (*blocks[:i], *after))
-    return dataclasses.replace(ch, blocks=(*blocks[:i], *after), summary=tuple(summary))
-
-
-_TOP_NOTES = ("note:disclaimer", "note:dedication", "note:feedback")  # A/N: the notes rule's
-
-
-def _top_note(blocks: tuple[Block, ...], j: int, reader: _HeaderReader) -> list[Block] | None:
-    """A disclaimer (dedication, feedback line) at a chapter's top: set apart, shaped like
-    one; None when there is none."""
-    p = blocks[j] if j < len(blocks) else None
-    if not isinstance(p, Paragraph):
-        return None
-    text = para_text(p)
-    f = field_of(text.strip(), reader.vocab) if text[:1].isalpha() else None
-    if f is None:
-        return None
-    label, value, kind = f
-    if kind is None or kind not in _TOP_NOTES or not value.strip():
-        return None
-    note_kind = NOTE_KINDS[kind]
-    inlines = drop_prefix(p, len(text) - len(value)).inlines
-    note, story = reader.shaped(label, kind, inlines, p.line, blocks[j:])
-    out: list[Block] = []
-    if note is not None:
-        reader.ctx.report("info", note_kind, f"{note_kind} set apart ({shape.words(inline_text(note))} "
-                          f"words): {quote(label + ': ' + inline_text(note))}", p.line)
-        out.append(Note(note_kind, (Paragraph(note, line=p.line),), label=label, line=p.line))
-    if story is not None:
-        out.append(story)
-    return out
 
 
 # AO3's stats line holds several fields: "Published: 2019-03-01 Words: 1,234 Chapters: 2/2".
