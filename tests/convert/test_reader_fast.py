@@ -25,6 +25,7 @@ from ficbook.errors import Diagnostic, StoryError
 from ficbook.model import Chapter, Paragraph
 from ficbook.readers import decode as decoding
 from ficbook.readers.text import chapters as chapter_rules
+from ficbook.readers.text import lines as L
 from ficbook.readers.text import paragraphs as P
 from ficbook.readers.text.reader import _chapters
 
@@ -85,7 +86,7 @@ def slow_layout(lines: list[tuple[int, str, int]]) -> P.Layout:
     width = lengths[int(0.9 * (len(lengths) - 1))]
     near = sum(1 for n in lengths if n >= 0.75 * width) / len(lengths)
     overlong = sum(1 for n in lengths if n > width * 1.25 + 5) / len(lengths)
-    unended = sum(1 for _, t, _ in lines if not t.rstrip().endswith(P._SENTENCE_END)) / len(lines)
+    unended = sum(1 for _, t, _ in lines if not t.rstrip().endswith(P.SENTENCE_END)) / len(lines)
     wrapped = (len(lines) >= 6 and 45 <= width <= 100 and near >= 0.3 and zero >= 0.3
                and overlong <= 0.05 and unended >= 0.3)
     nonzero = Counter(g for g in gaps if g > 0)
@@ -134,7 +135,7 @@ def slow_breaks(paras: list[tuple], layout: P.Layout, ctx: Context) -> list[tupl
 def slow_split_paragraphs(text: str, ctx: Context) -> list[tuple]:
     lines = slow_lines(text, ctx)
     layout = slow_layout(lines)
-    ctx.report("info", "paragraph-style", P._describe(layout))
+    ctx.report("info", "paragraph-style", L.describe(layout))
     paras = slow_group(lines, layout, ctx.enabled("unwrap"))
     if ctx.enabled("unwrap"):
         P.report_lines_kept([P.RawPara(*p) for p in paras], ctx)
@@ -262,8 +263,8 @@ def test_layout_same_as_the_long_way(shapes: list[tuple[int, str, int, bool]]) -
     bulk (sorted lengths bisected, only when the gaps allow wrapping) is the same."""
     lines = [(n, ("  " if indent else "") + "x" * length + end.strip(), gap)
              for n, (length, end, gap, indent) in enumerate(shapes, 1)]
-    fast = P.Lines([n for n, _, _ in lines], [t for _, t, _ in lines], [g for _, _, g in lines])
-    assert P._layout(fast) == slow_layout(lines)
+    fast = L.Lines([n for n, _, _ in lines], [t for _, t, _ in lines], [g for _, _, g in lines])
+    assert L.paragraph_style(fast) == slow_layout(lines)
 
 
 @pytest.mark.parametrize("lengths", [
@@ -273,9 +274,9 @@ def test_layout_same_as_the_long_way(shapes: list[tuple[int, str, int, bool]]) -
 ])
 def test_layout_thresholds(lengths: list[int]) -> None:
     lines = [(n, "x" * length, 0) for n, length in enumerate(lengths, 1)]
-    fast = P.Lines([n for n, _, _ in lines], [t for _, t, _ in lines], [0] * len(lines))
-    assert P._layout(fast) == slow_layout(lines)
-    assert P._layout(fast).style == ("wrapped" if lengths[-1] != 86 else "one-per-line")
+    fast = L.Lines([n for n, _, _ in lines], [t for _, t, _ in lines], [0] * len(lines))
+    assert L.paragraph_style(fast) == slow_layout(lines)
+    assert L.paragraph_style(fast).style == ("wrapped" if lengths[-1] != 86 else "one-per-line")
 
 
 @SETTINGS

@@ -5,53 +5,30 @@ file's normal paragraph gap so that only longer runs of blank lines count as bre
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
-from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
-from operator import itemgetter
-from typing import NamedTuple
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.rules.chrome import MAX_LENGTH, by_first_char, is_chrome
-from ficbook.convert.rules.chrome import report as report_chrome
 from ficbook.convert.rules.epigraphs import is_attribution_text
 from ficbook.convert.rules.header_fields import LABEL_RE, label_kind, label_line_kind
 from ficbook.convert.rules.scenes import is_glyph_line
 from ficbook.language import Vocabulary
+from ficbook.readers.text.lines import SENTENCE_END, Layout, Lines, describe, paragraph_style, read_lines
 from ficbook.readers.text.raw import RawPara
 
 _QUOTE_OPEN = tuple("\"“‘'«„—–")
-_SENTENCE_END = tuple(".!?…\"”’')»—–-*~")
-_ENDS = frozenset(_SENTENCE_END)
 
 
 # RawPara((line, text, gap, brk)), without the generated __new__ (half the time)
 _raw_para = partial(tuple.__new__, RawPara)
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    style: str  # "blank-line", "one-per-line", "wrapped", "wrapped-indented"
-    gap: int  # the file's normal paragraph gap in blank lines
-    width: int  # wrap width for hard-wrapped files, else 0
-
-
-class Lines(NamedTuple):
-    """The non-blank, non-chrome lines, as three lists (one entry a line)."""
-
-    numbers: list[int]  # 1-based
-    texts: list[str]  # right-stripped; tabs four spaces, no-break spaces spaces
-    gaps: list[int]  # blank lines before it
-
-
 def split_paragraphs(text: str, ctx: Context, plain: bool = False) -> tuple[list[RawPara], Layout]:
     """`plain`: the text's only white space is spaces, tabs, no-break spaces and "\\n" (as in
     decode's plain text)."""
-    lines = _lines(text, ctx, plain)
-    layout = _layout(lines)
-    ctx.report("info", "paragraph-style", _describe(layout))
+    lines = read_lines(text, ctx, plain)
+    layout = paragraph_style(lines)
+    ctx.report("info", "paragraph-style", describe(layout))
     vocab = ctx.vocab
     unwrap = ctx.enabled("unwrap")
     paras = _group(lines, layout, unwrap, None if vocab.english_only else vocab)
@@ -69,98 +46,6 @@ def report_lines_kept(paras: list[RawPara], ctx: Context) -> None:
                        f"{quote(p.text.split(chr(10), 1)[0])} …", p.line)
 
 
-def _lines(text: str, ctx: Context, plain: bool = False) -> Lines:
-    """Every non-blank, non-chrome line: its number, its text, the blank lines before it.
-
-    Blank runs on both sides of a dropped chrome line count as the longer of the two,
-    never their sum, so dropping chrome never makes a scene break.
-    """
-    lines = Lines([], [], [])
-    add_number, add_text, add_gap = lines.numbers.append, lines.texts.append, lines.gaps.append
-    gap = run = 0
-    chrome = ctx.enabled("chrome")
-    not_chrome = ctx.not_chrome
-    chrome_starts = by_first_char()
-    # Tabs become four spaces and no-break spaces one, in the whole text at once: rstrip()
-    # takes both, and is_chrome and the log's quote() squeeze them alike (tests). Looking
-    # for one first is cheaper than replace() finding none.
-    if "\t" in text:
-        text = text.replace("\t", "    ")
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
-    for n, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip()  # str.rstrip() also takes other Unicode spaces
-        if not line:
-            run += 1
-            continue
-        if chrome and (pattern := chrome_starts[line[0]]) is not None:  # a quick no for most
-            # in plain text a line with no leading or double space is squeezed already:
-            # is_squeezed_chrome(line), inlined (its pattern is the one just looked up)
-            if (len(line) <= MAX_LENGTH and pattern.fullmatch(line) is not None
-                    if plain and line[0] != " " and "  " not in line else is_chrome(line)):
-                report_chrome(ctx, line, n)
-                gap, run = max(gap, run), 0
-                continue
-            not_chrome.add(line)  # the chrome rule need not look again
-        add_number(n)
-        add_text(line)
-        add_gap(run if run > gap else gap)
-        gap = run = 0
-    return lines
-
-
-def _layout(lines: Lines) -> Layout:
-    texts, gaps = lines.texts, lines.gaps[1:]
-    count = len(texts)
-    if count < 2:
-        return Layout("blank-line", 1, 0)
-    zero = gaps.count(0) / len(gaps)
-    nonzero = Counter(gaps)  # first-seen order kept: most_common() breaks ties by it
-    del nonzero[0]
-    width = _wrap_width(texts, zero)
-    if width:
-        indents = sum(1 for t in texts if re.match(r"\s{2,}\S", t))
-        indented = indents >= 0.05 * count and indents > sum(nonzero.values())
-        if not indented and nonzero and sum(nonzero.values()) >= 0.05 * count:
-            return Layout("wrapped", nonzero.most_common(1)[0][0], width)
-        return Layout("wrapped-indented" if indented else "wrapped", 0, width)
-    if zero >= 0.8 or (zero >= 0.6 and count >= 12):
-        return Layout("one-per-line", 0, 0)
-    return Layout("blank-line", nonzero.most_common(1)[0][0] if nonzero else 1, 0)
-
-
-def _wrap_width(texts: list[str], zero: float) -> int:
-    """The wrap width when the lines look hard-wrapped, else 0. `zero`: the share of lines
-    with no blank line before them (most files have blank lines between all: they are
-    settled before any line is measured)."""
-    count = len(texts)
-    if count < 6 or zero < 0.3:
-        return 0
-    lengths = sorted(map(len, map(str.strip, texts)))
-    width = lengths[int(0.9 * (count - 1))]
-    if not 45 <= width <= 100:
-        return 0
-    # counted by bisecting the sorted lengths, not one by one
-    near = (count - bisect_left(lengths, 0.75 * width)) / count
-    overlong = (count - bisect_right(lengths, width * 1.25 + 5)) / count
-    if near < 0.3 or overlong > 0.05:
-        return 0
-    # hard-wrapped lines mostly end mid-sentence; one-paragraph-per-line text does not
-    # (the texts are right-stripped, and every _SENTENCE_END is one character)
-    unended = (count - sum(map(_ENDS.__contains__, map(itemgetter(-1), texts)))) / count
-    return width if unended >= 0.3 else 0
-
-
-def _describe(layout: Layout) -> str:
-    if layout.style == "blank-line":
-        return f"paragraphs separated by {layout.gap} blank line{'s' if layout.gap > 1 else ''}"
-    if layout.style == "one-per-line":
-        return "one paragraph per line"
-    how = "first-line indents" if layout.style == "wrapped-indented" else (
-        f"{layout.gap} blank line{'s' if layout.gap > 1 else ''}" if layout.gap else "short last lines")
-    return f"hard-wrapped at {layout.width} columns, paragraphs marked by {how}"
-
-
 def _starts_new(prev: str, cur: str, gap: int, layout: Layout,
                 vocab: Vocabulary | None = None) -> bool:
     """Within a run of lines with no blank between them: does `cur` start a paragraph?"""
@@ -173,7 +58,7 @@ def _starts_new(prev: str, cur: str, gap: int, layout: Layout,
         return True  # "— Name" under a quotation: its own paragraph, for the epigraph rule
     if layout.style == "one-per-line":
         return True
-    ended = prev.rstrip().endswith(_SENTENCE_END)
+    ended = prev.rstrip().endswith(SENTENCE_END)
     if s.startswith(_QUOTE_OPEN) and ended:
         return True  # never merge two lines of dialogue
     if layout.width:
@@ -262,7 +147,7 @@ def _verse_edge(cur: list[str], text: str, nxt: str, width: int) -> bool:
     return cur[-1].endswith(_LEAD_IN) and _verse_line(text, width) and _verse_line(nxt, width)
 
 
-_LEAD_IN = (*_SENTENCE_END, ":")
+_LEAD_IN = (*SENTENCE_END, ":")
 _VERSE_START = re.compile(r"\s*[*_~(]*[A-Z]")  # not a quote: dialogue is no verse
 
 
