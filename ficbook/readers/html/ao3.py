@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html.blocks import blocks_of, tidy
-from ficbook.readers.html.common import classes, finish_blocks, language_code, split_list, story_chapters
+from ficbook.readers.html.common import ao3_stats, classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.html.context import PageContext
 from ficbook.readers.html.tree import text_of
 
@@ -81,7 +81,7 @@ def read_ao3(soup: BeautifulSoup, ctx: PageContext) -> Story:
             elif key == "collections":
                 extra.append(("Collections", value))
             elif key == "stats":
-                fields.update(_stats(value))
+                fields.update(ao3_stats(value))
             else:
                 extra.append((text_of(dt).rstrip(":"), value))
 
@@ -120,19 +120,6 @@ def read_ao3(soup: BeautifulSoup, ctx: PageContext) -> Story:
                      **fields)
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), summary=summary,
                  front_notes=front, end_notes=end_notes, path=ctx.name)
-
-
-def _stats(value: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    m = re.search(r"Published:\s*(\S+)", value)
-    if m:
-        out["published"] = m.group(1)
-    m = re.search(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)", value)
-    if m:
-        out["status"] = "Complete" if m.group(1) == m.group(2) else "In progress"
-    elif re.search(r"Completed:", value):
-        out["status"] = "Complete"
-    return out
 
 
 def _labelled_blocks(container: Tag, ctx: PageContext) -> list[tuple[str, Tag]]:

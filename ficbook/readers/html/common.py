@@ -54,6 +54,26 @@ _LANGUAGES = {
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
+def ao3_stats(value: str) -> dict[str, str]:
+    """What AO3's stats line says of the work: "Published: 2019-03-01 … Chapters: 2/2"
+    (a download's `dd`, or a copied page's line) -> published, status."""
+    out: dict[str, str] = {}
+    m = re.search(r"Published:\s*(\S+)", value)
+    if m:
+        out["published"] = m.group(1)
+    m = re.search(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)", value)
+    if m:
+        out["status"] = "Complete" if m.group(1) == m.group(2) else "In progress"
+    elif re.search(r"Completed:", value):
+        out["status"] = "Complete"
+    return out
+
+
+def page_language(soup: BeautifulSoup) -> str | None:
+    """The page's own `lang` (`<html lang="fr">`), as a language code."""
+    return language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
+
+
 def language_code(value: str | None) -> str | None:
     if not value:
         return None

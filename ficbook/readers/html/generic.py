@@ -20,6 +20,7 @@ from ficbook.readers.html.common import (
     classes,
     finish_blocks,
     language_code,
+    page_language,
     page_title,
     source_url,
     split_list,
@@ -212,7 +213,7 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         meta["authors"] = (holder,)
         ctx.info("header-field", f"author: “{holder}” (the page's copyright line)")
     if not meta.get("language"):
-        lang = language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
+        lang = page_language(soup)
         if lang:
             meta["language"] = lang
     url = source_url(soup, raw)

@@ -17,7 +17,7 @@ from ficbook.model import Block, Chapter, Note, Paragraph, Story, StoryMeta, Tex
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import (
     finish_blocks,
-    language_code,
+    page_language,
     page_title,
     source_url,
     story_chapters,
@@ -114,7 +114,7 @@ def read_site(soup: BeautifulSoup, ctx: PageContext, raw: str, profile: Profile)
             blocks = blocks[1:]
         if blocks or before or after:
             chapters.append(Chapter(chapter_title, finish_blocks([*before, *blocks, *after])))
-    lang = language_code(str((soup.html or soup).get("lang") or "")) if soup.html else None
+    lang = page_language(soup)
     if lang:
         fields["language"] = lang
     url = source_url(soup, raw)

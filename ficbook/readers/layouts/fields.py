@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.readers.html.common import language_code
+from ficbook.readers.html.common import ao3_stats, language_code
 from ficbook.readers.layouts.plan import Plan
 
 _SPLIT = {
@@ -46,14 +46,7 @@ def store_field(plan: Plan, label: str, kind: str, value: str, ctx: Context, lin
         plan.extra.append(("Series", value))
         ctx.report("info", "header-field", f"series: {shown}", line)
     elif kind == "stats":
-        m = re.search(r"Published:\s*(\S+)", value)
-        if m:
-            f["published"] = m.group(1)
-        m = re.search(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)", value)
-        if m:
-            f["status"] = "Complete" if m.group(1) == m.group(2) else "In progress"
-        elif re.search(r"Completed:", value):
-            f["status"] = "Complete"
+        f.update(ao3_stats(value))
         ctx.report("info", "header-field", f"the book counts words itself; read {shown}", line)
     elif kind == "completed":
         f["status"] = "Complete"
