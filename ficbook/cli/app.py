@@ -13,12 +13,14 @@ from ficbook.cli import build as build_command
 from ficbook.cli import cover as cover_command
 from ficbook.cli import inspect as inspect_command
 from ficbook.cli import new as new_command
-from ficbook.cli import output
+from ficbook.cli import output, plainvalues
 from ficbook.cli import send as send_command
 from ficbook.cli import serve as serve_command
 from ficbook.cli import sideload as sideload_command
 from ficbook.cli.output import err
 from ficbook.errors import ExitCode
+
+plainvalues.install()  # plain values without pydantic: `inspect` never loads it
 
 app = typer.Typer(
     name="ficbook",
