@@ -51,13 +51,14 @@ def links_of(recipe_paths: Iterable[Path]) -> list[_Link]:
     """Every `url:` entry of these recipes, with its line; recipes that do not load are left
     to the build, which reports them."""
     from ficbook.errors import FicbookError
-    from ficbook.recipe import load_recipe
 
     found = []
     for path in recipe_paths:
         try:
             if not _may_have_links(Path(path)):  # most recipes: not parsed twice
                 continue
+            from ficbook.recipe import load_recipe  # pydantic: only for a recipe with links
+
             recipe = load_recipe(path)
         except (FicbookError, OSError):
             continue
