@@ -132,6 +132,28 @@ def test_tool_key_is_stable_and_follows_the_environment(monkeypatch):
     assert cache.tool_key() != key
 
 
+def test_library_versions_are_read_as_importlib_metadata_reads_them(tmp_path, monkeypatch):
+    from importlib.metadata import version
+
+    for name in (*cache._LIBRARIES, "typer", "rich", "pytest", "ficbook", "no-such-library-here"):
+        try:
+            expected = version(name)
+        except Exception:  # PackageNotFoundError
+            expected = "-"
+        assert cache._version(name, {}) == expected, name
+    # the first folder on sys.path wins; a dist-info without a Version line, or an
+    # .egg-info, is importlib.metadata's to read
+    for folder, entry, text in (("a", "Ficbook_Fake-2.0.dist-info", "Name: ficbook-fake\nVersion: 2.0\n\nbody"),
+                                ("b", "ficbook_fake-1.0.dist-info", "Name: ficbook-fake\nVersion: 1.0\n"),
+                                ("c", "headless-1.0.dist-info", "Name: headless\n\nVersion: 9\n")):
+        (tmp_path / folder / entry).mkdir(parents=True)
+        (tmp_path / folder / entry / "METADATA").write_text(text)
+    monkeypatch.setattr("sys.path", [str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "c")])
+    assert cache._version("ficbook.fake", {}) == version("ficbook.fake") == "2.0"
+    assert cache._version("headless", {}) == version("headless")  # left to it: no version
+    assert cache._libraries() == ",".join(f"{n}=-" for n in cache._LIBRARIES)
+
+
 def test_asking_for_the_kobo_copy_builds_it_and_dropping_it_rebuilds_nothing(shelf: Path):
     assert run(shelf) == ALL_BUILT
     assert run(shelf, kepub=True) == ALL_BUILT  # the .kepub.epub copies were missing

@@ -5,13 +5,16 @@ not how long it takes (timings are the bench's: bench/startup.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from ficbook import __version__
 from tests.conftest import ROOT
 
-HEAVY = ("PIL", "lxml", "ebooklib", "pydantic", "typer", "bs4", "ficbook.build")
+HEAVY = ("PIL", "lxml", "ebooklib", "pydantic", "typer", "bs4", "ficbook.build", "ficbook.recipe",
+         "importlib.metadata")
 
 # Runs the real entry point, then prints which of HEAVY were imported, whatever the command did.
 PROBE = """
@@ -25,8 +28,8 @@ main()
 """
 
 
-def loaded(*args: str) -> tuple[set[str], str]:
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)], cwd=ROOT,
+def loaded(*args: str, cwd: Path = ROOT) -> tuple[set[str], str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)], cwd=cwd,
                           capture_output=True, text=True, timeout=60)
     line = next(x for x in proc.stderr.splitlines() if x.startswith("LOADED "))
     return set(json.loads(line.removeprefix("LOADED "))), proc.stdout
@@ -49,4 +52,17 @@ def test_inspect_of_a_text_file_loads_no_book_library():
     modules, out = loaded("inspect", str(story))
     assert out.strip()
     # pydantic neither: plain values are read without typer's adapters (cli/plainvalues)
+    assert modules == {"typer"}, modules
+
+
+def test_a_rebuild_with_nothing_changed_loads_no_book_library(tmp_path, monkeypatch):
+    for name in ("recipes", "stories", "covers"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    monkeypatch.setenv("FICBOOK_COVERS", str(tmp_path / "covers"))
+    recipe, out = str(tmp_path / "recipes" / "spuffy.yaml"), str(tmp_path / "out")
+    subprocess.run([sys.executable, "-m", "ficbook", "build", "--quiet", recipe, "-o", out],
+                   cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    modules, out_text = loaded("build", recipe, "-o", out, "--json", cwd=tmp_path)
+    assert json.loads(out_text)["books"][0]["status"] == "unchanged"
+    # no recipe schema (pydantic), no importlib.metadata for the libraries' versions
     assert modules == {"typer"}, modules
