@@ -154,6 +154,30 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them(tmp_path, mo
     assert cache._libraries() == ",".join(f"{n}=-" for n in cache._LIBRARIES)
 
 
+def test_paths_resolve_as_realpath_resolves_them(tmp_path, monkeypatch):
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "deep" / "file.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "deep" / "alias.txt").symlink_to("file.txt")
+    (tmp_path / "real" / "up").symlink_to("deep/..")
+    monkeypatch.chdir(tmp_path)
+    names = ["link/deep/file.txt", "link/deep/alias.txt", "link/deep/missing", "link/up/deep/file.txt",
+             "link/../real/deep/file.txt", "link/deep/../deep/file.txt", "link/./deep//file.txt",
+             "link/deep/", "link", "missing/x", ""]
+    for name in names:
+        for path in (str(tmp_path / name) if name else str(tmp_path), name or "."):
+            assert cache._realpath(path) == os.path.realpath(path), path
+            assert cache._realpath(Path(path)) == os.path.realpath(path), path
+    # a folder retargeted between runs: the next run (tool_key) resolves it anew
+    (tmp_path / "other" / "deep").mkdir(parents=True)
+    before = cache._realpath(str(tmp_path / "link" / "deep" / "file.txt"))
+    (tmp_path / "link").unlink()
+    (tmp_path / "link").symlink_to(tmp_path / "other")
+    cache.tool_key()
+    after = cache._realpath(str(tmp_path / "link" / "deep" / "file.txt"))
+    assert before != after == os.path.realpath(tmp_path / "link" / "deep" / "file.txt")
+
+
 def test_asking_for_the_kobo_copy_builds_it_and_dropping_it_rebuilds_nothing(shelf: Path):
     assert run(shelf) == ALL_BUILT
     assert run(shelf, kepub=True) == ALL_BUILT  # the .kepub.epub copies were missing

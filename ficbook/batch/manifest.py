@@ -72,14 +72,53 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
     return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 
+# Inputs found unchanged in this run, as recorded -> their mtime now: the cover style and
+# fonts every book of a shelf records are checked once, not once per book. A run begins
+# with `tool_key()`, which forgets what the run before found (files change between runs).
+_verified: dict[tuple[Any, ...], int] = {}
+
+
 def unchanged(recorded: list[Any]) -> bool:
     """True when the file is still the one recorded, with the recorded bytes: the path
     resolves to the same file (a symlink retargeted is a change) and the bytes hash the
     same. A file whose mtime moved but whose bytes did not (a `touch`, a `git checkout`)
     gets its new mtime written into `recorded`, so that the next check is a stat again."""
+    try:
+        key = tuple(recorded)
+        known = _verified.get(key)
+    except TypeError:  # a damaged record (a list where a string was): not ours
+        return False
+    if known is not None:
+        recorded[2] = known
+        return True
+    if _unchanged(recorded):
+        _verified[key] = recorded[2]
+        return True
+    return False
+
+
+# Folders resolved in this run (forgotten with `_verified`): a shelf's files sit in a few.
+_real_folders: dict[str, str] = {}
+
+
+def _realpath(path: str | os.PathLike[str]) -> str:
+    """`os.path.realpath`, with each folder resolved once a run: the same answer, as the
+    folders before a name resolve the same whatever the name, and a name that is a
+    symlink (or a path with `..` in it, relative, or unusual) goes to realpath whole."""
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    if not os.path.isabs(path) or os.path.normpath(path) != path or os.path.islink(path):
+        return os.path.realpath(path)
+    real = _real_folders.get(folder)
+    if real is None:
+        real = _real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
+
+
+def _unchanged(recorded: list[Any]) -> bool:
     path, size, mtime_ns, recorded_digest, real = recorded
     try:
-        if os.path.realpath(path) != real:
+        if _realpath(path) != real:
             return False
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size != size:
@@ -114,9 +153,11 @@ def load(path: Path) -> dict[str, Any] | None:
 def tool_key() -> str:
     """Everything outside the book's own files that changes its bytes. (The Kobo and Kindle
     copies are outputs: `fresh` asks for the ones wanted, so adding --kepub builds only
-    what is missing, and dropping it rebuilds nothing.)"""
+    what is missing, and dropping it rebuilds nothing.) Called once as a run begins."""
     import ficbook
 
+    _verified.clear()
+    _real_folders.clear()
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{ficbook.__version__}|{sys.version}".encode())
     for name in ("SOURCE_DATE_EPOCH", "FICBOOK_COVERS"):
@@ -201,9 +242,10 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
     if data is None:
         return None
     try:
-        if data["key"] != key or data["book"] != str(Path(output).resolve()):
+        book = _realpath(output)
+        if data["key"] != key or data["book"] != book:
             return None
-        if data["recipe"] != str(Path(recipe_path).resolve()):
+        if data["recipe"] != _realpath(recipe_path):
             return None
         recorded = set()
         for path, size, mtime_ns in data["outputs"]:
@@ -211,8 +253,8 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
             if st.st_size != size or st.st_mtime_ns != mtime_ns:
                 return None
             recorded.add(path)
-        as_volumes = Path(data["result"]["output"]).resolve() != Path(output).resolve()
-        if not as_volumes and any(str(Path(p).resolve()) not in recorded for p in (output, *also)):
+        as_volumes = _realpath(data["result"]["output"]) != book
+        if not as_volumes and any(_realpath(p) not in recorded for p in (output, *also)):
             return None
         inputs = data["inputs"]
         before = [s[2] for s in inputs]
