@@ -88,20 +88,38 @@ def assemble(recipe: Recipe, stories: list[Story],
     each, "new" or "updated" since the book's previous build (or None)."""
     entries = recipe.all_stories
     assert len(entries) == len(stories)
-    labels = tuple(sorted(recipe.labels.items()))
-    label = functools.partial(label_of, labels)
     shown = [apply_overrides(story, entry) for story, entry in zip(stories, entries)]
-    keys = naming.unique(naming.story_key(e.path, s.meta.title, s.meta.source)
-                         for e, s in zip(entries, shown))
-    # the keys from the titles as written (as before titles got typography), then the typography
-    shown = [typeset(story, entry, recipe.rules) for story, entry in zip(shown, entries)]
+    keys = naming.unique(story_key(entry, story) for story, entry in zip(shown, entries))
     numbered: list[BookStory] = []
     for i, (story, entry) in enumerate(zip(shown, entries), 1):
-        bs = place(story, i, entry.notes or recipe.notes,
-                   entry.disclaimers or recipe.disclaimers, label,
-                   first_note=1 + sum(len(b.appendix) for b in numbered), key=keys[i - 1])
-        change = changes[i - 1] if changes else None
-        numbered.append(dataclasses.replace(bs, stable=keys[i - 1], change=change))
+        numbered.append(book_story(recipe, entry, story, i, keys[i - 1],
+                                   first_note=1 + sum(len(b.appendix) for b in numbered)))
+    return bind(recipe, numbered, changes)
+
+
+def story_key(entry: StoryEntry, shown: Story) -> str:
+    """The story's key in the book (`naming`), from its title as written (before typography)
+    and after the recipe's overrides; `naming.unique` numbers one a book repeats."""
+    return naming.story_key(entry.path, shown.meta.title, shown.meta.source)
+
+
+def book_story(recipe: Recipe, entry: StoryEntry, shown: Story, number: int, key: str,
+               first_note: int = 1) -> BookStory:
+    """One story as the book shows it (`shown`: with the recipe's overrides): its headings
+    and card typeset, its notes placed, its words counted. Needs nothing of the other
+    stories but the number of its first note in the appendix."""
+    story = typeset(shown, entry, recipe.rules)
+    bs = place(story, number, entry.notes or recipe.notes, entry.disclaimers or recipe.disclaimers,
+               functools.partial(label_of, _labels(recipe)), first_note=first_note, key=key)
+    return dataclasses.replace(bs, stable=key)
+
+
+def bind(recipe: Recipe, numbered: Sequence[BookStory],
+         changes: Sequence[StoryChange | None] | None = None) -> Book:
+    """The book from its stories in reading order: parts, metadata, the credits page."""
+    if changes:
+        numbered = [dataclasses.replace(bs, change=change) for bs, change in zip(numbered, changes)]
+    entries = recipe.all_stories
     # the recipe's own titles in the book language's typography
     book_fix = line_fixer(ConvertOptions(rules=tuple(sorted(recipe.rules.items())), language=recipe.language))
     if recipe.parts:
@@ -113,8 +131,19 @@ def assemble(recipe: Recipe, stories: list[Story],
         parts = [Part(None, tuple(numbered))]
     meta = book_meta(recipe, [b.story for b in numbered], book_fix)
     credits = any((e.disclaimers or recipe.disclaimers) == "credits" for e in entries)
-    return Book(meta=meta, parts=tuple(parts), labels=labels, css=recipe.css or "",
+    return Book(meta=meta, parts=tuple(parts), labels=_labels(recipe), css=recipe.css or "",
                 credits=credits)
+
+
+def frame(recipe: Recipe) -> Book:
+    """What a story's own pages take from the book, known before any story is read: its
+    language and labels (`ficbook.pieces` renders a story with it, wherever it was read)."""
+    return Book(BookMeta(recipe.title, recipe.uuid, recipe.language), (), _labels(recipe),
+                recipe.css or "")
+
+
+def _labels(recipe: Recipe) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(recipe.labels.items()))
 
 
 # ------------------------------------------------------------------ where notes go

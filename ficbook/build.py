@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ficbook.assemble import assemble
+from ficbook.assemble import assemble, bind, frame
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.cover.canvas import CoverText
 from ficbook.cover.options import CoverOptions
@@ -16,6 +16,7 @@ from ficbook.epub.package import package
 from ficbook.errors import Diagnostic, OutputError, StoryError
 from ficbook.model import Book, Resource, StoryChange
 from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
+from ficbook.pieces import StoryPiece, renumbered, story_piece
 from ficbook.readers import read_story
 from ficbook.readers.source import read_source
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
@@ -55,9 +56,12 @@ class BuildResult:
 
 
 class StoryConverter(Protocol):
-    """Converts a story file, remembering what it converted (`ficbook.batch.memo.StoryMemo`)."""
+    """Converts a story file, remembering what it converted (`ficbook.batch.memo.StoryMemo`),
+    and hands over the stories a worker made into their piece of a book (`piece`)."""
 
     def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult: ...
+
+    def piece(self, where: tuple) -> StoryPiece | None: ...
 
 
 def _silent(stage: str) -> None:
@@ -75,28 +79,31 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
         raise StoryError("no story to build: none of its links is downloaded and no other "
                          "story is listed", file=str(recipe_path))
     on_stage("convert")
-    results = [convert_story(recipe, entry, memo) for entry in recipe.all_stories]
+    split_mb = options.split_mb or recipe.split  # volumes are cut from the whole book's stories
+    pieces = None if split_mb else story_pieces(recipe_path, recipe, memo)
+    results = [convert_story(recipe, entry, memo) for entry in recipe.all_stories] if pieces is None else []
     on_stage("assemble")
     changes = ([options.story_change(recipe.story_path(e)) for e in recipe.all_stories]
                if options.story_change else None)
-    book = assemble(recipe, [r.story for r in results], changes)
+    book = (assemble(recipe, [r.story for r in results], changes) if pieces is None
+            else bind(recipe, renumbered([p.shell for p in pieces]), changes))
     on_stage("cover")
     cover, cover_diagnostics = make_cover(book, recipe)
     on_stage("render")
-    rendition = render(book, cover.name)
+    rendition = render(book, cover.name, pieces)
     on_stage("package")
     data = package(book, rendition, cover)
     on_stage("write")
     output = output_path(recipe_path, options.out_dir)
     refuse_overwriting_inputs(output, recipe)
-    split_mb = options.split_mb or recipe.split
     if split_mb and len(data) > split_mb * 1_000_000 and len(book.stories) > 1:
         return build_volumes(recipe_path, recipe, book, rendition, data, options, output,
                              int(split_mb * 1_000_000), results)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
-    diagnostics = (sources.diagnostics + tuple(d for r in results for d in r.diagnostics) + cover_diagnostics
-                   + book.diagnostics)
+    converted = (tuple(d for r in results for d in r.diagnostics) if pieces is None
+                 else tuple(d for p in pieces for d in p.diagnostics))
+    diagnostics = sources.diagnostics + converted + cover_diagnostics + book.diagnostics
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe),
               *sources.inputs)
     return BuildResult(recipe_path, output, len(book.stories),
@@ -154,6 +161,26 @@ def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> tu
         convert_azw3(output, azw3_path(output))
         written.append(azw3_path(output))
     return tuple(written)
+
+
+def story_pieces(recipe_path: Path, recipe: Recipe, memo: StoryConverter | None = None) -> list[StoryPiece] | None:
+    """Each story converted and made into its piece of the book (`ficbook.pieces`), or
+    taken from the worker that made it; one at a time, so the book never holds its
+    stories' parsed text. None when two stories would share a key (the same story twice
+    in one book): `naming.unique` then needs the stories themselves."""
+    shared = frame(recipe)
+    pieces = []
+    for number, entry in enumerate(recipe.all_stories, 1):
+        made = memo.piece(piece_place(recipe_path, number, recipe, entry)) if memo is not None else None
+        pieces.append(made or story_piece(recipe, entry, number, convert_story(recipe, entry, memo), shared))
+    keys = {p.shell.key for p in pieces}
+    return pieces if len(keys) == len(pieces) else None
+
+
+def piece_place(recipe_path: Path | str, number: int, recipe: Recipe, entry: StoryEntry) -> tuple:
+    """What a story's piece is made for: the book, the story's place in it, its file and
+    options (a worker's piece is used only where all four are the same)."""
+    return (str(recipe_path), number, str(recipe.story_path(entry)), convert_options(recipe, entry))
 
 
 def convert_story(recipe: Recipe, entry: StoryEntry, memo: StoryConverter | None = None) -> ConvertResult:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ficbook.batch import tasks
 from ficbook.batch.memo import StoryMemo
 from ficbook.batch.one import Interrupted, Job, Outcome, Reporter, _few_collections, _links, _Plan
-from ficbook.batch.schedule import Run, plan
+from ficbook.batch.schedule import Run, chunk_args, plan
 from ficbook.errors import FicbookError
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Cluster(Run):
             book = task.books[0]
             return self.executor.submit(tasks.build_book, task.id, book.absolute(), self.job, self.key,
                                         *_links(self.plans, book))
-        return self.executor.submit(tasks.convert_chunk, task.id, task.stories)
+        return self.executor.submit(tasks.convert_chunk, task.id, *chunk_args(task))
 
     def messages(self) -> None:
         self.deferred.check()  # between waits: where stopping is safe

@@ -10,6 +10,7 @@ from ficbook.inputs import Read, digest, recording, replay
 
 if TYPE_CHECKING:  # the no-change path of a batch imports this module and little else
     from ficbook.convert import ConvertOptions, ConvertResult
+    from ficbook.pieces import StoryPiece
 
 
 class StoryMemo:
@@ -30,6 +31,7 @@ class StoryMemo:
         self.hits = 0
         self.misses = 0
         self.ready: dict[tuple, tuple[ConvertResult, tuple[Read, ...], int]] = {}
+        self.pieces: dict[tuple, tuple[StoryPiece, tuple[Read, ...]]] = {}
 
     @property
     def room(self) -> int:
@@ -80,3 +82,18 @@ class StoryMemo:
         `users` books of the run that ask for it (not bounded: the run sends only what its
         books need), then kept like any other."""
         self.ready[key] = (result, reads, users)
+
+    def deliver_piece(self, where: tuple, piece: StoryPiece, reads: tuple[Read, ...]) -> None:
+        """A story a worker converted and made into its piece of a book, for the build of
+        that book (`where`: `build.piece_place`); `reads`: the story file as the worker
+        read it, and the other files its reader read."""
+        self.pieces[where] = (piece, reads)
+
+    def piece(self, where: tuple) -> StoryPiece | None:
+        """The piece delivered for `where` (once), its files noted as read; else None."""
+        hit = self.pieces.pop(where, None) if self.pieces else None
+        if hit is None:
+            return None
+        self.hits += 1
+        replay(hit[1])
+        return hit[0]

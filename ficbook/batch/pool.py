@@ -219,7 +219,8 @@ def _terminate_as_interrupt():
 
 def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
               outcomes: dict[Path, Outcome], plans: dict[Path, _Plan]) -> None:
-    memo = StoryMemo()
+    # One book shares no story with another: keeping its converted stories only holds memory.
+    memo = StoryMemo() if len(todo) > 1 else StoryMemo(max_source_bytes=0)
     stopped = False
     for recipe in todo:
         if stopped:

@@ -5,11 +5,11 @@ and the loop that sends the tasks to an executor and puts their results where th
 Two kinds of task (`tasks`):
 
 - a **book**: a whole book built and written by a worker, for the books of a shelf;
-- a **chunk** of stories to convert, for a book too big for one worker (more than its
-  share of the run): its stories are cut into chunks of about the same size, converted
-  everywhere at once, and this process builds the book from them, in recipe order, so
-  its bytes do not depend on who converted what. Building here rather than in a worker
-  ships the converted stories once, not twice.
+- a **chunk** of stories, for a book too big for one worker (more than its share of the
+  run): its stories are cut into chunks of about the same size, converted and made into
+  their pieces of the book (`ficbook.pieces`) everywhere at once, and this process puts
+  the book together from them, in recipe order, so its bytes do not depend on who made
+  what. (A book cut into volumes gets its stories converted, not made into pieces.)
 
 Chunks go first, then books, biggest first: the last task to finish is a small one.
 """
@@ -17,7 +17,7 @@ Chunks go first, then books, biggest first: the last task to finish is a small o
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +48,10 @@ CHUNK_MIN, CHUNK_MAX = 256 * 1024, 4 * 1024 * 1024  # bytes of source per chunk
 class Task:
     id: int
     book: bool  # a whole book, else a chunk of stories
-    books: tuple[Path, ...]  # a book task: its recipe; a chunk: the books waiting for it
+    books: tuple[Path, ...]  # a book task: its recipe; a chunk: the book waiting for it
     stories: tuple[tasks.StoryTask, ...] = ()
     attempts: int = 0
+    pieces: bool = False  # a chunk made into pieces of its book, else only converted
 
 
 @dataclass
@@ -59,12 +60,6 @@ class Work:
 
     tasks: list[Task]
     split: dict[Path, set[int]]  # each book built here -> the chunks it waits for
-    users: dict[tuple, int] = field(default_factory=dict)  # story -> how many times asked for
-
-
-def _ident(story: tasks.StoryTask) -> tuple:
-    """A story as the memo tells stories apart, less the digest of its bytes."""
-    return (story.path, story.display, story.options)
 
 
 def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> Work:
@@ -74,18 +69,22 @@ def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> 
 
     stories: dict[Path, list[tasks.StoryTask]] = {}
     weight: dict[Path, int] = {}
+    whole: set[Path] = set()  # books cut into volumes: their stories come back converted
     for recipe_path in todo:
         plan_ = plans.get(recipe_path)
         found: list[tasks.StoryTask] = []
-        if plan_ is not None:
+        if plan_ is not None and plan_.recipe.calibre is None:  # else its build finds the stories
             recipe: Any = plan_.recipe
-            for entry in recipe.all_stories:
+            if job.split_mb or recipe.split:
+                whole.add(recipe_path)
+            for number, entry in enumerate(recipe.all_stories, 1):
                 path = recipe.story_path(entry)
                 try:
                     size = os.stat(path).st_size
                 except OSError:
                     continue  # the build says what is wrong with it
-                found.append(tasks.StoryTask(str(path), _display(path), convert_options(recipe, entry), size))
+                found.append(tasks.StoryTask(str(path), _display(path), convert_options(recipe, entry), size,
+                                             number))
         stories[recipe_path] = found
         weight[recipe_path] = (sum(s.size for s in found) if found
                                else manifest.weight(recipe_path, output_path(recipe_path, job.out_dir)))
@@ -93,24 +92,15 @@ def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> 
     split = sorted((r for r in todo if len(stories[r]) > 1 and weight[r] * workers > total),
                    key=lambda r: -weight[r])
     work = Work([], {r: set() for r in split})
-    chunk_bytes = min(CHUNK_MAX, max(CHUNK_MIN, sum(weight[r] for r in split) // (workers * 4)))
-    at: dict[tuple, Task] = {}  # a story several split books use is in one chunk
+    # Small chunks: the run ends when the last one does, and one costs little to send (its
+    # pages, deflated). A dozen per worker: the last to end ends about when the others do.
+    chunk_bytes = min(CHUNK_MAX, max(CHUNK_MIN, sum(weight[r] for r in split) // (workers * 12)))
+    # A story two split books share is converted for each: its pieces differ by book.
     for recipe_path in split:
-        fresh: dict[tuple, tasks.StoryTask] = {}
-        for story in stories[recipe_path]:
-            ident = _ident(story)
-            work.users[ident] = work.users.get(ident, 0) + 1
-            if ident in at:
-                at[ident].books = tuple(dict.fromkeys((*at[ident].books, recipe_path)))
-            else:
-                fresh.setdefault(ident, story)
-        for group in _groups(list(fresh.values()), chunk_bytes):
-            task = Task(len(work.tasks), False, (recipe_path,), tuple(group))
+        for group in _groups(stories[recipe_path], chunk_bytes):
+            task = Task(len(work.tasks), False, (recipe_path,), tuple(group), pieces=recipe_path not in whole)
             work.tasks.append(task)
-            at.update((_ident(s), task) for s in group)
-    for task in work.tasks:
-        for book in task.books:
-            work.split[book].add(task.id)
+            work.split[recipe_path].add(task.id)
     books = sorted((r for r in todo if r not in work.split), key=lambda r: -weight[r])
     work.tasks += [Task(len(work.tasks) + i, True, (r,)) for i, r in enumerate(books)]
     return work
@@ -221,8 +211,7 @@ class Run:
         need no shipping)."""
         self.queued.remove(task)
         with _few_collections():
-            for key, result, reads in tasks.convert_stories(task.stories):
-                self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+            deliver(self.memo, task, chunk_items(task))
         self.chunk_done(task)
 
     def collect(self, fut: Future) -> Task | None:
@@ -247,8 +236,7 @@ class Run:
                     data = fh.read()
                 os.unlink(fh.name)
             with _few_collections():
-                for key, result, reads in wire.loads(data):
-                    self.memo.deliver(key, result, reads, self.work.users.get(key[:2] + key[3:], 1))
+                deliver(self.memo, task, wire.loads(data))
         self.chunk_done(task)
         return None
 
@@ -292,6 +280,29 @@ class Run:
                 self.finish(Outcome(book, "cancelled"))
             self.waiting.clear()
             self.ready.clear()
+
+
+def chunk_args(task: Task) -> tuple:
+    """`tasks.convert_chunk`'s arguments for a chunk, after the task's id."""
+    book = task.books[0]
+    return (task.stories, str(book), os.path.abspath(book)) if task.pieces else (task.stories,)
+
+
+def chunk_items(task: Task) -> list:
+    """What `tasks.convert_chunk` returns for the chunk, made in this process."""
+    if task.pieces:
+        return tasks.make_pieces(str(task.books[0]), os.path.abspath(task.books[0]), task.stories)
+    return tasks.convert_stories(task.stories)
+
+
+def deliver(memo: StoryMemo, task: Task, items: list) -> None:
+    """A chunk's stories to the memo the book's build asks."""
+    if task.pieces:
+        for where, piece, reads in items:
+            memo.deliver_piece(where, piece, reads)
+    else:
+        for key, result, reads in items:
+            memo.deliver(key, result, reads)
 
 
 def _died(recipe: Path, how: str) -> Outcome:

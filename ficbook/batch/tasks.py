@@ -2,9 +2,12 @@
 
 Module-level functions with plain, picklable arguments, so the same tasks run in the
 local process pool (`workers`) and on a Dask cluster (`cluster`). A chunk's stories come
-back as bytes (`wire`), each with the key `StoryMemo.convert` gives it, and the process
-that builds the book hands them to its memo (`StoryMemo.deliver`): the book is then built
-exactly as if it had converted them itself, in recipe order, whatever ran where.
+back as bytes (`wire`): each made into its piece of the book (`ficbook.pieces`: placed,
+rendered, deflated; what travels is its compressed pages and its metadata), or, for a
+book cut into volumes (which needs the stories themselves), converted, with the key
+`StoryMemo.convert` gives it. The process that builds the book hands them to its memo
+(`StoryMemo.deliver_piece`, `deliver`): the book is then built exactly as if it had made
+them itself, in recipe order, whatever ran where.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from ficbook.errors import ExitCode
 if TYPE_CHECKING:
     from ficbook.convert import ConvertOptions, ConvertResult
     from ficbook.inputs import Read
+    from ficbook.pieces import StoryPiece
+    from ficbook.recipe import Recipe
 
 # This process's state as a worker: the local pool's message queue (None on a cluster),
-# its memo of converted stories, and whether a book is being written (see `_on_term`).
+# its memo of converted stories, the recipes it read (a local pool's: the parent's, by
+# their absolute paths) and whether a book is being written (see `_on_term`).
 _worker: dict = {}
 
 
@@ -37,6 +43,7 @@ class StoryTask:
     display: str
     options: ConvertOptions
     size: int  # bytes, to make chunks of about the same work
+    number: int = 0  # its place in its book, 1-based
 
 
 def init_local(queue, spool: str) -> None:  # noqa: ANN001
@@ -75,16 +82,18 @@ def _memo() -> StoryMemo:
     return _worker.get("memo") or _thread.memo
 
 
-def convert_chunk(task: int, stories: tuple[StoryTask, ...]) -> bytes | str:
-    """`convert_stories` as bytes, for the process that builds the book. A local worker
-    writes them to a file in the run's spool folder and returns its path: a worker killed
-    while sending megabytes through the pool's pipe leaves the pool reading a half message
-    for ever (seen), while a path is sent in one atomic write."""
+def convert_chunk(task: int, stories: tuple[StoryTask, ...], book: str = "", recipe_file: str = "") -> bytes | str:
+    """`make_pieces` (with the book's recipe) or `convert_stories` (without) as bytes, for
+    the process that builds the book. A local worker writes them to a file in the run's
+    spool folder and returns its path: a worker killed while sending megabytes through the
+    pool's pipe leaves the pool reading a half message for ever (seen), while a path is
+    sent in one atomic write."""
     from ficbook.batch import wire
 
     _say(task)
     with _few_collections():  # as a book's build: its stories make no cycles worth finding
-        data = wire.dumps(convert_stories(stories))
+        made = make_pieces(book, recipe_file, stories) if recipe_file else convert_stories(stories)
+        data = wire.dumps(made)
     spool = _worker.get("spool")
     if spool is None:
         return data
@@ -116,6 +125,55 @@ def convert_stories(stories: tuple[StoryTask, ...]) -> list[tuple[tuple, Convert
             continue
         out.append(((task.path, task.display, story.digest, task.options), result, tuple(notes.values())))
     return out
+
+
+def make_pieces(book: str, recipe_file: str,
+                stories: tuple[StoryTask, ...]) -> list[tuple[tuple, StoryPiece, tuple[Read, ...]]]:
+    """Each story converted and made into its piece of `book` (the recipe path as the
+    build is given it; `recipe_file`: the same, absolute), with where the build uses it
+    (`build.piece_place`) and the files read: the story as read, then the others. A story
+    that fails is left out, as in `convert_stories`."""
+    from ficbook.assemble import frame
+    from ficbook.build import piece_place
+    from ficbook.inputs import recording
+    from ficbook.pieces import story_piece
+    from ficbook.readers import read_story
+    from ficbook.readers.source import read_source
+
+    recipe = _recipe(recipe_file)
+    shared = frame(recipe)
+    entries = recipe.all_stories
+    out = []
+    for task in stories:
+        try:
+            entry = entries[task.number - 1]
+            place = piece_place(book, task.number, recipe, entry)
+            if place[2:] != (task.path, task.options):  # the recipe changed meanwhile
+                continue
+            with recording() as notes:
+                source = read_source(Path(task.path), display=task.display)
+            story = notes.get(task.path)
+            if story is None:
+                continue
+            with recording() as notes:
+                result = read_story(source, task.options)
+            piece = story_piece(recipe, entry, task.number, result, shared)
+        except Exception:  # noqa: BLE001 - see convert_stories
+            continue
+        out.append((place, piece, (story, *notes.values())))
+    return out
+
+
+def _recipe(path: str) -> Recipe:
+    """The recipe at `path`, read once per process (a local pool's workers have the
+    parent's already)."""
+    known = _worker.setdefault("recipes", {})
+    recipe = known.get(path)
+    if recipe is None:
+        from ficbook.recipe import load_recipe
+
+        recipe = known[path] = load_recipe(Path(path))
+    return recipe
 
 
 def build_book(task: int, recipe: Path, job: Job, key: str, links: tuple[str, ...] = (),

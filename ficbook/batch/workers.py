@@ -30,7 +30,7 @@ from ficbook.batch.one import (
     _Plan,
     _sweep,
 )
-from ficbook.batch.schedule import Run, Task, Work, plan
+from ficbook.batch.schedule import Run, Task, Work, chunk_args, chunk_items, deliver, plan
 from ficbook.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class Local(Run):
                     fut = self.pool.submit(tasks.build_book, task.id, book, self.job, self.key,
                                            *_links(self.plans, book))
                 else:
-                    fut = self.pool.submit(tasks.convert_chunk, task.id, task.stories)
+                    fut = self.pool.submit(tasks.convert_chunk, task.id, *chunk_args(task))
             except BrokenProcessPool as exc:  # broke since the last look: like any future of it
                 fut = Future()
                 fut.set_exception(exc)
@@ -142,6 +142,8 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     import ficbook.build  # noqa: F401 - imported once here, shared by the forked workers
 
     work = plan(todo, job, plans, workers)
+    # the recipes of the books cut into chunks, read here: the workers inherit them
+    tasks._worker["recipes"] = {os.path.abspath(r): plans[r].recipe for r in work.split}
     try:
         with _few_collections():
             memo = _convert_shared(todo, work, reporter, plans)
@@ -157,6 +159,7 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
             local.run()
     finally:
         tasks._worker.pop("memo", None)
+        tasks._worker.pop("recipes", None)
         shutil.rmtree(local.spool, ignore_errors=True)  # and a killed worker's half-written chunk
 
 
@@ -222,7 +225,7 @@ def _options(recipe: Recipe, entry: StoryEntry) -> ConvertOptions:
 
 
 def _warm_up(task: Task, memo: StoryMemo, work: Work) -> None:
-    """Convert the chunk's first story here (see `_convert_shared`) and take it off the chunk."""
-    for key, result, reads in tasks.convert_stories(task.stories[:1]):
-        memo.deliver(key, result, reads, work.users.get(key[:2] + key[3:], 1))
+    """Make the chunk's first story here (see `_convert_shared`) and take it off the chunk."""
+    first = Task(task.id, False, task.books, task.stories[:1], pieces=task.pieces)
+    deliver(memo, first, chunk_items(first))
     task.stories = task.stories[1:]

@@ -36,11 +36,25 @@ _UNIX_FILE = 0o100644 << 16
 
 
 @dataclass(frozen=True, slots=True)
+class Deflated:
+    """A file's bytes deflated ahead of the zip, where its story was rendered (a worker)."""
+
+    body: bytes  # raw deflate
+    crc: int  # of the file's own bytes
+    size: int
+
+
+def deflate(data: bytes) -> Deflated:
+    return Deflated(isal_zlib.compress(data, LEVEL, -15), zlib.crc32(data), len(data))
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     name: str
     data: bytes
     compress: bool = True
     date_time: tuple[int, int, int, int, int, int] | None = None  # None: the zip's
+    ready: Deflated | None = None  # deflated already: `data` is not read
 
 
 def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -67,16 +81,16 @@ def write_zip(entries: Iterable[Entry], date_time: tuple[int, int, int, int, int
         name = entry.name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
         dos_time, dos_date = _dos(entry.date_time) if entry.date_time else default
-        crc = zlib.crc32(entry.data)
-        if entry.compress:
-            method, body = 8, isal_zlib.compress(entry.data, LEVEL, -15)  # raw deflate
+        if entry.ready is not None or entry.compress:
+            done = entry.ready or deflate(entry.data)
+            method, body, crc, size = 8, done.body, done.crc, done.size
         else:
-            method, body = 0, entry.data
+            method, body, crc, size = 0, entry.data, zlib.crc32(entry.data), len(entry.data)
         header = _LOCAL.pack(0x04034B50, _VERSION, flags, method, dos_time, dos_date,
-                             crc, len(body), len(entry.data), len(name), 0)
+                             crc, len(body), size, len(name), 0)
         parts += (header, name, body)
         central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, flags, method, dos_time,
-                                     dos_date, crc, len(body), len(entry.data), len(name),
+                                     dos_date, crc, len(body), size, len(name),
                                      0, 0, 0, 0, _UNIX_FILE, offset) + name)
         offset += len(header) + len(name) + len(body)
     directory = b"".join(central)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time
 from ebooklib import epub
 
 from ficbook.datafiles import data_text
-from ficbook.epub.ocf import Entry, should_compress, write_zip
+from ficbook.epub.ocf import Deflated, Entry, should_compress, write_zip
 from ficbook.errors import OutputError
 from ficbook.model import Book, Resource
 from ficbook.render import NavEntry, Rendition
@@ -84,9 +84,12 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
         eb.add_item(epub.EpubItem(uid=f"img-{_id(res.name)}", file_name=f"images/{res.name}",
                                   media_type=res.media_type, content=res.data))
     spine: list[epub.EpubItem | str] = []
+    ready: dict[str, Deflated] = {}  # the zip's name -> the document deflated already
     for doc in rendition.documents:
         item = epub.EpubItem(uid=doc.uid, file_name=doc.name,
                              media_type="application/xhtml+xml", content=doc.content)
+        if doc.packed is not None:
+            ready[f"{eb.FOLDER_NAME}/{doc.name}"] = doc.packed
         eb.add_item(item)
         if doc.in_spine:
             spine.append(item)
@@ -108,7 +111,8 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     writer = _Writer("", eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
     writer.process()
     writer.write()
-    return rezip(writer.out.files, mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)})
+    return rezip(writer.out.files, mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)},
+                 ready=ready)
 
 
 class _Files:
@@ -180,14 +184,13 @@ def _people(eb: epub.EpubBook, book: Book) -> None:
                                               "scheme": "marc:relators"})
 
 
-_IMG = re.compile(rb"<img\b[^>]*>")
 _ALT = re.compile(rb'\salt="([^"]*)"')
 
 
 def _accessibility(eb: epub.EpubBook, rendition: Rendition, cover_name: str | None) -> None:
     """schema.org accessibility metadata that says what this book is: pictures only when it
     has some, and text alone sufficient only when every picture has a text description."""
-    tags = [tag for doc in rendition.documents for tag in _IMG.findall(doc.content)
+    tags = [tag for doc in rendition.documents for tag in doc.pictures()
             if not (cover_name and f'src="../images/{cover_name}"'.encode() in tag)]
     described = all((a := _ALT.search(tag)) and a.group(1).strip() for tag in tags)
     pictures = len(tags)
@@ -225,12 +228,15 @@ def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
 
 
 def rezip(files: dict[str, bytes], when: datetime,
-          fix: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+          fix: dict[str, Callable[[bytes], bytes]] | None = None,
+          ready: dict[str, Deflated] | None = None) -> bytes:
     """Pack with `mimetype` first and stored, entries in a fixed order, fixed times.
 
-    `fix` maps a file name (the last path segment) to a function that rewrites its bytes.
+    `fix` maps a file name (the last path segment) to a function that rewrites its bytes;
+    `ready` maps a name to its bytes deflated already (`files` then holds nothing for it).
     """
     fix = fix or {}
+    ready = ready or {}
     names = list(files)
     order = ["mimetype", "META-INF/container.xml"]
     rest = sorted(n for n in names if n not in order)
@@ -239,7 +245,7 @@ def rezip(files: dict[str, bytes], when: datetime,
         content = files[name]
         if name.rsplit("/", 1)[-1] in fix:
             content = fix[name.rsplit("/", 1)[-1]](content)
-        return Entry(name, content, compress=should_compress(name))
+        return Entry(name, content, compress=should_compress(name), ready=ready.get(name))
 
     stamp = (when.year, when.month, when.day, 0, 0, 0)
     return write_zip((entry(n) for n in [n for n in order if n in names] + rest), stamp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from ficbook.model import Book, Resource
 from ficbook.render.back import CREDITS, credits_page, notes_appendix
 from ficbook.render.blocks import BlockWriter
@@ -18,18 +21,24 @@ from ficbook.render.links import resolve
 from ficbook.render.rendition import Document, Draft, Landmarks, NavEntry, Rendition
 from ficbook.render.story import card_name, render_story
 
+if TYPE_CHECKING:
+    from ficbook.pieces import StoryPiece
 
-def render(book: Book, cover_name: str | None) -> Rendition:
+
+def render(book: Book, cover_name: str | None, pieces: Sequence[StoryPiece] | None = None) -> Rendition:
     """The whole book: cover, front matter, each story, back matter, and the navigation.
 
     `cover_name` is the cover image's file name under images/ (None: no cover page).
+    `pieces`: the stories rendered already (`ficbook.pieces`), one per story of the book
+    in reading order; the book's stories are then their shells.
     """
     images: dict[str, Resource] = {}
     writer = BlockWriter(book, images)
     docs: list[Document] = []
     if cover_name:
         docs.append(cover_page(book, cover_name))
-    drafts: list[Draft] = [title_page(book), contents_page(book)]
+    drafts: list[Draft | Document] = [title_page(book), contents_page(book)]
+    rendered = iter(pieces or ())
     nav: list[NavEntry] = [NavEntry(book.meta.title, TITLE),
                            NavEntry(book.label("contents"), CONTENTS)]
     for part_no, part in enumerate(book.parts, 1):
@@ -37,8 +46,14 @@ def render(book: Book, cover_name: str | None) -> Rendition:
         if part.title is not None:
             drafts.append(part_page(book, part_no, part.title))
         for bs in part.stories:
-            story_drafts, story_nav = render_story(book, bs, writer)
-            drafts.extend(story_drafts)
+            if pieces is None:
+                story_drafts, story_nav = render_story(book, bs, writer)
+                drafts.extend(story_drafts)
+            else:
+                piece = next(rendered)
+                drafts.extend(piece.pages)
+                story_nav = piece.nav
+                images.update((r.name, r) for r in piece.resources if r.name not in images)
             story_navs.append(story_nav)
         if part.title is not None:
             nav.append(NavEntry(part.title, f"text/{part_name(book, part_no)}", tuple(story_navs)))
@@ -51,7 +66,9 @@ def render(book: Book, cover_name: str | None) -> Rendition:
     if book.credits:
         drafts.append(credits_page(book, writer))
         nav.append(NavEntry(book.label("credits"), CREDITS))
-    docs.extend(resolve(drafts))
+    # the pages finished with their story's piece stay as they are
+    finished = iter(resolve([d for d in drafts if isinstance(d, Draft)]))
+    docs.extend(next(finished) if isinstance(d, Draft) else d for d in drafts)
     stories = book.stories
     landmarks = Landmarks(contents=CONTENTS, cover=docs[0].name if cover_name else None,
                           start=card_name(stories[0]) if stories else None)

@@ -31,18 +31,23 @@ def note_anchor(note: NoteRef | MovedNote) -> str:
     return f"note-{note.anchor}" if note.anchor else f"note-{note.number:03d}"
 
 
-def resolve(drafts: list[Draft]) -> list[Document]:
-    """The finished documents: every `ref` written as `file.xhtml#id` from the drafts' anchors."""
+def finish(d: Draft) -> Document | None:
+    """The draft's document when it links to no other (no `ref` in it), else None."""
     try:
-        pages: list[bytes | None] = [page(d.title, d.body, d.lang, d.body_class) for d in drafts]
+        content = page(d.title, d.body, d.lang, d.body_class)
     except UnicodeEncodeError:
-        pages = [None] * len(drafts)  # text that cannot be written: fail below, as ever
+        return None  # text that cannot be written: `resolve` fails on it, as ever
     # A link placeholder holds "\x00", and UTF-8 writes nothing else as a zero byte: a page
     # without one is done (a memchr; the text's own "\x00" test is a slow loop in wide
-    # strings). With no links at all (no notes appendix: most books), nothing to resolve.
-    done = [p is not None and b"\x00" not in p for p in pages]
-    if all(done):
-        return [Document(d.name, d.uid, d.title, p) for d, p in zip(drafts, pages) if p is not None]
+    # strings).
+    return Document(d.name, d.uid, d.title, content) if b"\x00" not in content else None
+
+
+def resolve(drafts: list[Draft]) -> list[Document]:
+    """The finished documents: every `ref` written as `file.xhtml#id` from the drafts' anchors."""
+    finished = [finish(d) for d in drafts]
+    if None not in finished:  # no links at all (no notes appendix: most books)
+        return finished  # type: ignore[return-value]
     where: dict[str, str] = {}
     for d in drafts:
         for anchor in d.anchors:
@@ -54,6 +59,6 @@ def resolve(drafts: list[Draft]) -> list[Document]:
             raise AssertionError(f"link to a missing id {anchor!r}")
         return f"{where[anchor]}#{anchor}"
 
-    return [Document(d.name, d.uid, d.title,
-                     p if ok and p is not None else page(d.title, _REF.sub(sub, d.body), d.lang, d.body_class))
-            for d, p, ok in zip(drafts, pages, done)]
+    return [doc if doc is not None else
+            Document(d.name, d.uid, d.title, page(d.title, _REF.sub(sub, d.body), d.lang, d.body_class))
+            for d, doc in zip(drafts, finished)]

@@ -8,12 +8,20 @@ text goes through `esc`, so the output is always well-formed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from ficbook.model import Resource
 
+if TYPE_CHECKING:
+    from ficbook.epub.ocf import Deflated
+
 CSS_HREF = "../styles/book.css"
+
+
+_IMG = re.compile(rb"<img\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -21,8 +29,20 @@ class Document:
     name: str  # path inside the book's content folder: "text/s01-c01.xhtml"
     uid: str  # manifest id
     title: str
-    content: bytes
+    content: bytes  # empty when `packed`
     in_spine: bool = True
+    # Deflated where its story was rendered (`ficbook.pieces`), with the <img> tags it
+    # holds (for the package's accessibility metadata): the content is not kept.
+    packed: Deflated | None = None
+    packed_pictures: tuple[bytes, ...] = ()
+
+    def pictures(self) -> list[bytes]:
+        """The document's <img> tags."""
+        return list(self.packed_pictures) if self.packed is not None else img_tags(self.content)
+
+
+def img_tags(content: bytes) -> list[bytes]:
+    return _IMG.findall(content)
 
 
 @dataclass(frozen=True)
