@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ficbook.assemble import assemble, bind, frame
 from ficbook.convert import ConvertOptions, ConvertResult
 from ficbook.cover.canvas import CoverText
 from ficbook.cover.options import CoverOptions
-from ficbook.cover.render import render_cover
+from ficbook.cover.render import DRAWN_COVER, render_cover
 from ficbook.epub.package import package
 from ficbook.errors import Diagnostic, OutputError, StoryError
 from ficbook.model import Book, Resource, StoryChange
@@ -22,6 +22,9 @@ from ficbook.readers.source import read_source
 from ficbook.recipe import Recipe, StoryEntry, load_recipe
 from ficbook.render import render
 from ficbook.sources.resolve import resolve as resolve_sources
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
 
@@ -38,6 +41,9 @@ class BuildOptions:
     # records know); the contents page marks them. None: no previous build, no marks.
     story_change: Callable[[Path], StoryChange | None] | None = None
     split_mb: float | None = None  # volumes of at most this many MB (else the recipe's `split`)
+    # An idle worker's `submit` (`concurrent.futures`): the cover is drawn there while this
+    # process renders and packages the book.
+    elsewhere: Callable[..., Future] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,12 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     book = (assemble(recipe, [r.story for r in results], changes) if pieces is None
             else bind(recipe, renumbered([p.shell for p in pieces]), changes))
     on_stage("cover")
-    cover, cover_diagnostics = make_cover(book, recipe)
+    cover = CoverJob(book, recipe, options.elsewhere)
     on_stage("render")
     rendition = render(book, cover.name, pieces)
     on_stage("package")
-    data = package(book, rendition, cover)
+    data = package(book, rendition, cover.resource, cover.data)
+    cover_diagnostics = cover.diagnostics
     on_stage("write")
     output = output_path(recipe_path, options.out_dir)
     refuse_overwriting_inputs(output, recipe)
@@ -211,6 +218,39 @@ def make_cover(book: Book, recipe: Recipe,
                options: CoverOptions | None = None) -> tuple[Resource, tuple[Diagnostic, ...]]:
     """The book's cover: the recipe's `cover:` (or `options`), with the book's own words."""
     return render_cover(cover_text(book), options or recipe.cover, base_dir=recipe.base_dir)
+
+
+class CoverJob:
+    """The book's cover, drawn here (`make_cover`), or by an idle worker (`elsewhere`)
+    while this process renders and packages the book: its name is known at once, its
+    bytes when `data()` is called. A drawn cover's name depends only on its kind (a
+    finished file given by the recipe is read here)."""
+
+    def __init__(self, book: Book, recipe: Recipe, elsewhere: Callable[..., Future] | None = None):
+        self.book, self.recipe = book, recipe
+        self.future: Future | None = None
+        if elsewhere is not None and recipe.cover.file is None:
+            try:
+                self.future = elsewhere(render_cover, cover_text(book), recipe.cover, recipe.base_dir)
+            except Exception:  # noqa: BLE001 - a pool that broke meanwhile: drawn here
+                pass
+        self.diagnostics: tuple[Diagnostic, ...] = ()
+        if self.future is not None:
+            self.resource = Resource(DRAWN_COVER, "image/jpeg", b"")
+        else:
+            self.resource, self.diagnostics = make_cover(book, recipe)
+        self.name = self.resource.name
+
+    def data(self) -> bytes:
+        if self.future is not None:
+            try:
+                drawn, self.diagnostics = self.future.result()
+            except Exception:  # noqa: BLE001 - drawn here, it says what is wrong in its words
+                drawn, self.diagnostics = make_cover(self.book, self.recipe)
+            self.future = None
+            assert drawn.name == self.name, "a drawn cover's name is known before it is drawn"
+            self.resource = drawn
+        return self.resource.data
 
 
 def cover_text(book: Book) -> CoverText:

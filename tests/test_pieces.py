@@ -94,3 +94,24 @@ def test_pieces_travel_unchanged():
         pieces = [story_piece(recipe, e, n, convert_story(recipe, e), frame(recipe))
                   for n, e in enumerate(recipe.all_stories, 1)]
         assert wire.loads(wire.dumps(pieces)) == pieces
+
+
+def test_a_cover_drawn_by_a_worker_is_the_cover_drawn_here(tmp_path: Path):
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    def broken(*args):  # noqa: ANN002, ANN202 - a pool that broke since the last look
+        raise RuntimeError("the pool broke")
+
+    def dying(*args):  # noqa: ANN002, ANN202 - the worker drawing it died
+        fut: Future = Future()
+        fut.set_exception(RuntimeError("the worker died"))
+        return fut
+
+    recipe = ROOT / "recipes" / "spuffy.yaml"
+    here = build(recipe, BuildOptions(out_dir=tmp_path / "here"))
+    with ThreadPoolExecutor(1) as pool:
+        ways = {"worker": pool.submit, "broken": broken, "dying": dying}
+        for name, elsewhere in ways.items():
+            there = build(recipe, BuildOptions(out_dir=tmp_path / name, elsewhere=elsewhere))
+            assert there.output.read_bytes() == here.output.read_bytes(), name
+            assert there.diagnostics == here.diagnostics

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ficbook.batch import manifest
 from ficbook.batch.memo import StoryMemo
@@ -122,10 +122,11 @@ def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[tuple[str, ...], tup
 
 def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
               report: Callable[[str], None], links: tuple[str, ...] = (),
-              warnings: tuple[str, ...] = ()) -> Outcome:
+              warnings: tuple[str, ...] = (), elsewhere: Callable[..., Any] | None = None) -> Outcome:
     """Build one book and record its manifest; every failure becomes an Outcome.
     `links`: the story paths as the recipe gives them, recorded with the files they resolve
-    to; `warnings`: about the recipe, shown with the book's own."""
+    to; `warnings`: about the recipe, shown with the book's own; `elsewhere`: an idle
+    worker's submit (`BuildOptions.elsewhere`)."""
     from ficbook.build import BuildOptions, build
     from ficbook.inputs import recording
 
@@ -145,7 +146,7 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
                 pass  # load_recipe says what is wrong
             previous = manifest.previous_stories(output)
             options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3,
-                                   split_mb=job.split_mb,
+                                   split_mb=job.split_mb, elsewhere=elsewhere,
                                    story_change=(functools.partial(manifest.change, previous)
                                                  if previous is not None else None))
             with _few_collections():

@@ -258,9 +258,16 @@ class Run:
                     self.ready.remove(book)
                 self.finish(_died(book, how))
 
+    def spare(self) -> Any:
+        """The executor's `submit`, when it has workers that would wait with this process
+        (the local pool's): the cover is drawn there while this process packages the book."""
+        return None
+
     def build_here(self, recipe: Path) -> None:
+        idle = not self.futures and not self.queued and not self.waiting
         outcome = build_one(recipe, self.job, self.key, self.memo,
-                            lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe))
+                            lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe),
+                            elsewhere=self.spare() if idle else None)
         self.finish(outcome)
 
     def finish(self, outcome: Outcome) -> None:

@@ -85,6 +85,9 @@ class Local(Run):
         self.processes.update(getattr(self.pool, "_processes", None) or {})
         return fut
 
+    def spare(self) -> Any:
+        return self.pool.submit
+
     def messages(self) -> None:
         self.processes.update(getattr(self.pool, "_processes", None) or {})
         while not self.queue.empty():

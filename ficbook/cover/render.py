@@ -95,6 +95,9 @@ def render_image(text: CoverText, options: CoverOptions,
     return paint(layout, background), layout
 
 
+DRAWN_COVER = "cover.jpg"  # a drawn cover is a JPEG: its name is known before it is drawn
+
+
 def render_cover(text: CoverText, options: CoverOptions,
                  base_dir: Path | None = None) -> tuple[Resource, tuple[Diagnostic, ...]]:
     """The cover image, named for the book's images/ folder, and its warnings (missing
@@ -107,5 +110,5 @@ def render_cover(text: CoverText, options: CoverOptions,
     else:
         img, layout = render_image(text, options, base_dir)
         data, media_type, diagnostics = encode_jpeg(img), "image/jpeg", list(layout.diagnostics)
-    name = "cover.jpg" if media_type == "image/jpeg" else "cover.png"
+    name = DRAWN_COVER if media_type == "image/jpeg" else "cover.png"
     return Resource(name, media_type, data), tuple(diagnostics)

@@ -38,8 +38,10 @@ def story_languages(book: Book) -> list[str]:
         and lang.lower() != book_lang))
 
 
-def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
-    """`cover`: the cover image, written under images/ as `cover.name`."""
+def package(book: Book, rendition: Rendition, cover: Resource | None,
+            cover_data: Callable[[], bytes] | None = None) -> bytes:
+    """`cover`: the cover image, written under images/ as `cover.name`; `cover_data`: its
+    bytes, asked for as late as they are needed (a worker may still be drawing it)."""
     m = book.meta
     eb = epub.EpubBook()
     eb.FOLDER_NAME = "epub"  # markup.md: lower-case names inside the zip
@@ -111,6 +113,8 @@ def package(book: Book, rendition: Rendition, cover: Resource | None) -> bytes:
     writer = _Writer("", eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
     writer.process()
     writer.write()
+    if cover and cover_data is not None:
+        writer.out.files[f"{eb.FOLDER_NAME}/images/{cover.name}"] = cover_data()
     return rezip(writer.out.files, mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)},
                  ready=ready)
 
