@@ -164,3 +164,15 @@ def test_a_worker_killed_while_converting_a_big_book_s_stories_fails_that_book_c
         assert book["status"] == "built" and proc.returncode == 0
         assert zipfile.ZipFile(out / "long.epub").testzip() is None
     assert [p.name for p in out.rglob("*.part")] == []
+
+
+def test_a_book_cut_into_volumes_is_the_same_with_one_and_two_workers(book: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    # Volumes are cut from the stories themselves: its chunks come back converted, not as pieces.
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)
+    made = {}
+    for jobs in (1, 2):
+        [outcome] = batch.run([book], batch.Job(out_dir=tmp_path / f"j{jobs}", jobs=jobs, force=True, split_mb=0.15))
+        assert outcome.status == "built", outcome.error
+        made[jobs] = {p.name: p.read_bytes() for p in sorted((tmp_path / f"j{jobs}").glob("*.epub"))}
+    assert len(made[1]) >= 2 and made[1] == made[2]
