@@ -1,10 +1,11 @@
 """Start-up (issue 20): `--version` answered before the command line loads, `--help` and
 `inspect` without the libraries only a build needs. What a command imports is checked,
-not how long it takes (timings are the bench's: bench/startup.py)."""
+not how long it takes (timings are the bench's: bench/parallel.py)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -66,3 +67,50 @@ def test_a_rebuild_with_nothing_changed_loads_no_book_library(tmp_path, monkeypa
     assert json.loads(out_text)["books"][0]["status"] == "unchanged"
     # no recipe schema (pydantic), no importlib.metadata for the libraries' versions
     assert modules == {"typer"}, modules
+
+
+# The command line as `main` makes it (the command given alone) and whole: the same output.
+WHOLE = """
+import sys
+from ficbook.cli import app
+if {whole!r}:
+    app._only_the_command_given = lambda args: None
+sys.argv = ["ficbook", *{args!r}]
+app.main()
+"""
+
+
+def test_the_command_given_alone_says_what_the_whole_command_line_says(tmp_path):
+    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    story = str(sorted((ROOT / "stories").glob("*.txt"))[0])
+    for args in (["build", "--help"], ["inspect", "--help"], ["--debug", "cover", "--help"],
+                 ["build"], ["build", "--jobs", "0", "x.yaml"], ["build", "--nope"],
+                 ["inspect", str(tmp_path / "missing.txt")], ["inspect", story, "--off", "nope"],
+                 ["--help"], ["biuld", "x.yaml"], ["--debug", "sideload"]):
+        said = [subprocess.run([sys.executable, "-c", WHOLE.format(whole=whole, args=args)], cwd=tmp_path,
+                               env=env, capture_output=True, text=True, timeout=60)
+                for whole in (False, True)]
+        assert [(p.returncode, p.stdout, p.stderr) for p in said] == \
+               [(said[1].returncode, said[1].stdout, said[1].stderr)] * 2, args
+        assert said[0].stdout or said[0].stderr
+
+
+PLUGINS = """
+import atexit, sys
+atexit.register(lambda: print("\\nSCANNED", sys.modules["pydantic.plugin._loader"]._plugins is not None,
+                              file=sys.stderr))
+sys.argv = ["ficbook", "build", "--quiet", "--force", {recipe!r}, "-o", {out!r}]
+from ficbook.cli.entry import main
+main()
+"""
+
+
+def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(tmp_path):
+    probe = PLUGINS.format(recipe=str(ROOT / "recipes" / "spuffy.yaml"), out=str(tmp_path))
+    for setting, scanned in ((None, False), ("", True)):
+        env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        if setting is not None:
+            env["PYDANTIC_DISABLE_PLUGINS"] = setting
+        proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert f"SCANNED {scanned}" in proc.stderr, proc.stderr

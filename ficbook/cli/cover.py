@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ficbook.errors import FicbookError
-from ficbook.outputs import output_path, write_atomic
 
 if TYPE_CHECKING:
     from ficbook.recipe import Recipe
@@ -39,6 +38,7 @@ def cover(
     from ficbook.build import make_cover, read_book
     from ficbook.cover.options import CoverOptions
     from ficbook.cover.sheet import contact_sheet
+    from ficbook.outputs import output_path, write_atomic
     from ficbook.recipe import load_recipe
 
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -56,6 +55,8 @@ def inspect(
         raise typer.Exit(int(exc.exit_code)) from None
     data = report(result)
     if as_json:
+        import json
+
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
