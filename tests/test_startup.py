@@ -17,12 +17,16 @@ from tests.conftest import ROOT
 HEAVY = ("PIL", "lxml", "ebooklib", "pydantic", "typer", "bs4", "ficbook.build", "ficbook.recipe",
          "importlib.metadata")
 
-# Runs the real entry point, then prints which of HEAVY were imported, whatever the command did.
+# Runs the real entry point, then prints which of HEAVY were imported, whatever the command did
+# (ficbook.cli.noplugins's stand-in for pydantic's plugin loader is no import of pydantic).
 PROBE = """
 import atexit, json, sys
 heavy = {heavy!r}
+def real(m):
+    return type(sys.modules[m]).__name__ != "_PluginsOff"
 atexit.register(lambda: print("\\nLOADED " + json.dumps(sorted(
-    h for h in heavy if any(m == h or m.startswith(h + ".") for m in sys.modules))), file=sys.stderr))
+    h for h in heavy if any((m == h or m.startswith(h + ".")) and real(m) for m in list(sys.modules)))),
+    file=sys.stderr))
 sys.argv = ["ficbook", *{args!r}]
 from ficbook.cli.entry import main
 main()
@@ -97,8 +101,11 @@ def test_the_command_given_alone_says_what_the_whole_command_line_says(tmp_path)
 
 PLUGINS = """
 import atexit, sys
-atexit.register(lambda: print("\\nSCANNED", sys.modules["pydantic.plugin._loader"]._plugins is not None,
-                              file=sys.stderr))
+def said():
+    loader = sys.modules["pydantic.plugin._loader"]
+    scanned = type(loader).__name__ == "module" and loader._plugins is not None
+    print("\\nSCANNED", scanned, "METADATA", "importlib.metadata" in sys.modules, file=sys.stderr)
+atexit.register(said)
 sys.argv = ["ficbook", "build", "--quiet", "--force", {recipe!r}, "-o", {out!r}]
 from ficbook.cli.entry import main
 main()
@@ -107,10 +114,37 @@ main()
 
 def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(tmp_path):
     probe = PLUGINS.format(recipe=str(ROOT / "recipes" / "spuffy.yaml"), out=str(tmp_path))
-    for setting, scanned in ((None, False), ("", True)):
+    for setting, scanned in ((None, False), ("", True), ("some-plugin", True)):
         env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
         if setting is not None:
             env["PYDANTIC_DISABLE_PLUGINS"] = setting
         proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=120)
-        assert f"SCANNED {scanned}" in proc.stderr, proc.stderr
+        assert proc.returncode == 0, proc.stderr
+        # off: pydantic's loader (and importlib.metadata with it) is never imported
+        assert f"SCANNED {scanned} METADATA {scanned}" in proc.stderr, proc.stderr
+
+
+STAND_IN = """
+import os, sys
+from ficbook.cli import noplugins
+noplugins.install()
+from pydantic import BaseModel
+class A(BaseModel):
+    x: int
+assert A(x="1").x == 1 and "importlib.metadata" not in sys.modules
+stand_in = sys.modules[noplugins.LOADER]
+assert stand_in.get_plugins() == ()
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""  # turned on later: pydantic's own answer
+assert list(stand_in.get_plugins()) == [] and "importlib.metadata" in sys.modules
+assert type(sys.modules[noplugins.LOADER]).__name__ == "module"
+assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"  # any other name: pydantic's module
+print("OK")
+"""
+
+
+def test_the_stand_in_loader_answers_as_pydantics_own():
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "1"}
+    proc = subprocess.run([sys.executable, "-c", STAND_IN], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "OK", proc.stderr
