@@ -15,7 +15,7 @@ from ficbook import __version__
 from tests.conftest import ROOT
 
 HEAVY = ("PIL", "lxml", "ebooklib", "pydantic", "typer", "bs4", "ficbook.build", "ficbook.recipe",
-         "importlib.metadata")
+         "importlib.metadata", "markdown_it", "pygments")
 
 # Runs the real entry point, then prints which of HEAVY were imported, whatever the command did
 # (ficbook.cli.noplugins's stand-in for pydantic's plugin loader is no import of pydantic).
@@ -73,30 +73,66 @@ def test_a_rebuild_with_nothing_changed_loads_no_book_library(tmp_path, monkeypa
     assert modules == {"typer"}, modules
 
 
-# The command line as `main` makes it (the command given alone) and whole: the same output.
-WHOLE = """
+# The command line as `main` makes it (the command given alone, typer's help drawn with
+# rich's Markdown and Traceback deferred) and as typer makes it: the same output.
+PLAIN = """
 import sys
+from ficbook.cli import richhelp
+if {plain!r}:
+    richhelp.install = lambda: None
 from ficbook.cli import app
-if {whole!r}:
+if {plain!r}:
     app._only_the_command_given = lambda args: None
 sys.argv = ["ficbook", *{args!r}]
 app.main()
 """
 
 
-def test_the_command_given_alone_says_what_the_whole_command_line_says(tmp_path):
-    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+def test_the_command_line_says_what_typer_alone_says(tmp_path):
     story = str(sorted((ROOT / "stories").glob("*.txt"))[0])
-    for args in (["build", "--help"], ["inspect", "--help"], ["--debug", "cover", "--help"],
-                 ["build"], ["build", "--jobs", "0", "x.yaml"], ["build", "--nope"],
-                 ["inspect", str(tmp_path / "missing.txt")], ["inspect", story, "--off", "nope"],
-                 ["--help"], ["biuld", "x.yaml"], ["--debug", "sideload"]):
-        said = [subprocess.run([sys.executable, "-c", WHOLE.format(whole=whole, args=args)], cwd=tmp_path,
-                               env=env, capture_output=True, text=True, timeout=60)
-                for whole in (False, True)]
-        assert [(p.returncode, p.stdout, p.stderr) for p in said] == \
-               [(said[1].returncode, said[1].stdout, said[1].stderr)] * 2, args
-        assert said[0].stdout or said[0].stderr
+    for colour in ("NO_COLOR", "FORCE_COLOR"):
+        env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", colour: "1"}
+        for args in (["build", "--help"], ["inspect", "--help"], ["--debug", "cover", "--help"],
+                     ["build"], ["build", "--jobs", "0", "x.yaml"], ["build", "--nope"],
+                     ["inspect", str(tmp_path / "missing.txt")], ["inspect", story, "--off", "nope"],
+                     ["--help"], [], ["biuld", "x.yaml"], ["--debug", "sideload"]):
+            said = [subprocess.run([sys.executable, "-c", PLAIN.format(plain=plain, args=args)],
+                                   cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+                    for plain in (False, True)]
+            assert [(p.returncode, p.stdout, p.stderr) for p in said] == \
+                   [(said[1].returncode, said[1].stdout, said[1].stderr)] * 2, args
+            assert said[0].stdout or said[0].stderr
+
+
+DEPUTIES = '''
+import sys, typer
+from typer.testing import CliRunner
+from ficbook.cli import richhelp
+if {deferred!r}:
+    richhelp.install()
+demo = typer.Typer(rich_markup_mode="markdown")
+@demo.command()
+def go(name: str = "x") -> None:
+    """Do **this**, then *that*:
+
+    * one
+    * two
+    """
+result = CliRunner().invoke(demo, ["--help"], terminal_width=80)
+import typer.rich_utils as ru
+assert "rich.markdown" in sys.modules
+assert ru.Traceback.from_exception.__qualname__ == "Traceback.from_exception"
+print(result.output)
+'''
+
+
+def test_deferred_markdown_and_traceback_are_rich_s_own_when_used():
+    said = [subprocess.run([sys.executable, "-c", DEPUTIES.format(deferred=deferred)], cwd=ROOT,
+                           env={**os.environ, "COLUMNS": "80"}, capture_output=True, text=True,
+                           timeout=60) for deferred in (True, False)]
+    assert said[0].returncode == said[1].returncode == 0, said[0].stderr + said[1].stderr
+    assert "this" in said[0].stdout and "**" not in said[0].stdout
+    assert said[0].stdout == said[1].stdout
 
 
 PLUGINS = """

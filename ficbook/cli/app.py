@@ -13,7 +13,7 @@ from ficbook.cli import build as build_command
 from ficbook.cli import cover as cover_command
 from ficbook.cli import inspect as inspect_command
 from ficbook.cli import new as new_command
-from ficbook.cli import output, plainvalues
+from ficbook.cli import output, plainvalues, richhelp
 from ficbook.cli import send as send_command
 from ficbook.cli import serve as serve_command
 from ficbook.cli import sideload as sideload_command
@@ -21,6 +21,7 @@ from ficbook.cli.output import err
 from ficbook.errors import ExitCode
 
 plainvalues.install()  # plain values without pydantic: `inspect` never loads it
+richhelp.install()  # help and usage errors without rich's Markdown and Traceback
 
 app = typer.Typer(
     name="ficbook",
