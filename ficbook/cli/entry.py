@@ -12,11 +12,16 @@ from __future__ import annotations
 import os
 import sys
 
-from ficbook.cli import noplugins, signals
+from ficbook.cli import signals
 
 
 def main() -> None:
     signals.install()
+    if sys.argv[1:] == ["--version"]:  # what the command line's eager --version prints
+        from ficbook import __version__
+
+        print(f"ficbook {__version__}")
+        return
     # Pydantic plugins (the "pydantic" entry points of whatever else is installed) hook
     # every validation; a recipe is checked the same whatever shares the environment, as
     # typer's own checks already are. It also spares the scan of every installed
@@ -24,13 +29,10 @@ def main() -> None:
     # importlib.metadata that pydantic's loader makes to scan them (~25 ms). Any value
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
-    noplugins.install()
-    if sys.argv[1:] == ["--version"]:  # what the command line's eager --version prints
-        from ficbook import __version__
-
-        print(f"ficbook {__version__}")
-        return
     try:
+        from ficbook.cli import noplugins
+
+        noplugins.install()
         from ficbook.cli.app import main as run
 
         run()
