@@ -14,8 +14,7 @@ glued into lines of thousands of characters.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
+from operator import itemgetter
 
 from ficbook.convert.context import Context, quote
 from ficbook.readers.text.paragraphs import RawPara
@@ -64,8 +63,8 @@ def unglue(paras: list[RawPara], ctx: Context) -> list[RawPara]:
 
 def _hinted(paras: list[RawPara]) -> set[int]:
     """The paragraphs holding a break hint: found in the texts joined, placed by offset."""
-    joined = "\n".join(p.text for p in paras)
-    present = {c for c in set(_GATE.values()) if c in joined}
+    joined = "\n".join(map(_text, paras))  # a map, not a generator: a third of the time
+    present = {c for c in _GATES if c in joined}
     found: list[int] = []
     for hint in _BREAK_HINTS:
         if _GATE[hint] in present:
@@ -75,8 +74,19 @@ def _hinted(paras: list[RawPara]) -> set[int]:
                 at = joined.find(hint, at + len(hint))
     if not found:
         return set()
-    starts = list(accumulate((len(p.text) + 1 for p in paras[:-1]), initial=0))
-    return {bisect_right(starts, at) - 1 for at in found}
+    # a hint's paragraph: the line breaks before it, counted from the one before
+    found.sort()
+    out: set[int] = set()
+    index = last = 0
+    for at in found:
+        index += joined.count("\n", last, at)
+        out.add(index)
+        last = at
+    return out
+
+
+_text = itemgetter(1)  # RawPara.text
+_GATES = frozenset(_GATE.values())
 
 
 def _split_breaks(p: RawPara, ctx: Context) -> list[RawPara]:
