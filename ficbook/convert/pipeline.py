@@ -15,7 +15,6 @@ from ficbook.convert.rules import chrome, endmatter, epigraphs, header, inline, 
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
 from ficbook.model import Paragraph, SceneBreak, Story, Text
-from ficbook.text import one_run
 
 Rule = Callable[[Story, Context], Story]
 
@@ -79,21 +78,35 @@ def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int,
 
     if not skippable or text_fix is None:
         return each
+    has_mark = _any_of(marks)
+
+    def fix_all(p: Paragraph) -> Paragraph:
+        inlines = p.inlines
+        if len(inlines) == 1 and type(run := inlines[0]) is Text:  # one_run, inlined
+            text = run.text
+            if text and not has_mark(text):
+                new = text_fix(text)
+                return p if new is text else Paragraph((Text(new),), p.line, p.align)
+        return each(p)
+
+    return fix_all
+
+
+def _any_of(marks: str) -> Callable[[str], bool]:
+    """A test: does a text hold any of `marks`? An `in` (a memchr) a mark is fifteen times
+    faster than a character class's search; the default rules' three marks are tested in
+    one expression, half the time of a loop over them."""
+    if len(marks) == 3:
+        a, b, c = marks
+        return lambda text: a in text or b in text or c in text
+
     def has_mark(text: str) -> bool:
-        # an `in` (a memchr) a mark: fifteen times faster than a character class's search
         for mark in marks:
             if mark in text:
                 return True
         return False
 
-    def fix_all(p: Paragraph) -> Paragraph:
-        text = one_run(p.inlines)
-        if text and not has_mark(text):
-            new = text_fix(text)
-            return p if new is text else Paragraph((Text(new),), p.line, p.align)
-        return each(p)
-
-    return fix_all
+    return has_mark
 
 
 # In order. A None name is always on (the recipe's own overrides; tidying up).

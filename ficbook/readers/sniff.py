@@ -50,11 +50,11 @@ def sniff(data: bytes, name: str = "") -> Kind:
     if _STRONG.search(head[:4096]):
         return "html"
     lower = name.lower()
-    tags = len(_BLOCK_TAGS.findall(data[:65536]))
     if lower.endswith((".htm", ".html", ".xhtml")) and re.search(rb"<[A-Za-z!/]", data[:65536]):
         return "html"
-    # A text file with markup in every paragraph is a page whose head was cut off.
-    if tags >= 8 and head.startswith(b"<"):
+    # A text file with markup in every paragraph is a page whose head was cut off. (The
+    # tags are counted only then: a count over 64 KB is most of a story's sniffing.)
+    if head.startswith(b"<") and len(_BLOCK_TAGS.findall(data[:65536])) >= 8:
         return "html"
     if _MD_FRONT.match(head) or (lower.endswith((".md", ".markdown", ".mdown"))
                                  and _MD_HEADING.search(head)) \

@@ -17,7 +17,7 @@ from ficbook.convert.rules import shape
 from ficbook.convert.rules.header_fields import field_of
 from ficbook.errors import Severity
 from ficbook.language import ENGLISH, Vocabulary, vocabulary
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 from ficbook.text import count_words
 
 # A note label at the very start of a paragraph, optionally in brackets: "A/N:", "(AN: …)",
@@ -96,10 +96,17 @@ def set_apart(story: Story, ctx: Context) -> Story:
 
 def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = EN) -> int:
     """The index of the first paragraph with a note label from `start` on (or the end)."""
+    may = _MAY_LABEL if vocab is EN else _may_start(vocab)
     for i in range(start, len(blocks)):
         b = blocks[i]
-        if isinstance(b, Paragraph) and note_label(b, vocab) is not None:
-            return i
+        if isinstance(b, Paragraph):
+            inlines = b.inlines
+            # note_label's first test, inlined for a paragraph of one run (most): the call
+            # costs more than the lookup that settles most paragraphs
+            if len(inlines) == 1 and type(run := inlines[0]) is Text and not may[run.text[:1]]:
+                continue
+            if note_label(b, vocab) is not None:
+                return i
     return len(blocks)
 
 

@@ -10,7 +10,7 @@ from operator import is_
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
 from ficbook.convert.inlines import is_empty, para_text, with_blocks
-from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story
+from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
 # #, +++, =-=-=, •••, §, ♥♥♥, / / /, ——. Hyphens, underscores, dashes and equals signs need
@@ -106,7 +106,10 @@ def _settled(blocks: tuple[Block, ...]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph):
-            if is_empty(b):
+            # is_empty's first case, inlined: most paragraphs are one run with words
+            inlines = b.inlines
+            if not (len(inlines) == 1 and type(run := inlines[0]) is Text and run.text
+                    and not run.text.isspace()) and is_empty(b):
                 continue
         elif isinstance(b, SceneBreak) and out and isinstance(out[-1], SceneBreak):
             continue

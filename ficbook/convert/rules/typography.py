@@ -215,6 +215,18 @@ def fixer(ctx: Context) -> tuple[ParagraphFix, Callable[[], None], TextFix]:
         changed += 1
         return new
 
+    def fix_english_run(text: str) -> str:
+        """fix_run for English quotes and the author's dash spacing (most stories): `run`
+        inlined, a call less a paragraph."""
+        nonlocal changed
+        new = smarten(text, "")
+        if "\u2060" in new:
+            new = new.replace("\u2060", "")
+        if new == text:
+            return text
+        changed += 1
+        return new
+
     def fix(p: Paragraph) -> Paragraph:
         text = one_run(p.inlines)
         if text is not None:  # most paragraphs
@@ -258,4 +270,4 @@ def fixer(ctx: Context) -> tuple[ParagraphFix, Callable[[], None], TextFix]:
             ctx.report("info", "typography", f"typography: curly quotes, dashes and ellipses in {changed} "
                        "runs of text")
 
-    return fix, finish, fix_run
+    return fix, finish, fix_english_run if local is None and not closing else fix_run

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ficbook.convert.context import Context, quote
@@ -123,12 +124,12 @@ def is_part(title: str | None) -> bool:
 
 
 # First character -> can a glued heading start with it: the reader asks of every paragraph.
-_MAY_GLUE = FirstChars(_GLUED.pattern)
+MAY_GLUE = FirstChars(_GLUED.pattern)
 
 
 def glued_heading(line: str) -> tuple[int, int] | None:
     """(end of the heading, start of the text) when `line` is a heading glued to text."""
-    if not _MAY_GLUE[line[:1]]:
+    if not MAY_GLUE[line[:1]]:
         return None
     m = _GLUED.match(line)
     if m is None or len(line[m.end():].split()) < 3:
@@ -167,6 +168,9 @@ def title_line(head: str, text: str) -> str | None:
     return f"{head.strip().rstrip('.')}. {title}" if bare else f"{head.strip().rstrip(' .:')}: {title}"
 
 
+_text = itemgetter(1)  # RawPara.text
+
+
 # Words between numerals below which a sequence of bare numerals over lines of verse
 # numbers a poem's stanzas.
 _STANZA_WORDS = 60
@@ -178,7 +182,7 @@ def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | Non
     vocab = ctx.vocab
     pats = _EN_PATTERNS if vocab is _EN else _patterns(vocab)
     may, maybe_re = pats.may_start, pats.maybe
-    maybe = [i for i, p in enumerate(paras) if p.text and may[p.text[0]] and maybe_re.match(p.text)]
+    maybe = [i for i, t in enumerate(map(_text, paras)) if t and may[t[0]] and maybe_re.match(t)]
     bare = [i for i in maybe if _BARE_ROMAN.fullmatch(paras[i].text)]
     # bare numerals count only as a sequence that starts at I, and with more than a
     # stanza of words between them (I. … V. inside a song are its stanzas)

@@ -15,6 +15,7 @@ from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, St
 from ficbook.readers.decode import decode_text
 from ficbook.readers.source import Source
 from ficbook.readers.text.chapters import (
+    MAY_GLUE,
     find_headings,
     glued_heading,
     heading,
@@ -50,8 +51,10 @@ def _split_headings(paras: list[RawPara], ctx: Context) -> list[RawPara]:
     glued to the first sentence ("Chapter 7 – Old FriendsThe bell rang…", "Chapter Text
     The story…" unwrapped) is cut from it."""
     # Only a paragraph of several lines, or a long one, can hold one: most stories have none.
-    several = [i for i, p in enumerate(paras)
-               if "\n" in p.text or glued_heading(p.text) is not None]
+    # (glued_heading's first test inlined: one lookup settles most paragraphs, no call)
+    may_glue = MAY_GLUE
+    several = [i for i, t in enumerate(map(_text, paras))
+               if "\n" in t or (may_glue[t[:1]] and glued_heading(t) is not None)]
     if not several:
         return paras
     out: list[RawPara] = []

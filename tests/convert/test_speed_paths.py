@@ -1,0 +1,120 @@
+"""Fast paths of the converter's speed work (issue 20) give what the plain versions give.
+
+Each test sets a shortcut against the code it stands in for, written out plainly here:
+the inlined first-character tests of the note and glyph scans, the inline walk's mark
+test and its English text fix, the empty-paragraph test of `normalise`.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ficbook.convert import ConvertOptions
+from ficbook.convert.context import Context
+from ficbook.convert.inlines import is_empty
+from ficbook.model import Block, LineBreak, Note, Paragraph, SceneBreak, Styled, Text
+
+SETTINGS = settings(max_examples=200, derandomize=True, deadline=None)
+
+# Paragraph texts that start with a character a label, a glyph line or a heading can
+# start with, and with others; some are labels, breaks or blank.
+_TEXTS = st.sampled_from([
+    "A/N: a note.", "AN: short", "(A/N: in brackets)", "[Author's Note: x]", "Note: this",
+    "Note - that", "Notes", "Chapter End Notes", "Author's Notes", "N/A: reversed",
+    "Disclaimer: mine", "Story text.", "And then.", "Spike said so.", "\u201cQuoted.\u201d",
+    "* * *", "~~~", "oOo", "-x-x-", " ", "", "\u00a0", "\t", "Nothing here", "ANGEL", "s",
+]) | st.text(max_size=12)
+
+
+def _inlines(text: str, shape: int) -> tuple:
+    """One run (most paragraphs), or the same words behind an emphasis, a line break,
+    two runs, or none at all."""
+    if shape == 0:
+        return (Text(text),)
+    if shape == 1:
+        return (Styled("em", (Text(text),)),) if text else ()
+    if shape == 2:
+        return (LineBreak(), Text(text))
+    if shape == 3:
+        return (Text(text[:2]), Text(text[2:]))
+    return ()
+
+
+_BLOCKS = st.lists(
+    st.one_of(st.builds(lambda t, s: Paragraph(_inlines(t, s)), _TEXTS, st.integers(0, 4)),
+              st.just(SceneBreak()),
+              st.builds(lambda t: Note("author-note", (Paragraph((Text(t),)),)), _TEXTS)),
+    max_size=12).map(tuple)
+
+
+@SETTINGS
+@given(_BLOCKS, st.integers(0, 12), st.sampled_from(["en", "fr", "es"]))
+def test_next_note_same_as_note_label_for_each_paragraph(blocks: tuple[Block, ...], start: int,
+                                                         language: str) -> None:
+    from ficbook.convert.rules.notes import EN, _next_note, note_label
+    from ficbook.language import story_vocabulary
+
+    vocab = EN if language == "en" else story_vocabulary(language)
+    plain = next((i for i in range(start, len(blocks)) if isinstance(blocks[i], Paragraph)
+                  and note_label(blocks[i], vocab) is not None), len(blocks))
+    assert _next_note(blocks, start, vocab) == plain
+
+
+@SETTINGS
+@given(_BLOCKS)
+def test_settled_same_as_is_empty_for_each_paragraph(blocks: tuple[Block, ...]) -> None:
+    from ficbook.convert.rules.scenes import _settled
+
+    plain: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and is_empty(b):
+            continue
+        if isinstance(b, SceneBreak) and plain and isinstance(plain[-1], SceneBreak):
+            continue
+        plain.append(b)
+    assert _settled(blocks) == plain
+
+
+@SETTINGS
+@given(st.text(alphabet="/*_-ab", max_size=4), st.text(alphabet="/*_-ab xy", max_size=12))
+def test_mark_test_same_as_a_loop_over_the_marks(marks: str, text: str) -> None:
+    from ficbook.convert.pipeline import _any_of
+
+    assert _any_of(marks)(text) == any(mark in text for mark in marks)
+
+
+_TYPOGRAPHY = st.text(alphabet="ab '\"-.\u2060\u2014", max_size=30) | st.sampled_from([
+    "\"Hi,\" she said -- 'tis the '90s...", "rock 'n' roll", "a - b", "x . . . y", "\u2060",
+    "a\u2060\"b\"", "plain", "'em'", "pre- and post-war"])
+
+
+@SETTINGS
+@given(st.lists(_TYPOGRAPHY, min_size=1, max_size=6))
+def test_english_text_fix_same_as_the_paragraph_fix(texts: list[str]) -> None:
+    """The text fix the inline walk calls for a one-run paragraph of an English story
+    (`run` inlined) against the paragraph fix, which goes the general way: the same texts
+    (the very string when unchanged), the same count in the same report."""
+    from ficbook.convert.rules.typography import fixer
+
+    fast_ctx, plain_ctx = (Context(ConvertOptions(language="en"), "s.txt") for _ in range(2))
+    fast_fix, fast_finish, text_fix = fixer(fast_ctx)
+    plain_fix, plain_finish, _ = fixer(plain_ctx)
+    for text in texts:
+        fixed = text_fix(text)
+        paragraph = Paragraph((Text(text),))
+        expected = plain_fix(paragraph)
+        assert (fixed is text) == (expected is paragraph)
+        assert Paragraph((Text(fixed),)) == expected
+    fast_finish()
+    plain_finish()
+    assert fast_ctx.diagnostics == plain_ctx.diagnostics
+
+
+def test_sniff_counts_block_tags_only_for_a_text_that_starts_with_one() -> None:
+    from ficbook.readers.sniff import sniff
+
+    tags = b"<p>One.</p>\n" * 8
+    assert sniff(tags, "story.txt") == "html"  # a page whose head was cut off
+    assert sniff(b"<p>One.</p>\n" * 7 + b"words", "story.txt") == "text"
+    assert sniff(b"Words first.\n" + tags, "story.txt") == "text"
