@@ -7,7 +7,7 @@ test and its English text fix, the empty-paragraph test of `normalise`.
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ficbook.convert import ConvertOptions
@@ -118,3 +118,34 @@ def test_sniff_counts_block_tags_only_for_a_text_that_starts_with_one() -> None:
     assert sniff(tags, "story.txt") == "html"  # a page whose head was cut off
     assert sniff(b"<p>One.</p>\n" * 7 + b"words", "story.txt") == "text"
     assert sniff(b"Words first.\n" + tags, "story.txt") == "text"
+
+
+_STRIPPED_TEXTS = st.lists(st.sampled_from(["i ", "b ", "u ", "em ", "strong ", "/i", "/b", "/u",
+                                            "/em", "/strong", "/", " ", "word", "x", "and/or",
+                                            "\n", "'"]), max_size=10).map("".join)
+
+
+@SETTINGS
+@given(_STRIPPED_TEXTS)
+@example("u word/u")
+@example("i word/i")
+@example("b word/b")
+@example("em word/em")
+@example("strong word/strong")
+def test_stripped_tags_gate_same_as_the_rebuild(text: str) -> None:
+    """A "/" with no tag's end after it: the rule gives back the paragraph; without the
+    gate (a pattern that always finds) it rebuilds it, equal."""
+    import re
+
+    import pytest
+
+    from ficbook.convert.rules import inline
+
+    paragraph = Paragraph((Text(text),), 3, "center")
+    fast_ctx, plain_ctx = (Context(ConvertOptions(), "s.txt") for _ in range(2))
+    fast = inline.stripped_fixer(fast_ctx)(paragraph)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(inline, "_STRIPPED_END", re.compile(""))
+        plain = inline.stripped_fixer(plain_ctx)(paragraph)
+    assert fast == plain
+    assert fast_ctx.diagnostics == plain_ctx.diagnostics

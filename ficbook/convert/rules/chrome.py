@@ -14,7 +14,7 @@ from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import CACHED_CHARS, char_test, first_regex
 from ficbook.convert.inlines import para_text, squeeze
 from ficbook.datafiles import data_yaml
-from ficbook.model import Chapter, Paragraph, Story
+from ficbook.model import Chapter, Paragraph, Story, Text
 
 MAX_LENGTH = 200  # squeezed; a longer line is story text
 
@@ -65,8 +65,10 @@ def drop_paragraphs(story: Story, ctx: Context) -> Story:
         for b in ch.blocks:
             # the first character before the set of lines the reader checked: it needs no
             # hash of the text
-            if isinstance(b, Paragraph) and (text := para_text(b)) and by_first[text[0]] \
-                    and text not in seen and is_chrome(text):
+            # (para_text's one-run case inlined: most paragraphs, no call)
+            if isinstance(b, Paragraph) and (
+                    text := b.inlines[0].text if len(b.inlines) == 1 and type(b.inlines[0]) is Text
+                    else para_text(b)) and by_first[text[0]] and text not in seen and is_chrome(text):
                 report(ctx, para_text(b), b.line)
                 continue
             kept.append(b)

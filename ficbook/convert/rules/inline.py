@@ -170,6 +170,9 @@ def _nothing_to_do(p: Paragraph, marks: str) -> bool:
 # `i Touch/i`: the letters of a tag left when an archive stripped the angle brackets.
 _STRIPPED = re.compile(
     r"(?<![\w/'’<])(?P<tag>i|b|u|em|strong) (?P<body>(?=[^\s/])[^\n/]{1,300}?(?<=\S))/(?P=tag)(?![\w/])")
+# The end every _STRIPPED match holds: searched from its "/" (a literal), where _STRIPPED,
+# which starts with a letter, is tried at every "i", "b", "u", "e" and "s".
+_STRIPPED_END = re.compile(r"/(?:i|b|u|em|strong)(?![\w/])")
 _STRIPPED_KIND: dict[str, StyleKind] = {"i": "em", "em": "em", "b": "strong", "strong": "strong", "u": "u"}
 
 
@@ -183,6 +186,9 @@ def stripped_fixer(ctx: Context) -> ParagraphFix:
     def fix(p: Paragraph) -> Paragraph:
         if _nothing_to_do(p, STRIPPED_MARKS):
             return p
+        text = one_run(p.inlines)
+        if text and _STRIPPED_END.search(text) is None:
+            return p  # "and/or", "Buffy/Angel": a "/" but no tag's end, the rebuild's result
 
         def split(text: str) -> tuple[Inline, ...]:
             out: list[Inline] = []

@@ -61,7 +61,8 @@ def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
     for i, b in enumerate(ch.blocks):
         if not isinstance(b, Paragraph):
             continue
-        text = para_text(b)
+        inlines = b.inlines  # para_text's one-run case inlined: most paragraphs, no call
+        text = inlines[0].text if len(inlines) == 1 and type(inlines[0]) is Text else para_text(b)
         if _MAY_START[text[:1]] and "\n" not in text and is_glyph_line(text):
             ctx.report("info", "scene-glyph", f"glyph line {quote(text.strip())} is a scene break", b.line)
             if blocks is None:
