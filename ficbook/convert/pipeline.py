@@ -97,7 +97,7 @@ def _any_of(marks: str) -> Callable[[str], bool]:
     faster than a character class's search; the default rules' three marks are tested in
     one expression, half the time of a loop over them."""
     if len(marks) == 3:
-        a, b, c = marks
+        a, b, c = marks[0], marks[1], marks[2]
         return lambda text: a in text or b in text or c in text
 
     def has_mark(text: str) -> bool:
