@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ficbook.assemble import assemble, bind, frame
 from ficbook.convert import ConvertOptions, ConvertResult
-from ficbook.cover.canvas import CoverText
 from ficbook.cover.options import CoverOptions
-from ficbook.cover.render import DRAWN_COVER, render_cover
-from ficbook.epub.package import package
 from ficbook.errors import Diagnostic, OutputError, StoryError
 from ficbook.model import Book, Resource, StoryChange
 from ficbook.outputs import azw3_path, kepub_path, output_path, write_atomic
@@ -25,6 +22,8 @@ from ficbook.sources.resolve import resolve as resolve_sources
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from ficbook.cover.canvas import CoverText
 
 __all__ = ["STAGES", "BuildOptions", "BuildResult", "build", "output_path", "write_device_outputs"]
 
@@ -98,6 +97,8 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("render")
     rendition = render(book, cover.name, pieces)
     on_stage("package")
+    from ficbook.epub.package import package  # ebooklib and lxml: not in the workers' imports
+
     data = package(book, rendition, cover.resource, cover.data)
     cover_diagnostics = cover.diagnostics
     on_stage("write")
@@ -122,6 +123,7 @@ def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, data
                   options: BuildOptions, output: Path, limit: int, results) -> BuildResult:
     """The book, over `limit` bytes, written as NAME-vol1.epub, NAME-vol2.epub, …"""
     from ficbook import volumes
+    from ficbook.epub.package import package
 
     def make(vol: Book) -> bytes:
         cover, _ = make_cover(vol, recipe)
@@ -217,6 +219,8 @@ def read_book(recipe: Recipe, memo: StoryConverter | None = None) -> Book:
 def make_cover(book: Book, recipe: Recipe,
                options: CoverOptions | None = None) -> tuple[Resource, tuple[Diagnostic, ...]]:
     """The book's cover: the recipe's `cover:` (or `options`), with the book's own words."""
+    from ficbook.cover.render import render_cover  # Pillow: only where a cover is drawn
+
     return render_cover(cover_text(book), options or recipe.cover, base_dir=recipe.base_dir)
 
 
@@ -230,6 +234,8 @@ class CoverJob:
         self.book, self.recipe = book, recipe
         self.future: Future | None = None
         if elsewhere is not None and recipe.cover.file is None:
+            from ficbook.cover.render import DRAWN_COVER, render_cover
+
             try:
                 self.future = elsewhere(render_cover, cover_text(book), recipe.cover, recipe.base_dir)
             except Exception:  # noqa: BLE001 - a pool that broke meanwhile: drawn here
@@ -256,6 +262,8 @@ class CoverJob:
 def cover_text(book: Book) -> CoverText:
     """What the cover says: title, subtitle, editor, series, the stories' authors (after the
     recipe's overrides, as the title page has them) and the story count."""
+    from ficbook.cover.canvas import CoverText
+
     m = book.meta
     return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
                      series=m.series, series_index=m.series_index, story_count=len(book.stories),

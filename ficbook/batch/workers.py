@@ -145,6 +145,9 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     import ficbook.build  # noqa: F401 - imported once here, shared by the forked workers
 
     work = plan(todo, job, plans, workers)
+    if any(t.book for t in work.tasks):  # workers that write books need these too
+        import ficbook.cover.render
+        import ficbook.epub.package  # noqa: F401
     # the recipes of the books cut into chunks, read here: the workers inherit them
     tasks._worker["recipes"] = {os.path.abspath(r): plans[r].recipe for r in work.split}
     try:
