@@ -74,10 +74,12 @@ def _silent(stage: str) -> None:
 
 
 def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
-          on_stage: Callable[[str], None] = _silent, memo: StoryConverter | None = None) -> BuildResult:
-    """`on_stage` is called as each stage starts; `memo` shares converted stories between books."""
+          on_stage: Callable[[str], None] = _silent, memo: StoryConverter | None = None,
+          recipe: Recipe | None = None) -> BuildResult:
+    """`on_stage` is called as each stage starts; `memo` shares converted stories between
+    books; `recipe`: the recipe at `recipe_path` read already (a batch reads each once)."""
     on_stage("recipe")
-    recipe = load_recipe(recipe_path)
+    recipe = recipe or load_recipe(recipe_path)
     sources = resolve_sources(recipe)  # links and calibre searches to files; no network
     recipe = sources.recipe
     if not recipe.all_stories:

@@ -176,3 +176,24 @@ def test_a_book_cut_into_volumes_is_the_same_with_one_and_two_workers(book: Path
         assert outcome.status == "built", outcome.error
         made[jobs] = {p.name: p.read_bytes() for p in sorted((tmp_path / f"j{jobs}").glob("*.epub"))}
     assert len(made[1]) >= 2 and made[1] == made[2]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_parses_each_recipe_once(jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import ficbook.build
+    import ficbook.recipe
+
+    log = tmp_path / "parsed.txt"
+    real = ficbook.recipe.load_recipe
+
+    def counted(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        with open(log, "a", encoding="utf-8") as fh:  # forked workers write here too
+            fh.write(f"{Path(path).name}\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(ficbook.recipe, "load_recipe", counted)
+    monkeypatch.setattr(ficbook.build, "load_recipe", counted)
+    shelf = [ROOT / "recipes" / name for name in ("spuffy.yaml", "bangel.yaml", "phares.yaml")]
+    outcomes = batch.run(shelf, batch.Job(out_dir=tmp_path / "out", jobs=jobs, force=True))
+    assert [o.status for o in outcomes] == ["built"] * 3
+    assert sorted(log.read_text("utf-8").split()) == ["bangel.yaml", "phares.yaml", "spuffy.yaml"]

@@ -91,6 +91,7 @@ class _Plan:
     links: tuple[str, ...]  # the story paths as the recipe gives them (symlinks unresolved)
     inputs: frozenset[str]  # every file the book is made from, resolved
     warnings: tuple[str, ...] = ()  # about the recipe itself, formatted
+    stamp: manifest.Stamp | None = None  # the recipe file as it was read, stamped before
 
     @property
     def stories(self) -> int:
@@ -117,16 +118,24 @@ def _links(plans: dict[Path, _Plan], recipe: Path) -> tuple[tuple[str, ...], tup
     return (plan.links, plan.warnings) if plan else ((), ())
 
 
+def _read(plans: dict[Path, _Plan], recipe: Path) -> tuple[Recipe, manifest.Stamp] | None:
+    """The recipe as the run read it, and its stamp (`build_one`'s `read`)."""
+    plan = plans.get(recipe)
+    return (plan.recipe, plan.stamp) if plan is not None and plan.stamp is not None else None
+
+
 # ------------------------------------------------------------------ one book
 
 
 def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
               report: Callable[[str], None], links: tuple[str, ...] = (),
-              warnings: tuple[str, ...] = (), elsewhere: Callable[..., Any] | None = None) -> Outcome:
+              warnings: tuple[str, ...] = (), elsewhere: Callable[..., Any] | None = None,
+              read: tuple[Recipe, manifest.Stamp] | None = None) -> Outcome:
     """Build one book and record its manifest; every failure becomes an Outcome.
     `links`: the story paths as the recipe gives them, recorded with the files they resolve
     to; `warnings`: about the recipe, shown with the book's own; `elsewhere`: an idle
-    worker's submit (`BuildOptions.elsewhere`)."""
+    worker's submit (`BuildOptions.elsewhere`); `read`: the recipe as this run read it
+    already, with the stamp taken before (the run parses each recipe once)."""
     from ficbook.build import BuildOptions, build
     from ficbook.inputs import recording
 
@@ -140,8 +149,8 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
     output = output_path(recipe, job.out_dir)
     try:
         with recording() as known:  # what each file was when it was read
-            try:
-                known[os.path.abspath(recipe)] = manifest.stamp(recipe)  # before it is read
+            try:  # before it is read
+                known[os.path.abspath(recipe)] = read[1] if read else manifest.stamp(recipe)
             except OSError:
                 pass  # load_recipe says what is wrong
             previous = manifest.previous_stories(output)
@@ -150,7 +159,7 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
                                    story_change=(functools.partial(manifest.change, previous)
                                                  if previous is not None else None))
             with _few_collections():
-                result = build(recipe, options, on_stage=on_stage, memo=memo)
+                result = build(recipe, options, on_stage=on_stage, memo=memo, recipe=read[0] if read else None)
         manifest.record(result, key, known, also=links)
     except FicbookError as exc:  # named by its file, else by the recipe
         return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,

@@ -35,6 +35,7 @@ from ficbook.batch.one import (
     _links,
     _NoReporter,
     _Plan,
+    _read,
     _real,
     _sweep,
     build_one,
@@ -163,6 +164,7 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
     warned: set[str] = set()
     for recipe_path in todo:
         try:
+            stamp = manifest.stamp(recipe_path)  # before it is read, as build_one does
             recipe = load_recipe(recipe_path)
             named = [e.path for e in recipe.all_stories if e.path is not None]
             if len(named) < len(recipe.all_stories):
@@ -171,7 +173,7 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
             files: tuple[Path | str, ...] = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
                                              *cover_inputs(recipe))
             warnings = _outside_home(recipe_path, named, warned)
-            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)), warnings)
+            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)), warnings, stamp)
         except Exception:  # noqa: BLE001 - its build reports it, with the book's name
             continue
     return plans
@@ -229,7 +231,7 @@ def _run_here(todo: list[Path], job: Job, key: str, reporter: Reporter,
             continue
         try:
             outcome = build_one(recipe, job, key, memo, functools.partial(reporter.stage, recipe),
-                                *_links(plans, recipe))
+                                *_links(plans, recipe), read=_read(plans, recipe))
         except KeyboardInterrupt:
             _sweep([recipe], job)
             raise Interrupted(list(outcomes.values())) from None

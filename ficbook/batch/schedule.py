@@ -31,6 +31,7 @@ from ficbook.batch.one import (
     _few_collections,
     _links,
     _Plan,
+    _read,
     _sweep,
     build_one,
 )
@@ -267,7 +268,7 @@ class Run:
         idle = not self.futures and not self.queued and not self.waiting
         outcome = build_one(recipe, self.job, self.key, self.memo,
                             lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe),
-                            elsewhere=self.spare() if idle else None)
+                            elsewhere=self.spare() if idle else None, read=_read(self.plans, recipe))
         self.finish(outcome)
 
     def finish(self, outcome: Outcome) -> None:

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from ficbook.recipe import Recipe
 
 # This process's state as a worker: the local pool's message queue (None on a cluster),
-# its memo of converted stories, the recipes it read (a local pool's: the parent's, by
-# their absolute paths) and whether a book is being written (see `_on_term`).
+# its memo of converted stories, the recipes as the run read them (a local pool's: the
+# parent's, with their stamps, by absolute path; a cluster worker's: read here) and
+# whether a book is being written (see `_on_term`).
 _worker: dict = {}
 
 
@@ -165,8 +166,11 @@ def make_pieces(book: str, recipe_file: str,
 
 
 def _recipe(path: str) -> Recipe:
-    """The recipe at `path`, read once per process (a local pool's workers have the
-    parent's already)."""
+    """The recipe at `path` (absolute), read once per process (a local pool's workers
+    have the parent's already: `_worker["read"]`)."""
+    read = _worker.get("read", {}).get(path)
+    if read is not None:
+        return read[0]
     known = _worker.setdefault("recipes", {})
     recipe = known.get(path)
     if recipe is None:
@@ -183,7 +187,8 @@ def build_book(task: int, recipe: Path, job: Job, key: str, links: tuple[str, ..
     local = _worker.get("queue") is not None
     _worker["busy"] = True
     try:
-        return build_one(recipe, job, key, _memo(), lambda stage: _say(task, stage), links, warnings)
+        return build_one(recipe, job, key, _memo(), lambda stage: _say(task, stage), links, warnings,
+                         read=_worker.get("read", {}).get(os.path.abspath(recipe)))
     except KeyboardInterrupt:
         if not local:  # a cluster's worker: not ours to end
             raise

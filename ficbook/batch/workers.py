@@ -28,6 +28,7 @@ from ficbook.batch.one import (
     _few_collections,
     _links,
     _Plan,
+    _read,
     _sweep,
 )
 from ficbook.batch.schedule import Run, Task, Work, chunk_args, chunk_items, deliver, plan
@@ -148,8 +149,8 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     if any(t.book for t in work.tasks):  # workers that write books need these too
         import ficbook.cover.render
         import ficbook.epub.package  # noqa: F401
-    # the recipes of the books cut into chunks, read here: the workers inherit them
-    tasks._worker["recipes"] = {os.path.abspath(r): plans[r].recipe for r in work.split}
+    # the recipes as this run read them: the workers inherit them
+    tasks._worker["read"] = {os.path.abspath(r): read for r in todo if (read := _read(plans, r))}
     try:
         with _few_collections():
             memo = _convert_shared(todo, work, reporter, plans)
@@ -165,7 +166,7 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
             local.run()
     finally:
         tasks._worker.pop("memo", None)
-        tasks._worker.pop("recipes", None)
+        tasks._worker.pop("read", None)
         shutil.rmtree(local.spool, ignore_errors=True)  # and a killed worker's half-written chunk
 
 
