@@ -108,24 +108,33 @@ def convert_stories(stories: tuple[StoryTask, ...]) -> list[tuple[tuple, Convert
     """Each story's memo key, conversion and the other files its reader read. A story that
     fails is left out: the book's build converts it again and reports the problem in its
     own words."""
+    out = []
+    for task in stories:
+        done = _convert(task)
+        if done is not None:
+            story, result, reads = done
+            out.append(((task.path, task.display, story.digest, task.options), result, reads))
+    return out
+
+
+def _convert(task: StoryTask) -> tuple[Read, ConvertResult, tuple[Read, ...]] | None:
+    """The story file as read, its conversion and the other files its reader read; None
+    when it fails (see `convert_stories`)."""
     from ficbook.inputs import recording
     from ficbook.readers import read_story
     from ficbook.readers.source import read_source
 
-    out = []
-    for task in stories:
-        try:
-            with recording() as notes:
-                source = read_source(Path(task.path), display=task.display)
-            story = notes.get(task.path)
-            if story is None:
-                continue
-            with recording() as notes:
-                result = read_story(source, task.options)
-        except Exception:  # noqa: BLE001 - see above
-            continue
-        out.append(((task.path, task.display, story.digest, task.options), result, tuple(notes.values())))
-    return out
+    try:
+        with recording() as notes:
+            source = read_source(Path(task.path), display=task.display)
+        story = notes.get(task.path)
+        if story is None:
+            return None
+        with recording() as notes:
+            result = read_story(source, task.options)
+    except Exception:  # noqa: BLE001 - see above
+        return None
+    return story, result, tuple(notes.values())
 
 
 def make_pieces(book: str, recipe_file: str,
@@ -136,32 +145,28 @@ def make_pieces(book: str, recipe_file: str,
     that fails is left out, as in `convert_stories`."""
     from ficbook.assemble import frame
     from ficbook.build import piece_place
-    from ficbook.inputs import recording
     from ficbook.pieces import story_piece
-    from ficbook.readers import read_story
-    from ficbook.readers.source import read_source
 
     recipe = _recipe(recipe_file)
     shared = frame(recipe)
     entries = recipe.all_stories
     out = []
     for task in stories:
-        try:
-            entry = entries[task.number - 1]
-            place = piece_place(book, task.number, recipe, entry)
-            if place[2:] != (task.path, task.options):  # the recipe changed meanwhile
-                continue
-            with recording() as notes:
-                source = read_source(Path(task.path), display=task.display)
-            story = notes.get(task.path)
-            if story is None:
-                continue
-            with recording() as notes:
-                result = read_story(source, task.options)
-            piece = story_piece(recipe, entry, task.number, result, shared)
-        except Exception:  # noqa: BLE001 - see convert_stories
+        if not 0 < task.number <= len(entries):  # the recipe changed meanwhile
             continue
-        out.append((place, piece, (story, *notes.values())))
+        entry = entries[task.number - 1]
+        place = piece_place(book, task.number, recipe, entry)
+        if place[2:] != (task.path, task.options):  # likewise
+            continue
+        done = _convert(task)
+        if done is None:
+            continue
+        story, result, reads = done
+        try:
+            piece = story_piece(recipe, entry, task.number, result, shared)
+        except Exception:  # noqa: BLE001 - the book's build makes it again, and says what is wrong
+            continue
+        out.append((place, piece, (story, *reads)))
     return out
 
 
