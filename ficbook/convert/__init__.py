@@ -28,9 +28,15 @@ class ConvertOptions:
     boilerplate: str = "drop"
 
     def enabled(self, rule: str, default: bool | None = None) -> bool:
-        if default is None:
-            default = DEFAULTS.get(rule, True)
-        return dict(self.rules).get(rule, default)
+        # dict(self.rules).get(rule, default), without making the dict (a rule asks
+        # several times a story): the last setting of the rule wins, as in the dict
+        found = None
+        for name, on in self.rules:
+            if name == rule:
+                found = on
+        if found is not None:
+            return found
+        return DEFAULTS.get(rule, True) if default is None else default
 
 
 @dataclass(frozen=True)

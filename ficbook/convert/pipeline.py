@@ -7,10 +7,11 @@ readers, so every path sets notes apart, drops chrome and curls quotes the same 
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import is_
 
 from ficbook.convert import ConvertOptions
 from ficbook.convert.context import Context
-from ficbook.convert.inlines import ParagraphFix, TextFix
+from ficbook.convert.inlines import ParagraphFix, TextFix, is_empty
 from ficbook.convert.rules import chrome, endmatter, epigraphs, header, inline, notes, scenes, typography
 from ficbook.convert.rules.inline import map_story
 from ficbook.errors import Diagnostic
@@ -57,7 +58,14 @@ def inline_rules(story: Story, ctx: Context) -> Story:
     skippable = len(leading_marks)
     rest = text_fixes[skippable:]
     text_fix = rest[0] if len(rest) == 1 else None  # typography, most often
-    story = map_story(story, _fix_all(fixes, "".join(leading_marks), skippable, text_fix))
+    before = story.chapters
+    emptied: list[bool] = []  # set when a paragraph is left empty
+    settled = len(ctx.settled) == len(before) and all(map(is_, ctx.settled, before))
+    story = map_story(story, _fix_all(fixes, "".join(leading_marks), skippable, text_fix, emptied))
+    if settled and not emptied:
+        # settled chapters whose paragraphs were each replaced by one with words: the
+        # next `normalise` would give each back as it is, so it need not look
+        ctx.settled = story.chapters
     for finish in finishes:
         finish()
     for own in contexts:
@@ -66,15 +74,19 @@ def inline_rules(story: Story, ctx: Context) -> Story:
 
 
 def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int,
-             text_fix: TextFix | None) -> ParagraphFix:
+             text_fix: TextFix | None, emptied: list[bool]) -> ParagraphFix:
     """Each fix in turn. The first `skippable` would give back a one-run paragraph with
     none of `marks` as it is (so it is still such a paragraph for the next): most
     paragraphs skip them, and when one rule is left and it has a `text_fix`, such a
-    paragraph's text goes to it directly."""
+    paragraph's text goes to it directly. A paragraph the fixes leave empty is noted in
+    `emptied`."""
     def each(p: Paragraph) -> Paragraph:
+        new = p
         for fix in fixes:
-            p = fix(p)
-        return p
+            new = fix(new)
+        if new is not p and is_empty(new):
+            emptied.append(True)
+        return new
 
     if not skippable or text_fix is None:
         return each
@@ -86,7 +98,11 @@ def _fix_all(fixes: list[ParagraphFix], marks: str, skippable: int,
             text = run.text
             if text and not has_mark(text):
                 new = text_fix(text)
-                return p if new is text else Paragraph((Text(new),), p.line, p.align)
+                if new is text:
+                    return p
+                if not new or new.isspace():  # is_empty of the paragraph made
+                    emptied.append(True)
+                return Paragraph((Text(new),), p.line, p.align)
         return each(p)
 
     return fix_all

@@ -149,3 +149,35 @@ def test_stripped_tags_gate_same_as_the_rebuild(text: str) -> None:
         plain = inline.stripped_fixer(plain_ctx)(paragraph)
     assert fast == plain
     assert fast_ctx.diagnostics == plain_ctx.diagnostics
+
+
+def test_with_chapters_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from ficbook.convert.inlines import with_chapters
+    from ficbook.model import Chapter, Story, StoryMeta
+
+    # a field added to Story must be added to with_chapters too: this list fails first
+    assert [f.name for f in dataclasses.fields(Story)] == [
+        "meta", "chapters", "summary", "front_notes", "end_notes", "path"]
+    note = Note("author-note", (Paragraph((Text("n"),)),))
+    old = (Chapter("One", (Paragraph((Text("a"),)),)),)
+    story = Story(StoryMeta("T", authors=("A",)), old, summary=(Paragraph((Text("s"),)),),
+                  front_notes=(note,), end_notes=(note, note), path="s.txt")
+    new = (Chapter("Two", ()),)
+    assert with_chapters(story, new) == dataclasses.replace(story, chapters=new)
+    assert with_chapters(story, iter(new)).chapters == new
+    assert with_chapters(story, list(old)) is story  # the very chapters: the story itself
+
+
+_RULE_NAMES = st.sampled_from(["typography", "emphasis", "close_dashes", "made_up"])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(_RULE_NAMES, st.booleans()), max_size=5).map(tuple), _RULE_NAMES,
+       st.sampled_from([None, True, False]))
+def test_enabled_same_as_the_rules_as_a_dict(rules, rule: str, default: bool | None) -> None:  # noqa: ANN001
+    from ficbook.convert.registry import DEFAULTS
+
+    expected = dict(rules).get(rule, DEFAULTS.get(rule, True) if default is None else default)
+    assert ConvertOptions(rules=rules).enabled(rule, default) is expected

@@ -6,13 +6,12 @@ one-line change.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import lru_cache
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import CACHED_CHARS, char_test, first_regex
-from ficbook.convert.inlines import para_text, squeeze
+from ficbook.convert.inlines import para_text, squeeze, with_chapters
 from ficbook.datafiles import data_yaml
 from ficbook.model import Chapter, Paragraph, Story, Text
 
@@ -74,7 +73,7 @@ def drop_paragraphs(story: Story, ctx: Context) -> Story:
             kept.append(b)
         chapters.append(ch if len(kept) == len(ch.blocks)
                         else Chapter(ch.title, tuple(kept), ch.line, ch.summary))
-    return dataclasses.replace(story, chapters=tuple(chapters))
+    return with_chapters(story, chapters)
 
 
 # ---------------------------------------------------------- patterns by first character

@@ -11,7 +11,7 @@ import dataclasses
 import re
 
 from ficbook.convert.context import Context, quote
-from ficbook.convert.inlines import para_text, paragraphs_only, with_blocks
+from ficbook.convert.inlines import para_text, paragraphs_only, with_blocks, with_chapters
 from ficbook.convert.rules import shape
 from ficbook.convert.rules.notes import FIRST_PERSON, as_note, author_score, is_end
 from ficbook.model import Block, Note, Paragraph, SceneBreak, Story
@@ -79,8 +79,7 @@ def after_end(story: Story, ctx: Context) -> Story:
         ctx.report("info", "disclaimer", f"disclaimer set apart (after the end marker, {n} words): "
                    f"{quote(para_text(first))}", first.line)
         out.append(Note("disclaimer", tuple(notices), line=first.line))
-    chapters = (*story.chapters[:-1], with_blocks(ch, out))
-    return dataclasses.replace(story, chapters=chapters)
+    return with_chapters(story, (*story.chapters[:-1], with_blocks(ch, out)))
 
 
 def trailing_heuristic(story: Story, ctx: Context) -> Story:
@@ -108,8 +107,7 @@ def trailing_heuristic(story: Story, ctx: Context) -> Story:
     chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=tuple(blocks[:k])))
     if len(story.chapters) == 1 and not ch.title:
         return dataclasses.replace(story, chapters=chapters, end_notes=(note,))
-    chapters = (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note)))
-    return dataclasses.replace(story, chapters=chapters)
+    return with_chapters(story, (*story.chapters[:-1], dataclasses.replace(ch, blocks=(*blocks[:k], note))))
 
 
 def _leading_unlabelled(story: Story, ctx: Context) -> Story:

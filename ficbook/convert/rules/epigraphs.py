@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
-from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
-from ficbook.convert.inlines import drop_prefix, para_text, with_blocks
+from ficbook.convert.inlines import drop_prefix, para_text, with_blocks, with_chapters
 from ficbook.convert.rules.notes import END_MARKER
 from ficbook.model import Block, Chapter, Epigraph, Note, Paragraph, SceneBreak, Story
 from ficbook.text import count_words
@@ -60,9 +58,7 @@ def _cut(text: str) -> int | None:
 
 def find(story: Story, ctx: Context) -> Story:
     chapters = tuple(_chapter_epigraphs(ch, ctx) for ch in story.chapters)
-    if all(map(is_, chapters, story.chapters)):
-        return story
-    return dataclasses.replace(story, chapters=chapters)
+    return with_chapters(story, chapters)
 
 
 def _chapter_epigraphs(ch: Chapter, ctx: Context) -> Chapter:

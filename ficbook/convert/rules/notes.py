@@ -12,7 +12,15 @@ from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
-from ficbook.convert.inlines import drop_prefix, drop_suffix, para_text, paragraphs_only, split_at, with_blocks
+from ficbook.convert.inlines import (
+    drop_prefix,
+    drop_suffix,
+    para_text,
+    paragraphs_only,
+    split_at,
+    with_blocks,
+    with_chapters,
+)
 from ficbook.convert.rules import shape
 from ficbook.convert.rules.header_fields import field_of
 from ficbook.errors import Severity
@@ -89,9 +97,7 @@ def set_apart(story: Story, ctx: Context) -> Story:
     """Block rule `author_notes`: labelled notes become Note blocks where they stand."""
     vocab = ctx.vocab
     chapters = tuple(_chapter_notes(ch, ctx, vocab) for ch in story.chapters)
-    if not all(map(is_, chapters, story.chapters)):
-        story = dataclasses.replace(story, chapters=chapters)
-    return lift(story, ctx)
+    return lift(with_chapters(story, chapters), ctx)
 
 
 def _next_note(blocks: tuple[Block, ...], start: int, vocab: Vocabulary = EN) -> int:

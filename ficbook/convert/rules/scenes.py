@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from operator import is_
 
 from ficbook.convert.context import Context, quote
 from ficbook.convert.firstchars import FirstChars
-from ficbook.convert.inlines import is_empty, para_text, with_blocks
+from ficbook.convert.inlines import is_empty, para_text, with_blocks, with_chapters
 from ficbook.model import Block, Chapter, Note, Paragraph, SceneBreak, Story, Text
 
 # Lines made only of break glyphs, any length, spaced or not: * * *, ***, ~~~, ---, ___,
@@ -51,9 +50,7 @@ _MAY_START = FirstChars(rf"\s|{_HR.pattern}|{_GLYPHS.pattern}|{_LETTERS.pattern}
 def glyph_breaks(story: Story, ctx: Context) -> Story:
     """Block rule `scene_breaks`: paragraphs that are one glyph line."""
     chapters = tuple(_chapter_glyphs(ch, ctx) for ch in story.chapters)
-    if all(map(is_, chapters, story.chapters)):
-        return story
-    return dataclasses.replace(story, chapters=chapters)
+    return with_chapters(story, chapters)
 
 
 def _chapter_glyphs(ch: Chapter, ctx: Context) -> Chapter:
@@ -97,9 +94,7 @@ def normalise(story: Story, ctx: Context) -> Story:
     if not chapters and story.chapters:
         chapters = [dataclasses.replace(story.chapters[0], blocks=())]
     ctx.settled = tuple(chapters)
-    if len(chapters) == len(story.chapters) and all(map(is_, chapters, story.chapters)):
-        return story
-    return dataclasses.replace(story, chapters=tuple(chapters))
+    return with_chapters(story, chapters)
 
 
 def _settled(blocks: tuple[Block, ...]) -> list[Block]:
