@@ -80,7 +80,7 @@ def _english_share(s: str, words: list[str]) -> float | None:
     every story, the model only when this says no."""
     if len(words) < 20:
         return None
-    if not s.isascii() and sum(c.isalpha() for c in _NON_ASCII.findall(s)) > 0.02 * len(s):
+    if not s.isascii() and sum(map(str.isalpha, _NON_ASCII.findall(s))) > 0.02 * len(s):
         return None
     share = sum(map(_ENGLISH_WORDS.__contains__, words)) / len(words)
     return share if share >= _ENGLISH_SHARE else None

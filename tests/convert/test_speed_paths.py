@@ -181,3 +181,32 @@ def test_enabled_same_as_the_rules_as_a_dict(rules, rule: str, default: bool | N
 
     expected = dict(rules).get(rule, DEFAULTS.get(rule, True) if default is None else default)
     assert ConvertOptions(rules=rules).enabled(rule, default) is expected
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([b"archive of our own", b"rated:", b"x", b""]), max_size=3),
+       st.binary(max_size=40), st.binary(max_size=40))
+def test_profile_quick_words_same_as_any(words: list[bytes], head: bytes, tail: bytes) -> None:
+    from ficbook.readers.layouts.profiles import Profile
+
+    profile = Profile("p", "a test profile", "plain", 1, (), {"_quick": tuple(words)})
+    head += b"archive of our own" if len(head) % 3 == 0 else b""
+    tail += b"rated:" if len(tail) % 3 == 1 else b""
+    assert profile.may_be(head, tail) == (not words or any(w in head or w in tail for w in words))
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["one line", "two\nlines", "", "three\nmore\nlines"]), max_size=6))
+def test_lines_kept_reported_as_by_the_plain_loop(texts: list[str]) -> None:
+    from ficbook.convert.context import quote
+    from ficbook.readers.text.paragraphs import report_lines_kept
+    from ficbook.readers.text.raw import RawPara
+
+    paras = [RawPara(n, t, 1) for n, t in enumerate(texts, 1)]
+    ctx, plain = (Context(ConvertOptions(), "s.txt") for _ in range(2))
+    report_lines_kept(paras, ctx)
+    for p in paras:
+        if "\n" in p.text:
+            plain.report("info", "lines-kept", f"lines kept as lines ({p.text.count(chr(10)) + 1}): "
+                         f"{quote(p.text.split(chr(10), 1)[0])} …", p.line)
+    assert ctx.diagnostics == plain.diagnostics

@@ -37,7 +37,12 @@ class Profile:
         """A cheap test before the signs' regexes: one of its words in the file's ends
         (bytes with ASCII lowered: a substring test on bytes is a fast scan)."""
         words = self.quick
-        return not words or any(w in low_head or w in low_tail for w in words)
+        if not words:
+            return True
+        for w in words:  # a loop, not a generator: it runs for every profile of every story
+            if w in low_head or w in low_tail:
+                return True
+        return False
 
     def enough(self, names: set[str]) -> bool:
         """Signs of `need` kinds, the required ones among them."""
