@@ -53,6 +53,9 @@ _CLOSING_DOUBLE = re.compile(r"\"(?<=[^ \t\n(\[{<“‘\"'—–\-/]\")")
 _APOSTROPHE = re.compile(r"'(?<=(?:[^\W_]|[’”.,!?…])')")
 _NOT_APOSTROPHE = re.compile(r"'(?<![^\W_]')(?<![’”.,!?…]')")  # a ' _APOSTROPHE leaves
 _OPENING_DOUBLE = re.compile(r"\"(?<=[ \t\n(\[{<“‘/]\")(?=\S)")  # after an opener (not a dash), before a word
+# The same, and at the start of the run: what _double gives a run's first " with no
+# character before it (`prev` empty: a paragraph's first run), in the same C pass.
+_OPENING_DOUBLE_OR_FIRST = re.compile(r"\"(?<![^ \t\n(\[{<“‘/]\")(?=\S)")
 
 
 def smarten(text: str, prev: str, after: str = "") -> str:
@@ -74,7 +77,7 @@ def smarten(text: str, prev: str, after: str = "") -> str:
         return text
     straight = text  # what _single reads after a quote: the quotes after it still straight
     if double:
-        text = _OPENING_DOUBLE.sub("“", _CLOSING_DOUBLE.sub("”", text))
+        text = (_OPENING_DOUBLE if prev else _OPENING_DOUBLE_OR_FIRST).sub("“", _CLOSING_DOUBLE.sub("”", text))
     if single:
         if _NOT_APOSTROPHE.search(text):
             text = _APOSTROPHE.sub("’", text)
