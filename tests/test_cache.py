@@ -178,6 +178,19 @@ def test_paths_resolve_as_realpath_resolves_them(tmp_path, monkeypatch):
     assert before != after == os.path.realpath(tmp_path / "link" / "deep" / "file.txt")
 
 
+def test_package_files_are_listed_as_rglob_lists_them(tmp_path):
+    for name in ("a/b.py", "a-b.py", "a.py", "A.py", ".hidden", "a/__pycache__/b.cpython-311.pyc",
+                 "c/d/e.yaml", "c/d/x.class", "c/f.pyc", "é.txt", "z/y/x/w.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    (tmp_path / "linked").symlink_to(tmp_path / "c")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    expected = [str(p.relative_to(tmp_path)) for p in sorted(tmp_path.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".class")]
+    assert cache._package_files(tmp_path) == expected
+    assert "c/d/e.yaml" in expected and "linked/d/e.yaml" not in expected and "dangling" not in expected
+
+
 def test_asking_for_the_kobo_copy_builds_it_and_dropping_it_rebuilds_nothing(shelf: Path):
     assert run(shelf) == ALL_BUILT
     assert run(shelf, kepub=True) == ALL_BUILT  # the .kepub.epub copies were missing
