@@ -141,16 +141,16 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them(tmp_path, mo
         except Exception:  # PackageNotFoundError
             expected = "-"
         assert cache._version(name, {}) == expected, name
-    # the first folder on sys.path wins; a dist-info without a Version line, or an
-    # .egg-info, is importlib.metadata's to read
-    for folder, entry, text in (("a", "Ficbook_Fake-2.0.dist-info", "Name: ficbook-fake\nVersion: 2.0\n\nbody"),
-                                ("b", "ficbook_fake-1.0.dist-info", "Name: ficbook-fake\nVersion: 1.0\n"),
-                                ("c", "headless-1.0.dist-info", "Name: headless\n\nVersion: 9\n")):
+    # the first folder on sys.path wins; an .egg-info is importlib.metadata's to read
+    for folder, entry, meta, text in (
+            ("a", "Ficbook_Fake-2.0.dist-info", "METADATA", "Name: ficbook-fake\nVersion: 2.0\n\nbody"),
+            ("b", "ficbook_fake-1.0.dist-info", "METADATA", "Name: ficbook-fake\nVersion: 1.0\n"),
+            ("c", "eggy.egg-info", "PKG-INFO", "Metadata-Version: 1.1\nName: eggy\nVersion: 3.0\n")):
         (tmp_path / folder / entry).mkdir(parents=True)
-        (tmp_path / folder / entry / "METADATA").write_text(text)
+        (tmp_path / folder / entry / meta).write_text(text)
     monkeypatch.setattr("sys.path", [str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "c")])
     assert cache._version("ficbook.fake", {}) == version("ficbook.fake") == "2.0"
-    assert cache._version("headless", {}) == version("headless")  # left to it: no version
+    assert cache._version("eggy", {}) == version("eggy") == "3.0"
     assert cache._libraries() == ",".join(f"{n}=-" for n in cache._LIBRARIES)
 
 
