@@ -170,10 +170,11 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
             if len(named) < len(recipe.all_stories):
                 continue  # a story given by its link: its build fetches it (and reports)
             links = tuple(os.path.abspath(recipe.base_dir / p) for p in named)
-            files: tuple[Path | str, ...] = (recipe_path, *links, *(recipe.story_path(e) for e in recipe.all_stories),
-                                             *cover_inputs(recipe))
+            # a story's path is resolved already, and its link resolves to it
+            inputs = frozenset((_real(recipe_path), *(str(recipe.story_path(e)) for e in recipe.all_stories),
+                                *map(_real, cover_inputs(recipe))))
             warnings = _outside_home(recipe_path, named, warned)
-            plans[recipe_path] = _Plan(recipe, links, frozenset(map(_real, files)), warnings, stamp)
+            plans[recipe_path] = _Plan(recipe, links, inputs, warnings, stamp)
         except Exception:  # noqa: BLE001 - its build reports it, with the book's name
             continue
     return plans
