@@ -4,6 +4,7 @@ shelf's no-change rebuild. `make bench` runs it after bench/run.py, on the same 
     .venv/bin/python bench/parallel.py           # everything (a few minutes, plus pandoc)
     .venv/bin/python bench/parallel.py --quick   # a tenth of the story counts
     .venv/bin/python bench/parallel.py --no-big  # without the 100 MB anthology
+    .venv/bin/python bench/parallel.py --count   # also instructions per process (valgrind)
 
 Figures only: nothing here fails for being slow (targets in bench/README.md). Wall time
 on a shared machine includes waiting for a core: the load average is printed with each
@@ -100,6 +101,28 @@ def cluster_figure(recipe: Path, out: str, size_mb: float, repeat: int, local: d
           f"x{best['wall'] / local['wall']:.2f} faster")
 
 
+def counted(recipe: Path, out: str) -> None:
+    """Instructions each process runs (valgrind's cachegrind), `--jobs 1` and `--jobs 2`:
+    unlike time, the same on a busy machine. A forked worker's count includes what its
+    parent ran before the fork, so each count is that process's path from the start, and
+    the longest is the critical path: one core's count over it is the speed-up two free
+    cores would give (waits and fork costs aside)."""
+    import re
+
+    if not shutil.which("valgrind"):
+        print("  instruction counts: valgrind not installed (apt-get install valgrind)")
+        return
+    counts = {}
+    for jobs in (1, 2):
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
+               "--cachegrind-out-file=/dev/null", *build(str(recipe), "-o", out, "--force", "--jobs", str(jobs))]
+        log = subprocess.run(cmd, cwd=run.SNAPSHOT, env=run.env(), capture_output=True, text=True).stderr
+        counts[jobs] = [int(n.replace(",", "")) for n in re.findall(r"I\s+refs:\s+([\d,]+)", log)]
+    one, two = counts[1][0], counts[2]
+    print(f"  instructions (cachegrind): --jobs 1 {one / 1e9:.2f} G; --jobs 2, each process "
+          + ", ".join(f"{n / 1e9:.2f} G" for n in two) + f"; one core over the longest: x{one / max(two):.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a tenth of the story counts")
@@ -108,6 +131,7 @@ def main() -> None:
     ap.add_argument("--no-big", action="store_true", help="skip the 100 MB anthology")
     ap.add_argument("--no-pandoc", action="store_true")
     ap.add_argument("--cluster", action="store_true", help="also the anthology on a LocalCluster of two workers")
+    ap.add_argument("--count", action="store_true", help="also instructions per process (valgrind), jobs 1 and 2")
     args = ap.parse_args()
     scale = 10 if args.quick else 1
     work = args.work
@@ -140,6 +164,8 @@ def main() -> None:
     print(f"  --jobs 2 vs --jobs 1: x{speedup:.2f} (each run: "
           + ", ".join(f"{a['wall']:.2f}/{b['wall']:.2f}" for a, b in zip(runs[1], runs[2])) + ")")
 
+    if args.count:
+        counted(full, out)
     if args.cluster:
         cluster_figure(full, out, a_mb, args.repeat, j2)
 
