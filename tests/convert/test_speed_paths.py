@@ -225,3 +225,19 @@ def test_lines_kept_reported_as_by_the_plain_loop(texts: list[str]) -> None:
             plain.report("info", "lines-kept", f"lines kept as lines ({p.text.count(chr(10)) + 1}): "
                          f"{quote(p.text.split(chr(10), 1)[0])} …", p.line)
     assert ctx.diagnostics == plain.diagnostics
+
+
+def test_unglue_looks_at_every_paragraph_over_the_length_and_no_other() -> None:
+    from ficbook.readers.text.glued import GLUED_LENGTH, unglue
+    from ficbook.readers.text.raw import RawPara
+
+    speech = 'She left."Why not?" he asked. '
+    glued = (speech * (GLUED_LENGTH // len(speech) + 1))[:GLUED_LENGTH + 1].rstrip()
+    glued += "x" * (GLUED_LENGTH + 1 - len(glued))
+    at_limit = glued[:GLUED_LENGTH]
+    for texts in ([glued], [at_limit], ["Short.", glued, "Short."], ["Short.", at_limit]):
+        paras = [RawPara(n, t, 1) for n, t in enumerate(texts, 1)]
+        ctx = Context(ConvertOptions(), "s.txt")
+        out = unglue(paras, ctx)
+        assert (len(out) > len(paras)) == (glued in texts)  # only the long one is split
+        assert "".join(p.text for p in out).replace(" ", "") == "".join(texts).replace(" ", "")

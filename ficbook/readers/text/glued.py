@@ -46,7 +46,10 @@ _GATE = {hint: next(c for c in hint if not c.isalpha()) for hint in _BREAK_HINTS
 
 def unglue(paras: list[RawPara], ctx: Context) -> list[RawPara]:
     """The paragraphs with glued scene breaks and glued paragraphs split apart."""
-    todo = {i for i, p in enumerate(paras) if len(p.text) > GLUED_LENGTH}
+    # (most stories have no paragraph that long: one C loop over the lengths says so)
+    lengths = list(map(len, map(_text, paras)))
+    todo = ({i for i, n in enumerate(lengths) if n > GLUED_LENGTH}
+            if max(lengths, default=0) > GLUED_LENGTH else set())
     if ctx.enabled("scene_breaks"):
         todo |= _hinted(paras)
     if not todo:

@@ -142,6 +142,9 @@ def _blocks(paras: list[RawPara], tags: bool) -> list[Block]:
     """The paragraphs, each after a scene break if it has one."""
     if not any(map(_brk, paras)):  # most runs of paragraphs: one list in one go
         if _all_one_line_plain(paras, tags):  # parse_text's first case, for the whole run
+            texts = list(map(_text, paras))
+            if all(texts):  # (none empty: an empty one has no Text) C loops make them all
+                return list(map(Paragraph, zip(map(Text, texts)), map(_line, paras)))
             return [Paragraph((Text(text),) if text else (), line) for line, text, _, _ in paras]
         return [Paragraph(parse_text(text, tags), line) for line, text, _, _ in paras]
     blocks: list[Block] = []
@@ -153,6 +156,7 @@ def _blocks(paras: list[RawPara], tags: bool) -> list[Block]:
 
 
 _brk = itemgetter(3)  # RawPara.brk
+_line = itemgetter(0)  # RawPara.line
 
 
 def _all_one_line_plain(paras: list[RawPara], tags: bool) -> bool:
