@@ -236,10 +236,10 @@ class CoverJob:
         self.book, self.recipe = book, recipe
         self.future: Future | None = None
         if elsewhere is not None and recipe.cover.file is None:
-            from ficbook.cover.render import DRAWN_COVER, render_cover
+            from ficbook.cover import DRAWN_COVER, draw
 
             try:
-                self.future = elsewhere(render_cover, cover_text(book), recipe.cover, recipe.base_dir)
+                self.future = elsewhere(draw, cover_text(book), recipe.cover, recipe.base_dir)
             except Exception:  # noqa: BLE001 - a pool that broke meanwhile: drawn here
                 pass
         self.diagnostics: tuple[Diagnostic, ...] = ()

@@ -47,13 +47,19 @@ class StoryTask:
     number: int = 0  # its place in its book, 1-based
 
 
-def init_local(queue, spool: str) -> None:  # noqa: ANN001
+def init_local(queue, spool: str, covers: tuple[str, ...] = ()) -> None:  # noqa: ANN001
     """A local pool's worker: Ctrl-C reaches the whole process group, and the parent
     decides; a worker stops on SIGTERM (unwinding through `write_atomic` when busy).
-    `spool`: the run's folder for converted chunks (see `convert_chunk`)."""
+    `spool`: the run's folder for converted chunks (see `convert_chunk`); `covers`: the
+    cover styles of the books put together in the parent, one of which this worker may
+    draw at the end, while the parent packages (ready then, it is not the last to end)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
     _worker.update(queue=queue, spool=spool, busy=False)
+    if covers:
+        from ficbook.cover import warm
+
+        warm(covers)
 
 
 def _on_term(signum, frame) -> None:  # noqa: ANN001

@@ -63,8 +63,10 @@ class Local(Run):
 
         # A queue of its own: a worker killed while writing to one holds its lock for good.
         self.queue = self.ctx.SimpleQueue()
+        covers = tuple(sorted({self.plans[b].recipe.cover.style for b in self.work.split
+                               if b in self.plans and self.plans[b].recipe.cover.file is None}))
         return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=tasks.init_local,
-                                   initargs=(self.queue, self.spool))
+                                   initargs=(self.queue, self.spool, covers))
 
     def submit(self, task: Task) -> Future:
         # The workers are forked during the first submits: a reporter with a drawing thread

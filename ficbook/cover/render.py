@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ficbook.cover import DRAWN_COVER
 from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText
 from ficbook.cover.compose import compose
 from ficbook.cover.options import CoverOptions
@@ -93,9 +94,6 @@ def render_image(text: CoverText, options: CoverOptions,
             raise RecipeError(f"cover image not found: {options.image}", file=str(path))
         background = load_background(path)
     return paint(layout, background), layout
-
-
-DRAWN_COVER = "cover.jpg"  # a drawn cover is a JPEG: its name is known before it is drawn
 
 
 def render_cover(text: CoverText, options: CoverOptions,
