@@ -112,7 +112,9 @@ def child_build(recipe: str, out: str, trace: bool) -> None:
 
     # and the modules a build imports only when it first needs them (the text reader), in
     # each layout the code has had: the stage figures then time the same work in both
-    for name in ("ficbook.readers.text.reader", "ficbook.readers.layouts", "ficbook.convert.text"):
+    # (and the cover's and the package's libraries, imported by ficbook.build until session 3)
+    for name in ("ficbook.readers.text.reader", "ficbook.readers.layouts", "ficbook.convert.text",
+                 "ficbook.cover.render", "ficbook.epub.package"):
         try:
             importlib.import_module(name)
         except ImportError:
