@@ -173,16 +173,7 @@ def main() -> None:
     pandoc = shutil.which("pandoc")
     ratio = None
     if pandoc and not args.no_pandoc:
-        md = work / "pandoc"
-        md.mkdir(parents=True, exist_ok=True)
-        files = []
-        for p in a_stories:
-            target = md / (p.stem + ".md")
-            if not target.exists():
-                target.write_text(f"# {p.stem}\n\n" + p.read_text("utf-8"), "utf-8")
-            files.append(str(target))
-        wall, rss, code = run.timed([pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"),
-                                     "--metadata", "title=Two Hundred Stories", *files])
+        wall, rss, code = run.timed(run.pandoc_command(pandoc, work, a_stories))
         j2_now = tree(build(str(full), "-o", out, "--force", "--jobs", "2"))  # beside it, same minute
         best2 = min(j2["wall"], j2_now["wall"])
         ratio = wall / best2

@@ -84,6 +84,21 @@ def snapshot(work: Path, rev: str | None = None) -> Path:
     return target
 
 
+def pandoc_command(pandoc: str, work: Path, stories: list[Path]) -> list[str]:
+    """pandoc making one EPUB of the stories, each as Markdown under its name as a heading
+    (written once into WORK/pandoc)."""
+    md = work / "pandoc"
+    md.mkdir(parents=True, exist_ok=True)
+    files = []
+    for p in stories:
+        target = md / (p.stem + ".md")
+        if not target.exists():
+            target.write_text(f"# {p.stem}\n\n" + p.read_text("utf-8"), "utf-8")
+        files.append(str(target))
+    return [pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"), "--metadata", "title=Two Hundred Stories",
+            *files]
+
+
 def ficbook(*args: str, pin: bool = False) -> tuple[float, float, float]:
     """(wall, peak RSS MB, CPU seconds) of one `ficbook build --quiet ARGS`."""
     wall, rss, code = timed([PY, "-m", "ficbook", "build", "--quiet", *args], pin=pin,
@@ -282,16 +297,7 @@ def main() -> None:
     pandoc = shutil.which("pandoc")
     ratio = pandoc_cpu = None
     if pandoc and not args.no_pandoc:
-        md = work / "pandoc"
-        md.mkdir(parents=True, exist_ok=True)
-        files = []
-        for p in a_stories:
-            target = md / (p.stem + ".md")
-            if not target.exists():
-                target.write_text(f"# {p.stem}\n\n" + p.read_text("utf-8"), "utf-8")
-            files.append(str(target))
-        wall, rss, code = timed([pandoc, "-f", "markdown", "-o", str(md / "anthology.epub"),
-                                 "--metadata", "title=Two Hundred Stories", *files], pin=True)
+        wall, rss, code = timed(pandoc_command(pandoc, work, a_stories), pin=True)
         ratio, pandoc_cpu = wall / cli_wall, LAST_CPU
         print(f"pandoc CPU {LAST_CPU:.2f} s, ficbook CPU {cli_cpu:.2f} s: x{LAST_CPU / cli_cpu:.1f} by CPU time")
         print(f"pandoc {subprocess.run([pandoc, '--version'], capture_output=True, text=True).stdout.split()[1]}"

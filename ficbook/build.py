@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -66,7 +67,7 @@ class StoryConverter(Protocol):
 
     def convert(self, path: Path, display: str, options: ConvertOptions) -> ConvertResult: ...
 
-    def piece(self, where: tuple) -> StoryPiece | None: ...
+    def piece(self, where: Callable[[], tuple]) -> StoryPiece | None: ...
 
 
 def _silent(stage: str) -> None:
@@ -182,7 +183,7 @@ def story_pieces(recipe_path: Path, recipe: Recipe, memo: StoryConverter | None 
     shared = frame(recipe)
     pieces = []
     for number, entry in enumerate(recipe.all_stories, 1):
-        made = memo.piece(piece_place(recipe_path, number, recipe, entry)) if memo is not None else None
+        made = memo.piece(partial(piece_place, recipe_path, number, recipe, entry)) if memo is not None else None
         pieces.append(made or story_piece(recipe, entry, number, convert_story(recipe, entry, memo), shared))
     keys = {p.shell.key for p in pieces}
     return pieces if len(keys) == len(pieces) else None

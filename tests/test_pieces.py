@@ -71,8 +71,14 @@ def test_a_piece_keeps_no_text_and_its_pages_deflated(tmp_path: Path):
     entry = recipe.all_stories[0]
     result = convert_story(recipe, entry)
     piece = story_piece(recipe, entry, 1, result, frame(recipe))
+    from ficbook.assemble import apply_overrides, book_story, story_key
+
+    shown = apply_overrides(result.story, entry)
+    whole = book_story(recipe, entry, shown, 1, story_key(entry, shown))
+    assert whole.chapters and whole.story.chapters  # what the piece leaves out
     assert piece.shell.chapters == () and piece.shell.story.chapters == () and piece.shell.card == ()
-    assert piece.shell.story.meta == piece.shell.story.meta and piece.shell.words > 0
+    assert piece.shell.story.meta == whole.story.meta and piece.shell.words == whole.words > 0
+    assert piece.shell.key == whole.key and piece.diagnostics == result.diagnostics
     pages = [p for p in piece.pages if isinstance(p, Document)]
     assert pages and all(p.content == b"" and p.packed is not None for p in pages)
     import zlib

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ class StoryMemo:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
-        self.ready: dict[tuple, tuple[ConvertResult, tuple[Read, ...], int]] = {}
+        self.ready: dict[tuple, tuple[ConvertResult, tuple[Read, ...]]] = {}
         self.pieces: dict[tuple, tuple[StoryPiece, tuple[Read, ...]]] = {}
 
     @property
@@ -46,14 +47,10 @@ class StoryMemo:
             source = read_source(path, display=display)
         story = notes.get(str(path))
         key = (str(path), display, story.digest if story else digest(source.data), options)
-        ready = self.ready.get(key)
+        ready = self.ready.pop(key, None)
         if ready is not None:  # converted by a worker for this run (`batch.workers`)
-            result, reads, users = ready
-            if users > 1:
-                self.ready[key] = (result, reads, users - 1)
-            else:
-                del self.ready[key]
-                self.keep(key, result, len(source.data), reads)
+            result, reads = ready
+            self.keep(key, result, len(source.data), reads)
             self.hits += 1
             replay(reads)
             return result
@@ -77,11 +74,11 @@ class StoryMemo:
                 _, (_, dropped, _) = self._kept.popitem(last=False)
                 self._bytes -= dropped
 
-    def deliver(self, key: tuple, result: ConvertResult, reads: tuple[Read, ...], users: int = 1) -> None:
+    def deliver(self, key: tuple, result: ConvertResult, reads: tuple[Read, ...]) -> None:
         """A story a worker converted, with its key as `convert` makes it: held for the
-        `users` books of the run that ask for it (not bounded: the run sends only what its
-        books need), then kept like any other."""
-        self.ready[key] = (result, reads, users)
+        book of the run that asks for it (not bounded: the run sends only what its books
+        need), then kept like any other."""
+        self.ready[key] = (result, reads)
 
     def deliver_piece(self, where: tuple, piece: StoryPiece, reads: tuple[Read, ...]) -> None:
         """A story a worker converted and made into its piece of a book, for the build of
@@ -89,9 +86,10 @@ class StoryMemo:
         read it, and the other files its reader read."""
         self.pieces[where] = (piece, reads)
 
-    def piece(self, where: tuple) -> StoryPiece | None:
-        """The piece delivered for `where` (once), its files noted as read; else None."""
-        hit = self.pieces.pop(where, None) if self.pieces else None
+    def piece(self, where: Callable[[], tuple]) -> StoryPiece | None:
+        """The piece delivered for `where()` (once), its files noted as read; else None.
+        `where` is asked only when pieces were delivered: most builds have none."""
+        hit = self.pieces.pop(where(), None) if self.pieces else None
         if hit is None:
             return None
         self.hits += 1

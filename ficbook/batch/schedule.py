@@ -291,16 +291,16 @@ class Run:
 
 
 def chunk_args(task: Task) -> tuple:
-    """`tasks.convert_chunk`'s arguments for a chunk, after the task's id."""
+    """`tasks.convert_chunk`'s arguments for a chunk, after the task's id: with the book's
+    recipe path as given and absolute when the chunk is made into pieces."""
     book = task.books[0]
     return (task.stories, str(book), os.path.abspath(book)) if task.pieces else (task.stories,)
 
 
 def chunk_items(task: Task) -> list:
     """What `tasks.convert_chunk` returns for the chunk, made in this process."""
-    if task.pieces:
-        return tasks.make_pieces(str(task.books[0]), os.path.abspath(task.books[0]), task.stories)
-    return tasks.convert_stories(task.stories)
+    stories, *book = chunk_args(task)
+    return tasks.make_pieces(book[0], book[1], stories) if book else tasks.convert_stories(stories)
 
 
 def deliver(memo: StoryMemo, task: Task, items: list) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from ficbook.convert.context import Context, quote
 from ficbook.convert.rules.inline import parse_text
 from ficbook.model import Epigraph, Paragraph
+from ficbook.readers.layouts.markers import paragraph_runs
 from ficbook.readers.layouts.plan import NotePlan, Plan
 from ficbook.readers.text.raw import RawPara
 
@@ -54,25 +55,10 @@ class Runs:
         return bool(self.prose or self.verse or self.notes)
 
 
-def runs_of(lines: list[str], idx: list[int]) -> list[list[int]]:
-    """Runs of adjacent non-blank lines among the line indices `idx`."""
-    out: list[list[int]] = []
-    prev = -2
-    for i in idx:
-        if not lines[i].strip():
-            continue
-        if out and i == prev + 1:
-            out[-1].append(i)
-        else:
-            out.append([i])
-        prev = i
-    return out
-
-
 def sort_runs(lines: list[str], idx: list[int]) -> Runs:
     runs = Runs()
     last = ""
-    for run in runs_of(lines, idx):
+    for run in paragraph_runs(lines, idx):
         texts = [lines[i].strip() for i in run]
         what = kind(texts)
         if what == "matter" and last == "prose" and len(run) == 1 \

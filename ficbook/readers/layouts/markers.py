@@ -95,7 +95,7 @@ _CENTRED = re.compile(r"^\s{6,}\S")
 def _title_page(lines: list[str], body: list[int], plan: Plan, ctx: Context) -> list[int]:
     """An old edition whose header names no author: the book's own title page at the top
     of the text (short centred lines: the title, the author's name) gives both."""
-    runs = _paragraph_runs(lines, body)[:6]
+    runs = paragraph_runs(lines, body)[:6]
     title_run = author_run = None
     author = ""
     for k, run in enumerate(runs):
@@ -137,7 +137,8 @@ def _lines(idx: list[int]) -> str:
     return f"lines {idx[0] + 1}–{idx[-1] + 1} ({len(idx)} lines)"
 
 
-def _paragraph_runs(lines: list[str], body: list[int]) -> list[list[int]]:
+def paragraph_runs(lines: list[str], body: list[int]) -> list[list[int]]:
+    """Runs of adjacent non-blank lines among the line indices `body`."""
     runs: list[list[int]] = []
     prev = -2
     for i in body:
@@ -157,7 +158,7 @@ def _front_matter(lines: list[str], body: list[int], profile: Profile, plan: Pla
     edition = profile.patterns("front_boilerplate")
     title = _squeeze(str(plan.fields.get("title") or ""))
     authors = [_squeeze(a) for a in plan.fields.get("authors", ())]
-    runs = _paragraph_runs(lines, body)
+    runs = paragraph_runs(lines, body)
     drop: set[int] = set()
 
     def edition_run(run: list[int]) -> bool:
