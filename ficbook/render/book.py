@@ -37,21 +37,21 @@ def render(book: Book, cover_name: str | None, pieces: Sequence[StoryPiece] | No
     docs: list[Document] = []
     if cover_name:
         docs.append(cover_page(book, cover_name))
-    drafts: list[Draft | Document] = [title_page(book), contents_page(book)]
+    pages: list[Draft | Document] = [title_page(book), contents_page(book)]  # drafts until resolved
     rendered = iter(pieces or ())
     nav: list[NavEntry] = [NavEntry(book.meta.title, TITLE),
                            NavEntry(book.label("contents"), CONTENTS)]
     for part_no, part in enumerate(book.parts, 1):
         story_navs: list[NavEntry] = []
         if part.title is not None:
-            drafts.append(part_page(book, part_no, part.title))
+            pages.append(part_page(book, part_no, part.title))
         for bs in part.stories:
             if pieces is None:
                 story_drafts, story_nav = render_story(book, bs, writer)
-                drafts.extend(story_drafts)
+                pages.extend(story_drafts)
             else:
                 piece = next(rendered)
-                drafts.extend(piece.pages)
+                pages.extend(piece.pages)
                 story_nav = piece.nav
                 images.update((r.name, r) for r in piece.resources if r.name not in images)
             story_navs.append(story_nav)
@@ -61,14 +61,14 @@ def render(book: Book, cover_name: str | None, pieces: Sequence[StoryPiece] | No
             nav.extend(story_navs)
     if book.appendix:
         appendix = notes_appendix(book, writer)
-        drafts.extend(appendix)
+        pages.extend(appendix)
         nav.append(NavEntry(book.label("notes"), appendix[0].name))
     if book.credits:
-        drafts.append(credits_page(book, writer))
+        pages.append(credits_page(book, writer))
         nav.append(NavEntry(book.label("credits"), CREDITS))
     # the pages finished with their story's piece stay as they are
-    finished = iter(resolve([d for d in drafts if isinstance(d, Draft)]))
-    docs.extend(next(finished) if isinstance(d, Draft) else d for d in drafts)
+    finished = iter(resolve([d for d in pages if isinstance(d, Draft)]))
+    docs.extend(next(finished) if isinstance(d, Draft) else d for d in pages)
     stories = book.stories
     landmarks = Landmarks(contents=CONTENTS, cover=docs[0].name if cover_name else None,
                           start=card_name(stories[0]) if stories else None)
