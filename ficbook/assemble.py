@@ -280,7 +280,7 @@ class _Placer:
 
 def book_meta(recipe: Recipe, stories: list[Story], fix: Callable[[str], str] = str) -> BookMeta:
     """The anthology's metadata: the recipe's where it speaks, else gathered from stories;
-    `fix` gives the recipe's title, subtitle and description the book's typography."""
+    `fix` gives the recipe's title, subtitle, editor and description the book's typography."""
     authors: list[str] = []
     for s in stories:
         for a in s.meta.authors:
@@ -295,7 +295,7 @@ def book_meta(recipe: Recipe, stories: list[Story], fix: Callable[[str], str] = 
         identifier=recipe.uuid,
         language=recipe.language,
         subtitle=recipe.subtitle and fix(recipe.subtitle),
-        editor=recipe.editor,
+        editor=recipe.editor and fix(recipe.editor),
         description=fix(recipe.description) if recipe.description else describe(stories),
         date=build_date(recipe).isoformat(),
         series=recipe.series.name if recipe.series else None,

@@ -26,7 +26,8 @@ def _book(stories: list[Story], rules: dict | None = None, **recipe):
 def test_the_card_and_the_headings_get_the_stories_typography() -> None:
     story = _story("Don't Look Back -- A Story", tags=("Rock 'n' Roll", "Angst"),
                    series="The Watcher's Diaries", extra=(("Prompt", '"rain"'),))
-    book = _book([story], subtitle="Ten 'little' tales", description="The editor's choice...")
+    book = _book([story], subtitle="Ten 'little' tales", description="The editor's choice...",
+                 editor="The Readers' Shelf")
     shown = book.parts[0].stories[0].story
     assert shown.meta.title == "Don’t Look Back — A Story"
     assert shown.meta.tags == ("Rock ’n’ Roll", "Angst")
@@ -39,6 +40,7 @@ def test_the_card_and_the_headings_get_the_stories_typography() -> None:
     assert book.meta.title == "Don’t Panic — Stories"
     assert book.meta.subtitle == "Ten ‘little’ tales"
     assert book.meta.description == "The editor’s choice…"
+    assert book.meta.editor == "The Readers’ Shelf"  # on the title page and the cover
 
 
 def test_the_recipes_title_and_summary_for_a_story() -> None:
