@@ -1,8 +1,9 @@
-"""Rendition + cover -> .epub bytes, and the atomic write of those bytes.
+"""Rendition + cover -> .epub bytes.
 
-ebooklib writes the OPF, the nav document and the NCX; we hand it finished bytes only
-(plain `EpubItem`s: `EpubHtml` would re-parse and rewrite our XHTML). Its zip is then
-re-packed deterministically by `ocf.write_zip`: `mimetype` first and stored, fixed order,
+ebooklib's `EpubBook` holds the metadata; `opf` writes the package document, the nav
+document and the NCX from it and from the rendition, as ebooklib's writer would; the
+documents come finished (most deflated already, where their story was rendered), and
+`ocf.zip_parts` packs it all deterministically: `mimetype` first and stored, fixed order,
 fixed times.
 """
 
@@ -15,13 +16,16 @@ from datetime import UTC, datetime, time
 from ebooklib import epub
 
 from ficbook.datafiles import data_text
-from ficbook.epub.ocf import Deflated, Entry, should_compress, write_zip
+from ficbook.epub.ocf import Deflated, Entry, should_compress, zip_parts
+from ficbook.epub.opf import NAV_NAME, NCX_NAME, Guide, Item, nav_document, ncx_document, package_document
 from ficbook.errors import OutputError
 from ficbook.model import Book, Resource
 from ficbook.render import NavEntry, Rendition
 from ficbook.text import number_text
 
 CSS_NAME = "styles/book.css"
+FOLDER = "epub"  # markup.md: lower-case names inside the zip
+
 
 def stylesheet(book: Book) -> bytes:
     css = data_text("book.css")
@@ -42,9 +46,58 @@ def package(book: Book, rendition: Rendition, cover: Resource | None,
             cover_data: Callable[[], bytes] | None = None) -> bytes:
     """`cover`: the cover image, written under images/ as `cover.name`; `cover_data`: its
     bytes, asked for as late as they are needed (a worker may still be drawing it)."""
+    return b"".join(package_parts(book, rendition, cover, cover_data))
+
+
+def package_parts(book: Book, rendition: Rendition, cover: Resource | None,
+                  cover_data: Callable[[], bytes] | None = None) -> list[bytes]:
+    """`package`'s bytes in pieces (`ocf.zip_parts`), to be written as they are."""
+    m = book.meta
+    eb = book_metadata(book, rendition, cover.name if cover else None)
+    items = [Item(CSS_NAME, "css", "text/css")]
+    files: dict[str, bytes] = {"mimetype": b"application/epub+zip",
+                               epub.CONTAINER_PATH: (epub.CONTAINER_XML % {"folder_name": FOLDER}).encode()}
+    content = f"{FOLDER}/"
+    files[content + CSS_NAME] = stylesheet(book)
+    if cover:
+        items.append(Item(f"images/{cover.name}", "cover-image", cover.media_type, "cover-image"))
+        files[f"{content}images/{cover.name}"] = cover.data
+    for res in rendition.resources:
+        items.append(Item(f"images/{res.name}", f"img-{_id(res.name)}", res.media_type))
+        files[f"{content}images/{res.name}"] = res.data
+    spine: list[str] = []
+    ready: dict[str, Deflated] = {}  # the zip's name -> the document deflated already
+    for doc in rendition.documents:
+        items.append(Item(doc.name, doc.uid, "application/xhtml+xml"))
+        if doc.packed is not None:
+            ready[content + doc.name] = doc.packed
+        files[content + doc.name] = doc.content
+        if doc.in_spine:
+            spine.append(doc.uid)
+    if not rendition.nav or not spine:
+        raise OutputError("nothing to write: the book has no contents")
+    items += [Item(NCX_NAME, "ncx", "application/x-dtbncx+xml"),
+              Item(NAV_NAME, "nav", "application/xhtml+xml", "nav")]
+    marks = rendition.landmarks
+    guide = [Guide("cover", marks.cover, "Cover")] if marks.cover else []
+    guide.append(Guide("toc", marks.contents, book.label("contents")))
+    if marks.start:
+        guide.append(Guide("text", marks.start, "Start"))
+
+    mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
+                             tzinfo=UTC)
+    files[content + "content.opf"] = package_document(eb, items, spine, guide, mtime)
+    files[content + NCX_NAME] = ncx_document(m.identifier, m.title, rendition.nav, nav_depth(rendition.nav))
+    files[content + NAV_NAME] = nav_document(m.language, book.label("contents") or m.title, rendition.nav, guide)
+    if cover and cover_data is not None:
+        files[f"{content}images/{cover.name}"] = cover_data()
+    return rezip(files, mtime, ready=ready)
+
+
+def book_metadata(book: Book, rendition: Rendition, cover_name: str | None) -> epub.EpubBook:
+    """The package's metadata, in ebooklib's `EpubBook` (which keeps their order)."""
     m = book.meta
     eb = epub.EpubBook()
-    eb.FOLDER_NAME = "epub"  # markup.md: lower-case names inside the zip
     eb.set_identifier(m.identifier)
     eb.set_title(m.title)
     eb.set_language(m.language)
@@ -72,92 +125,14 @@ def package(book: Book, rendition: Rendition, cover: Resource | None,
             eb.add_metadata(None, "meta", index, {"refines": "#series",
                                                   "property": "group-position"})
             eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
-    _accessibility(eb, rendition, cover.name if cover else None)
-
-    eb.add_item(epub.EpubItem(uid="css", file_name=CSS_NAME, media_type="text/css",
-                              content=stylesheet(book)))
-    if cover:
-        image = epub.EpubItem(uid="cover-image", file_name=f"images/{cover.name}",
-                              media_type=cover.media_type, content=cover.data)
-        image.properties = ["cover-image"]
-        eb.add_item(image)
+    _accessibility(eb, rendition, cover_name)
+    if cover_name:
         eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    for res in rendition.resources:
-        eb.add_item(epub.EpubItem(uid=f"img-{_id(res.name)}", file_name=f"images/{res.name}",
-                                  media_type=res.media_type, content=res.data))
-    spine: list[epub.EpubItem | str] = []
-    ready: dict[str, Deflated] = {}  # the zip's name -> the document deflated already
-    for doc in rendition.documents:
-        item = epub.EpubItem(uid=doc.uid, file_name=doc.name,
-                             media_type="application/xhtml+xml", content=doc.content)
-        if doc.packed is not None:
-            ready[f"{eb.FOLDER_NAME}/{doc.name}"] = doc.packed
-        eb.add_item(item)
-        if doc.in_spine:
-            spine.append(item)
-    if not rendition.nav or not spine:
-        raise OutputError("nothing to write: the book has no contents")
-    eb.toc = _toc(rendition.nav, [0])
-    eb.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=book.label("contents"))
-    eb.add_item(nav)
-    eb.spine = spine
-    marks = rendition.landmarks
-    eb.guide = [{"type": "cover", "href": marks.cover, "title": "Cover"}] if marks.cover else []
-    eb.guide.append({"type": "toc", "href": marks.contents, "title": book.label("contents")})
-    if marks.start:
-        eb.guide.append({"type": "text", "href": marks.start, "title": "Start"})
-
-    mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
-                             tzinfo=UTC)
-    writer = _Writer("", eb, {"epub3_pages": False, "mtime": mtime, "play_order": {"enabled": True}})
-    writer.process()
-    writer.write()
-    if cover and cover_data is not None:
-        writer.out.files[f"{eb.FOLDER_NAME}/images/{cover.name}"] = cover_data()
-    return rezip(writer.out.files, mtime, fix={"toc.ncx": lambda ncx: _ncx_depth(ncx, rendition.nav)},
-                 ready=ready)
-
-
-class _Files:
-    """Stands in for the zip ebooklib writes: keeps each file's bytes for `rezip`."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
-        self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
-
-
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer with the zip left out: `write_epub` zipped every file only for
-    `rezip` to read it back (a third of packaging). `write` is ebooklib 0.20's, less the
-    zip (pinned in pyproject.toml; tests/test_samples.py reads every book back)."""
-
-    def _write_opf_file(self, root) -> None:
-        # The package's own language: accessibility checkers (DAISY Ace) rate its absence
-        # as serious, and ebooklib sets it only on the documents it writes.
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
-        super()._write_opf_file(root)
-
-    def write(self) -> None:
-        self.out = _Files()
-        self.out.writestr("mimetype", "application/epub+zip")
-        self._write_container()
-        self._write_opf()
-        self._write_items()
+    return eb
 
 
 def nav_depth(entries: tuple[NavEntry, ...]) -> int:
     return max((1 + nav_depth(e.children) for e in entries), default=0)
-
-
-def _ncx_depth(ncx: bytes, nav: tuple[NavEntry, ...]) -> bytes:
-    # ebooklib always writes depth 0; readers that trust it flatten nested parts.
-    fixed, n = re.subn(rb'(<meta content=")\d+(" name="dtb:depth"\s*/>)',
-                       rb"\g<1>" + str(nav_depth(nav)).encode() + rb"\g<2>", ncx, count=1)
-    assert n == 1, "dtb:depth not found in the NCX"
-    return fixed
 
 
 def publication_date(day: str) -> str:
@@ -219,40 +194,16 @@ def _accessibility(eb: epub.EpubBook, rendition: Rendition, cover_name: str | No
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
-    out: list = []
-    for e in entries:
-        counter[0] += 1
-        if e.children:
-            section = epub.Section(e.title, href=e.href)
-            out.append((section, _toc(e.children, counter)))
-        else:
-            out.append(epub.Link(e.href, e.title, f"nav{counter[0]:04d}"))
-    return out
-
-
-def rezip(files: dict[str, bytes], when: datetime,
-          fix: dict[str, Callable[[bytes], bytes]] | None = None,
-          ready: dict[str, Deflated] | None = None) -> bytes:
-    """Pack with `mimetype` first and stored, entries in a fixed order, fixed times.
-
-    `fix` maps a file name (the last path segment) to a function that rewrites its bytes;
-    `ready` maps a name to its bytes deflated already (`files` then holds nothing for it).
-    """
-    fix = fix or {}
+def rezip(files: dict[str, bytes], when: datetime, ready: dict[str, Deflated] | None = None) -> list[bytes]:
+    """Pack with `mimetype` first and stored, entries in a fixed order, fixed times (the
+    zip in pieces: `ocf.zip_parts`). `ready` maps a name to its bytes deflated already
+    (`files` then holds nothing for it)."""
     ready = ready or {}
-    names = list(files)
-    order = ["mimetype", "META-INF/container.xml"]
-    rest = sorted(n for n in names if n not in order)
-
-    def entry(name: str) -> Entry:
-        content = files[name]
-        if name.rsplit("/", 1)[-1] in fix:
-            content = fix[name.rsplit("/", 1)[-1]](content)
-        return Entry(name, content, compress=should_compress(name), ready=ready.get(name))
-
+    order = [n for n in ("mimetype", "META-INF/container.xml") if n in files]
+    names = order + sorted(n for n in files if n not in order)
     stamp = (when.year, when.month, when.day, 0, 0, 0)
-    return write_zip((entry(n) for n in [n for n in order if n in names] + rest), stamp)
+    return zip_parts((Entry(n, files[n], compress=should_compress(n), ready=ready.get(n)) for n in names),
+                     stamp)
 
 
 def _id(name: str) -> str:
