@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ficbook.inputs import Read, digest, read_regular
+from ficbook.paths import realpath
 
 if TYPE_CHECKING:
     from ficbook.build import BuildResult
@@ -102,17 +103,8 @@ _real_folders: dict[str, str] = {}
 
 
 def _realpath(path: str | os.PathLike[str]) -> str:
-    """`os.path.realpath`, with each folder resolved once a run: the same answer, as the
-    folders before a name resolve the same whatever the name, and a name that is a
-    symlink (or a path with `..` in it, relative, or unusual) goes to realpath whole."""
-    path = os.fspath(path)
-    folder, name = os.path.split(path)
-    if not os.path.isabs(path) or os.path.normpath(path) != path or os.path.islink(path):
-        return os.path.realpath(path)
-    real = _real_folders.get(folder)
-    if real is None:
-        real = _real_folders[folder] = os.path.realpath(folder)
-    return os.path.join(real, name)
+    """`os.path.realpath`, with each folder resolved once a run (`paths.realpath`)."""
+    return realpath(path, _real_folders)
 
 
 def _unchanged(recorded: list[Any]) -> bool:
@@ -282,24 +274,30 @@ def fresh(recipe_path: Path, output: Path, key: str, also: tuple[Path, ...] = ()
         return None
 
 
-def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[str | Path, ...] = ()) -> None:
+def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[str | Path, ...] = (),
+           earlier: dict[str, Stamp] | None = None) -> None:
     """Write the manifest of a finished book. `known` holds what each file was when it
     was read (`ficbook.inputs`); `also`, inputs the build does not list itself (the story
-    paths as the recipe gives them, before symlinks are resolved).
+    paths as the recipe gives them, before symlinks are resolved); `earlier`, the inputs
+    of the book's previous record (`previous_stories`): a file not read by this process
+    (the cover's fonts, drawn elsewhere) whose size and mtime are the recorded ones keeps
+    its recorded digest, as `fresh` would take it, rather than being read and hashed again.
 
     Best effort: a cache that cannot be written only costs a rebuild next time.
     """
-    known = {os.path.abspath(k): v for k, v in known.items()}
+    known = {_abspath(k): v for k, v in known.items()}
+    earlier = earlier or {}
     inputs = []
     named: list[str | Path] = [*result.inputs, *also, *known]
-    for path in dict.fromkeys(os.path.abspath(p) for p in named):
-        s = known.get(path)
+    for path in dict.fromkeys(map(_abspath, named)):
+        real = _realpath(path)
+        s = known.get(path) or known.get(real)  # a link to a file read: that file as read
         if s is None:
             try:
-                s = stamp(Path(path))
+                s = _stamp_again(path, earlier.get(path))
             except OSError:
                 return  # an input vanished: do not claim the book is up to date
-        inputs.append([path, s.size, s.mtime_ns, s.digest, os.path.realpath(path)])
+        inputs.append([path, s.size, s.mtime_ns, s.digest, real])
     outputs = []
     for p in result.outputs:
         st = os.stat(p)
@@ -313,12 +311,29 @@ def record(result: BuildResult, key: str, known: dict[str, Read], also: tuple[st
     _write_manifest(manifest_path(result.book or result.output), data)
 
 
+def _stamp_again(path: str, recorded: Stamp | None) -> Stamp:
+    st = os.stat(path)
+    if (recorded is not None and stat.S_ISREG(st.st_mode) and st.st_size == recorded.size
+            and st.st_mtime_ns == recorded.mtime_ns):
+        return Stamp(path, st.st_size, st.st_mtime_ns, recorded.digest)
+    return stamp(Path(path), st=st)
+
+
+def _abspath(path: str | os.PathLike[str]) -> str:
+    """`os.path.abspath`, without its work for a path that is absolute and normal already
+    (no empty, "." or ".." part; a name starting with a dot is left to abspath too)."""
+    text = os.fspath(path)
+    if text[:1] == "/" and "//" not in text and "/." not in text and text[-1:] != "/":
+        return text
+    return os.path.abspath(text)
+
+
 def _write_manifest(path: Path, data: dict[str, Any]) -> None:
     """Temp file and rename: a manifest is whole or absent. Best effort."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, indent=0), "utf-8")
+        tmp.write_text(json.dumps(data), "utf-8")  # no indent: json's C encoder
         os.replace(tmp, path)
     except OSError:
         pass
@@ -329,31 +344,33 @@ def _write_manifest(path: Path, data: dict[str, Any]) -> None:
             pass
 
 
-def previous_stories(output: Path) -> dict[str, str] | None:
-    """The files the book's previous build was made from, by path and by real path, with
-    their digests (None when there is no record): what tells a story added or changed."""
+def previous_stories(output: Path) -> dict[str, Stamp] | None:
+    """The files the book's previous build was made from, by path and by real path, as
+    recorded (None when there is no record): what tells a story added or changed."""
     data = load(manifest_path(output))
     if data is None:
         return None
     try:
-        found: dict[str, str] = {}
-        for entry in data["inputs"]:
-            found[str(entry[0])] = found[str(entry[4])] = str(entry[3])
+        found: dict[str, Stamp] = {}
+        for path, size, mtime_ns, digest_, real in data["inputs"]:
+            found[str(path)] = found[str(real)] = Stamp(str(path), int(size), int(mtime_ns), str(digest_))
         return found
-    except (KeyError, TypeError, IndexError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 
-def change(previous: dict[str, str], path: Path) -> StoryChange | None:
+def change(previous: dict[str, Stamp], known: dict[str, Read], path: Path) -> StoryChange | None:
     """"new" for a story file the previous build did not use, "updated" for one whose
-    bytes changed, else None."""
+    bytes changed, else None. `known`: the files as this build read them (by path)."""
     recorded = previous.get(str(path))
     if recorded is None:
         return "new"
+    read = known.get(str(path))
     try:
-        return None if stamp(path).digest == recorded else "updated"
+        now = read.digest if read is not None else stamp(path).digest
     except OSError:
         return None  # the reader reports a missing file
+    return None if now == recorded.digest else "updated"
 
 
 def weight(recipe_path: Path, output: Path) -> int:

@@ -156,11 +156,11 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
             previous = manifest.previous_stories(output)
             options = BuildOptions(out_dir=job.out_dir, kepub=job.kepub, azw3=job.azw3,
                                    split_mb=job.split_mb, elsewhere=elsewhere,
-                                   story_change=(functools.partial(manifest.change, previous)
+                                   story_change=(functools.partial(manifest.change, previous, known)
                                                  if previous is not None else None))
             with _few_collections():
                 result = build(recipe, options, on_stage=on_stage, memo=memo, recipe=read[0] if read else None)
-        manifest.record(result, key, known, also=links)
+        manifest.record(result, key, known, also=links, earlier=previous)
     except FicbookError as exc:  # named by its file, else by the recipe
         return Outcome(recipe, "failed", output, seconds=time.perf_counter() - start,
                        error=str(exc) if exc.file else f"{recipe}: {exc}",

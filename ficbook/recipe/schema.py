@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ficbook.cover.options import CoverOptions
+from ficbook.paths import realpath
 from ficbook.recipe import values
 
 # BCP 47, loosely: a primary language subtag and optional subtags (en, en-GB, zh-Hant-TW).
@@ -229,15 +230,20 @@ class Recipe(_Model):
             return download_path(self.source or self.base_dir / "recipe.yaml", entry.url or "")
         # realpath, not Path.resolve(): a symlink loop must reach the reader's clear error.
         # Remembered: a build asks for each story's path five times, and realpath stats
-        # every component of it each time.
-        key = (self.base_dir, entry.path)
+        # every component of it each time (here each folder once: `paths.realpath`).
+        key = (self.source, entry.path) if self.source else (Path.cwd(), entry.path)
         path = self._story_paths.get(key)
         if path is None:
-            path = self._story_paths[key] = Path(os.path.realpath(key[0] / entry.path))
+            base = self.base_dir
+            path = self._story_paths[key] = Path(realpath(os.path.join(base, entry.path), self._folders))
         return path
 
     @cached_property
-    def _story_paths(self) -> dict[tuple[Path, str], Path]:
+    def _story_paths(self) -> dict[tuple[Path | None, str], Path]:
+        return {}
+
+    @cached_property
+    def _folders(self) -> dict[str, str]:
         return {}
 
     @property
