@@ -100,15 +100,16 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     on_stage("render")
     rendition = render(book, cover.name, pieces)
     on_stage("package")
-    from ficbook.epub.package import package  # ebooklib and lxml: not in the workers' imports
+    from ficbook.epub.package import package_parts  # ebooklib: not in the workers' imports
 
-    data = package(book, rendition, cover.resource, cover.data)
+    data = package_parts(book, rendition, cover.resource, cover.data)  # the zip in pieces
+    size = sum(map(len, data))
     cover_diagnostics = cover.diagnostics
     on_stage("write")
     output = output_path(recipe_path, options.out_dir)
     refuse_overwriting_inputs(output, recipe)
-    if split_mb and len(data) > split_mb * 1_000_000 and len(book.stories) > 1:
-        return build_volumes(recipe_path, recipe, book, rendition, data, options, output,
+    if split_mb and size > split_mb * 1_000_000 and len(book.stories) > 1:
+        return build_volumes(recipe_path, recipe, book, rendition, size, options, output,
                              int(split_mb * 1_000_000), results)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
@@ -118,11 +119,11 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe),
               *sources.inputs)
     return BuildResult(recipe_path, output, len(book.stories),
-                       sum(s.words for s in book.stories), len(data), diagnostics,
+                       sum(s.words for s in book.stories), size, diagnostics,
                        inputs=inputs, outputs=outputs)
 
 
-def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, data: bytes,
+def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, size: int,
                   options: BuildOptions, output: Path, limit: int, results) -> BuildResult:
     """The book, over `limit` bytes, written as NAME-vol1.epub, NAME-vol2.epub, …"""
     from ficbook import volumes
@@ -133,7 +134,7 @@ def build_volumes(recipe_path: Path, recipe: Recipe, book: Book, rendition, data
         return package(vol, render(vol, cover.name), cover)
 
     weights, rest = volumes.story_weights(book, rendition.documents, rendition.resources)
-    rest = max(rest, len(data) - sum(weights.values()))  # the cover, fonts, the zip itself
+    rest = max(rest, size - sum(weights.values()))  # the cover, fonts, the zip itself
     made, warnings = volumes.split(book, weights, rest, limit, make)
     outputs: list[Path] = []
     for n, (_, vol_data) in enumerate(made, 1):
@@ -158,14 +159,15 @@ def refuse_overwriting_inputs(output: Path, recipe: Recipe) -> None:
                           "use --out to write it elsewhere", file=str(output))
 
 
-def write_device_outputs(output: Path, data: bytes, options: BuildOptions) -> tuple[Path, ...]:
-    """Writes the Kobo and Kindle copies asked for; returns their paths."""
+def write_device_outputs(output: Path, data: bytes | list[bytes], options: BuildOptions) -> tuple[Path, ...]:
+    """Writes the Kobo and Kindle copies asked for; returns their paths. `data`: the
+    book's bytes, or its pieces (`package_parts`)."""
     written: list[Path] = []
     if options.kepub:
         from ficbook.devices.kepub import kepubify
 
         kepub = kepub_path(output)
-        write_atomic(kepub, kepubify(data))
+        write_atomic(kepub, kepubify(data if isinstance(data, bytes) else b"".join(data)))
         written.append(kepub)
     if options.azw3:
         from ficbook.devices.azw3 import convert_azw3

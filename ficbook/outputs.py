@@ -4,11 +4,14 @@ and how every output is written (temporary file, then rename)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from ficbook.errors import OutputError
 
@@ -43,8 +46,9 @@ def book_stem(book: Path) -> str | None:
 # ------------------------------------------------------------------ writing
 
 
-def write_atomic(path: Path, data: bytes, what: str = "the book") -> None:
+def write_atomic(path: Path, data: bytes | Sequence[bytes], what: str = "the book") -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written file.
+    `data`: the bytes, or pieces of them written one after the other (`_write_pieces`).
 
     The temporary file's name carries the writer's process id (`.NAME.PID-XXXXXXXX.part`):
     it belongs to that process, and only once that process is gone may another one
@@ -58,7 +62,10 @@ def write_atomic(path: Path, data: bytes, what: str = "the book") -> None:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", file=str(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                _write_pieces(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -71,6 +78,28 @@ def write_atomic(path: Path, data: bytes, what: str = "the book") -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {what}: {exc.strerror or exc}", file=str(path)) from None
         raise
+
+
+def _write_pieces(fh: BinaryIO, pieces: Sequence[bytes]) -> None:
+    """`pieces` in order, a thousand to a `writev` call: a book's 50 MB took ten times as
+    long to write as one joined string (measured), and joining them costs a copy too."""
+    if not hasattr(os, "writev"):
+        fh.writelines(pieces)
+        return
+    fh.flush()
+    fd = fh.fileno()
+    todo = list(pieces)
+    start = 0
+    while start < len(todo):
+        batch = todo[start:start + 1024]
+        written = os.writev(fd, batch)
+        if not written and any(batch):
+            raise OSError(errno.EIO, "the file takes no more bytes")
+        while start < len(todo) and written >= len(todo[start]):  # whole pieces written
+            written -= len(todo[start])
+            start += 1
+        if written:  # a piece written in part: the rest of it next
+            todo[start] = memoryview(todo[start])[written:]
 
 
 def _temp_prefix(name: str) -> str:
