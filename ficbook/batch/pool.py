@@ -169,7 +169,8 @@ def _load_recipes(todo: list[Path]) -> dict[Path, _Plan]:
             named = [e.path for e in recipe.all_stories if e.path is not None]
             if len(named) < len(recipe.all_stories):
                 continue  # a story given by its link: its build fetches it (and reports)
-            links = tuple(os.path.abspath(recipe.base_dir / p) for p in named)
+            base = os.fspath(recipe.base_dir)
+            links = tuple(os.path.abspath(os.path.join(base, p)) for p in named)
             # a story's path is resolved already, and its link resolves to it
             inputs = frozenset((_real(recipe_path), *(str(recipe.story_path(e)) for e in recipe.all_stories),
                                 *map(_real, cover_inputs(recipe))))

@@ -16,6 +16,7 @@ import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from isal import isal_zlib
 
@@ -48,8 +49,10 @@ def deflate(data: bytes) -> Deflated:
     return Deflated(isal_zlib.compress(data, LEVEL, -15), zlib.crc32(data), len(data))
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One file of the zip (a named tuple: a 2,000-story book makes 8,600 of them while
+    nothing else runs, and a frozen dataclass takes four times as long to make)."""
+
     name: str
     data: bytes
     compress: bool = True

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ebooklib.epub import EpubBook
@@ -64,9 +64,9 @@ def _attrs(pairs: dict[str, str]) -> str:
     return "".join(f' {k}="{attr(v)}"' for k, v in pairs.items())
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One file of the manifest (`href` relative to the package document)."""
+class Item(NamedTuple):
+    """One file of the manifest (`href` relative to the package document; a named tuple,
+    as `ocf.Entry`)."""
 
     href: str
     id: str

@@ -233,8 +233,8 @@ class Recipe(_Model):
         # every component of it each time (here each folder once: `paths.realpath`).
         key = (self.source, entry.path) if self.source else (Path.cwd(), entry.path)
         path = self._story_paths.get(key)
-        if path is None:
-            base = self.base_dir
+        if path is None:  # the recipe's folder as text: `source.parent` makes a Path each time
+            base = os.path.dirname(self.source) if self.source else key[0]
             path = self._story_paths[key] = Path(realpath(os.path.join(base, entry.path), self._folders))
         return path
 
