@@ -88,7 +88,7 @@ def _write_pieces(fh: BinaryIO, pieces: Sequence[bytes]) -> None:
         return
     fh.flush()
     fd = fh.fileno()
-    todo = list(pieces)
+    todo: list[bytes | memoryview] = list(pieces)
     start = 0
     while start < len(todo):
         batch = todo[start:start + 1024]
