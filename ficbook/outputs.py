@@ -93,7 +93,10 @@ def _write_pieces(fh: BinaryIO, pieces: Sequence[bytes]) -> None:
     while start < len(todo):
         batch = todo[start:start + 1024]
         written = os.writev(fd, batch)
-        if not written and any(batch):
+        if written == sum(map(len, batch)):  # the usual case: all of them
+            start += len(batch)
+            continue
+        if not written:
             raise OSError(errno.EIO, "the file takes no more bytes")
         while start < len(todo) and written >= len(todo[start]):  # whole pieces written
             written -= len(todo[start])

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ficbook.assemble import assemble
-from ficbook.epub.opf import Guide, Item, attr, nav_document, ncx_document, package_document, text
-from ficbook.epub.package import book_metadata, nav_depth, package
+from ficbook.epub.opf import Guide, Item, Metadata, attr, nav_document, ncx_document, package_document, text
+from ficbook.epub.package import CONTAINER, book_metadata, nav_depth, package
 from ficbook.model import Resource
 from ficbook.recipe import Recipe
 from ficbook.render import NavEntry, render
@@ -53,9 +53,11 @@ def _toc(entries: tuple[NavEntry, ...], counter: list[int]) -> list:
     return out
 
 
-def ebooklib_writes(eb: epub.EpubBook, items: list[Item], spine: list[str], guide: list[Guide],
+def ebooklib_writes(meta: Metadata, items: list[Item], spine: list[str], guide: list[Guide],
                     toc: tuple[NavEntry, ...], nav_title: str) -> tuple[bytes, bytes, bytes]:
     """(content.opf, nav.xhtml, toc.ncx) as ebooklib writes them for this book."""
+    eb = epub.EpubBook()
+    eb.metadata, eb.uid, eb.title, eb.language = meta.entries, meta.identifier, meta.title, meta.language
     eb.FOLDER_NAME = "epub"
     by_id = {}
     for it in items:
@@ -120,11 +122,8 @@ def _shapes() -> tuple[NavEntry, ...]:
             link("F", "text/sub/../f.xhtml"))
 
 
-def _metadata_book(description: str, series: str) -> epub.EpubBook:
-    eb = epub.EpubBook()
-    eb.set_identifier("urn:uuid:1 & 2")
-    eb.set_title(TRICKY)
-    eb.set_language("fr")
+def _metadata_book(description: str, series: str) -> Metadata:
+    eb = Metadata("urn:uuid:1 & 2", TRICKY, "fr")
     eb.add_metadata("DC", "description", description)
     eb.add_metadata("DC", "creator", TRICKY, {"id": "creator01"})
     eb.add_metadata(None, "meta", "aut", {"refines": "#creator01", "property": "role"})
@@ -188,3 +187,19 @@ def test_the_ncx_depth_is_the_navigation_depth():
     nested = (NavEntry("P", "text/p.xhtml", flat),)
     assert re.search(rb'content="1" name="dtb:depth"', ncx_document("u", "T", flat, nav_depth(flat)))
     assert re.search(rb'content="2" name="dtb:depth"', ncx_document("u", "T", nested, nav_depth(nested)))
+
+
+def test_metadata_are_kept_in_the_order_ebooklib_kept_them():
+    eb = epub.EpubBook()
+    eb.set_identifier("urn:x")
+    eb.set_title("T")
+    eb.set_language("fr")
+    md = Metadata("urn:x", "T", "fr")
+    for book in (eb, md):
+        book.add_metadata("DC", "creator", "A", {"id": "creator01"})
+        book.add_metadata(None, "meta", "aut", {"refines": "#creator01", "property": "role"})
+        book.add_metadata("DC", "language", "en")
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    assert md.entries == eb.metadata
+    assert list(md.entries) == list(eb.metadata)  # the namespaces' order too
+    assert CONTAINER == (epub.CONTAINER_XML % {"folder_name": "epub"}).encode()

@@ -1,7 +1,7 @@
 """Rendition + cover -> .epub bytes.
 
-ebooklib's `EpubBook` holds the metadata; `opf` writes the package document, the nav
-document and the NCX from it and from the rendition, as ebooklib's writer would; the
+`opf` writes the package document (from the metadata gathered here), the nav document
+and the NCX, as ebooklib's writer did; the
 documents come finished (most deflated already, where their story was rendered), and
 `ocf.zip_parts` packs it all deterministically: `mimetype` first and stored, fixed order,
 fixed times.
@@ -13,11 +13,18 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from ebooklib import epub
-
 from ficbook.datafiles import data_text
 from ficbook.epub.ocf import Deflated, Entry, should_compress, zip_parts
-from ficbook.epub.opf import NAV_NAME, NCX_NAME, Guide, Item, nav_document, ncx_document, package_document
+from ficbook.epub.opf import (
+    NAV_NAME,
+    NCX_NAME,
+    Guide,
+    Item,
+    Metadata,
+    nav_document,
+    ncx_document,
+    package_document,
+)
 from ficbook.errors import OutputError
 from ficbook.model import Book, Resource
 from ficbook.render import NavEntry, Rendition
@@ -25,6 +32,11 @@ from ficbook.text import number_text
 
 CSS_NAME = "styles/book.css"
 FOLDER = "epub"  # markup.md: lower-case names inside the zip
+CONTAINER = (b'<?xml version="1.0" encoding="utf-8"?>\n'  # as ebooklib wrote it
+             b'<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">\n'
+             b'  <rootfiles>\n'
+             b'    <rootfile media-type="application/oebps-package+xml" full-path="epub/content.opf"/>\n'
+             b'  </rootfiles>\n</container>\n')
 
 
 def stylesheet(book: Book) -> bytes:
@@ -53,10 +65,10 @@ def package_parts(book: Book, rendition: Rendition, cover: Resource | None,
                   cover_data: Callable[[], bytes] | None = None) -> list[bytes]:
     """`package`'s bytes in pieces (`ocf.zip_parts`), to be written as they are."""
     m = book.meta
-    eb = book_metadata(book, rendition, cover.name if cover else None)
+    md = book_metadata(book, rendition, cover.name if cover else None)
     items = [Item(CSS_NAME, "css", "text/css")]
     files: dict[str, bytes] = {"mimetype": b"application/epub+zip",
-                               epub.CONTAINER_PATH: (epub.CONTAINER_XML % {"folder_name": FOLDER}).encode()}
+                               "META-INF/container.xml": CONTAINER}
     content = f"{FOLDER}/"
     files[content + CSS_NAME] = stylesheet(book)
     if cover:
@@ -86,7 +98,7 @@ def package_parts(book: Book, rendition: Rendition, cover: Resource | None,
 
     mtime = datetime.combine(datetime.fromisoformat(m.date or "2000-01-01").date(), time(0),
                              tzinfo=UTC)
-    files[content + "content.opf"] = package_document(eb, items, spine, guide, mtime)
+    files[content + "content.opf"] = package_document(md, items, spine, guide, mtime)
     files[content + NCX_NAME] = ncx_document(m.identifier, m.title, rendition.nav, nav_depth(rendition.nav))
     files[content + NAV_NAME] = nav_document(m.language, book.label("contents") or m.title, rendition.nav, guide)
     if cover and cover_data is not None:
@@ -94,41 +106,38 @@ def package_parts(book: Book, rendition: Rendition, cover: Resource | None,
     return rezip(files, mtime, ready=ready)
 
 
-def book_metadata(book: Book, rendition: Rendition, cover_name: str | None) -> epub.EpubBook:
-    """The package's metadata, in ebooklib's `EpubBook` (which keeps their order)."""
+def book_metadata(book: Book, rendition: Rendition, cover_name: str | None) -> Metadata:
+    """The package's metadata, in the order they are written."""
     m = book.meta
-    eb = epub.EpubBook()
-    eb.set_identifier(m.identifier)
-    eb.set_title(m.title)
-    eb.set_language(m.language)
+    md = Metadata(m.identifier, m.title, m.language)
     for lang in story_languages(book):  # the other languages the stories are written in
-        eb.add_metadata("DC", "language", lang)
-    _people(eb, book)
+        md.add_metadata("DC", "language", lang)
+    _people(md, book)
     if m.description:
-        eb.add_metadata("DC", "description", m.description)
+        md.add_metadata("DC", "description", m.description)
     if m.date:
-        eb.add_metadata("DC", "date", publication_date(m.date))
+        md.add_metadata("DC", "date", publication_date(m.date))
     for subject in m.subjects:
-        eb.add_metadata("DC", "subject", subject)
-    eb.add_metadata("DC", "publisher", "ficbook")
+        md.add_metadata("DC", "subject", subject)
+    md.add_metadata("DC", "publisher", "ficbook")
     # Each story's address, so calibre and FanFicFare recognise the works inside.
     for source in dict.fromkeys(bs.story.meta.source for bs in book.stories if bs.story.meta.source):
-        eb.add_metadata("DC", "source", source)
+        md.add_metadata("DC", "source", source)
     if m.series:
-        eb.add_metadata(None, "meta", m.series, {"property": "belongs-to-collection",
+        md.add_metadata(None, "meta", m.series, {"property": "belongs-to-collection",
                                                  "id": "series"})
-        eb.add_metadata(None, "meta", "series", {"refines": "#series",
+        md.add_metadata(None, "meta", "series", {"refines": "#series",
                                                  "property": "collection-type"})
-        eb.add_metadata(None, "meta", "", {"name": "calibre:series", "content": m.series})
+        md.add_metadata(None, "meta", "", {"name": "calibre:series", "content": m.series})
         if m.series_index is not None:
             index = number_text(m.series_index)
-            eb.add_metadata(None, "meta", index, {"refines": "#series",
+            md.add_metadata(None, "meta", index, {"refines": "#series",
                                                   "property": "group-position"})
-            eb.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
-    _accessibility(eb, rendition, cover_name)
+            md.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": index})
+    _accessibility(md, rendition, cover_name)
     if cover_name:
-        eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    return eb
+        md.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    return md
 
 
 def nav_depth(entries: tuple[NavEntry, ...]) -> int:
@@ -146,27 +155,27 @@ def publication_date(day: str) -> str:
     return f"{day}T12:00:00Z" if len(day) == 10 else day
 
 
-def _people(eb: epub.EpubBook, book: Book) -> None:
+def _people(md: Metadata, book: Book) -> None:
     """Every story author is a `dc:creator` (role aut). A book whose authors are all unknown
     still gets a creator, or calibre and Kobo file it under "Unknown": the editor (role edt,
     which calibre takes as the author when there is no other), else "Various"."""
     m = book.meta
     if m.editor:
-        eb.add_metadata("DC", "contributor" if m.authors else "creator", m.editor, {"id": "editor"})
-        eb.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
+        md.add_metadata("DC", "contributor" if m.authors else "creator", m.editor, {"id": "editor"})
+        md.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
                                               "scheme": "marc:relators"})
     elif not m.authors:
-        eb.add_metadata("DC", "creator", book.label("various-authors"), {"id": "creator01"})
+        md.add_metadata("DC", "creator", book.label("various-authors"), {"id": "creator01"})
     for i, author in enumerate(m.authors, 1):
-        eb.add_metadata("DC", "creator", author, {"id": f"creator{i:02d}"})
-        eb.add_metadata(None, "meta", "aut", {"refines": f"#creator{i:02d}", "property": "role",
+        md.add_metadata("DC", "creator", author, {"id": f"creator{i:02d}"})
+        md.add_metadata(None, "meta", "aut", {"refines": f"#creator{i:02d}", "property": "role",
                                               "scheme": "marc:relators"})
 
 
 _ALT = re.compile(rb'\salt="([^"]*)"')
 
 
-def _accessibility(eb: epub.EpubBook, rendition: Rendition, cover_name: str | None) -> None:
+def _accessibility(md: Metadata, rendition: Rendition, cover_name: str | None) -> None:
     """schema.org accessibility metadata that says what this book is: pictures only when it
     has some, and text alone sufficient only when every picture has a text description."""
     tags = [tag for doc in rendition.documents for tag in doc.pictures()
@@ -191,7 +200,7 @@ def _accessibility(eb: epub.EpubBook, rendition: Rendition, cover_name: str | No
     props += [("schema:accessibilityHazard", "none"),  # still pictures and text only
               ("schema:accessibilitySummary", " ".join(summary))]
     for prop, value in props:
-        eb.add_metadata(None, "meta", value, {"property": prop})
+        md.add_metadata(None, "meta", value, {"property": prop})
 
 
 def rezip(files: dict[str, bytes], when: datetime, ready: dict[str, Deflated] | None = None) -> list[bytes]:
