@@ -117,8 +117,9 @@ def book_story(recipe: Recipe, entry: StoryEntry, shown: Story, number: int, key
 def bind(recipe: Recipe, numbered: Sequence[BookStory],
          changes: Sequence[StoryChange | None] | None = None) -> Book:
     """The book from its stories in reading order: parts, metadata, the credits page."""
-    if changes:
-        numbered = [dataclasses.replace(bs, change=change) for bs, change in zip(numbered, changes)]
+    if changes:  # most stories are unchanged: those are kept as they are
+        numbered = [bs if change == bs.change else dataclasses.replace(bs, change=change)
+                    for bs, change in zip(numbered, changes)]
     entries = recipe.all_stories
     # the recipe's own titles in the book language's typography
     book_fix = line_fixer(ConvertOptions(rules=tuple(sorted(recipe.rules.items())), language=recipe.language))

@@ -142,13 +142,14 @@ def _metadata_book(description: str, series: str) -> Metadata:
 def test_odd_text_and_every_shape_of_navigation_as_ebooklib(description, series):
     items = [Item("text/a.xhtml", "a", "application/xhtml+xml"),
              Item("images/p q.png", "img-p-q", "image/png"),
+             Item('text/odd&"<name>.xhtml', "odd&id", "application/xhtml+xml"),
              Item("toc.ncx", "ncx", "application/x-dtbncx+xml"),
              Item("nav.xhtml", "nav", "application/xhtml+xml", "nav")]
     guide = [Guide("toc", "text/a.xhtml", TRICKY), Guide("notes", "text/n.xhtml", "N"),
              Guide("text", "text/a.xhtml#s", "Start")]
-    opf, nav, ncx = ebooklib_writes(_metadata_book(description, series), items, ["a"], guide,
+    opf, nav, ncx = ebooklib_writes(_metadata_book(description, series), items, ["a", "odd&id"], guide,
                                     _shapes(), TRICKY)
-    assert package_document(_metadata_book(description, series), items, ["a"], guide, WHEN) == opf
+    assert package_document(_metadata_book(description, series), items, ["a", "odd&id"], guide, WHEN) == opf
     assert nav_document("fr", TRICKY, _shapes(), guide) == nav
     assert ncx_document("urn:uuid:1 & 2", TRICKY, _shapes(), 0) == ncx
     assert b'<content src="text/b.xhtml"/>' in ncx  # the pageless section points to its first link

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 import ebooklib  # its version only: the package says what wrote it, as ebooklib's writer did
@@ -59,6 +60,10 @@ def _escape(value: str, special: re.Pattern[str], escapes: dict[str, str]) -> st
         raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
                          "or control characters")
     return special.sub(lambda m: escapes[m[0]], value)
+
+
+def _as_is(value: str) -> str:
+    return value
 
 
 def _attrs(pairs: dict[str, str]) -> str:
@@ -125,12 +130,17 @@ def package_document(meta: Metadata, items: Sequence[Item], spine: Sequence[str]
                     continue  # written above
                 out.append(_metadata(tag, others, value or None if ns == OPF_NS else value))
     out.append("  </metadata>\n  <manifest>\n")
-    for item in items:
-        props = f' properties="{attr(item.properties)}"' if item.properties else ""
-        out.append(f'    <item href="{attr(item.href)}" id="{attr(item.id)}" '
-                   f'media-type="{attr(item.media_type)}"{props}/>\n')
+    # Names and ids are plain as a rule: one search over all of them spares 40,000 calls.
+    clean = _ATTR_ANY.search("".join(chain.from_iterable(items))) is None
+    put = _as_is if clean else attr
+    for href, uid, media_type, properties in items:
+        props = f' properties="{put(properties)}"' if properties else ""
+        out.append(f'    <item href="{put(href)}" id="{put(uid)}" media-type="{put(media_type)}"{props}/>\n')
     out.append('  </manifest>\n  <spine toc="ncx">\n')
-    out += [f'    <itemref idref="{attr(uid)}"/>\n' for uid in spine]
+    if clean and _ATTR_ANY.search("".join(spine)) is None:
+        out += [f'    <itemref idref="{uid}"/>\n' for uid in spine]
+    else:
+        out += [f'    <itemref idref="{attr(uid)}"/>\n' for uid in spine]
     out.append("  </spine>\n")
     if guide:
         out.append("  <guide>\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ficbook import naming
 from ficbook.language import count_label
 from ficbook.model import Book, BookStory
@@ -47,17 +49,19 @@ def title_page(book: Book) -> Draft:
 
 
 def contents_page(book: Book) -> Draft:
+    label = functools.cache(book.label)  # a lookup per story and label: 2,000 stories, 8,000 lookups
+
     def entry(bs: BookStory) -> str:
         meta = bs.story.meta
         facts = []
         if meta.rating:
-            facts.append(f"{book.label('rating')}: {meta.rating}")
-        facts.append(f"{bs.words:,} {book.label(count_label(bs.story.meta.language)).lower()}")
+            facts.append(f"{label('rating')}: {meta.rating}")
+        facts.append(f"{bs.words:,} {label(count_label(bs.story.meta.language)).lower()}")
         author = meta.authors and (
-            f' <span class="contents-author">{esc(book.label("by"))} '
+            f' <span class="contents-author">{esc(label("by"))} '
             f'{esc(join_names(meta.authors))}</span>') or ""
         change = (f' <span class="contents-change contents-{bs.change}">'
-                  f'{esc(book.label(bs.change))}</span>' if bs.change else "")
+                  f'{esc(label(bs.change))}</span>' if bs.change else "")
         return (f'<li class="contents-story"><a href="{bs.key}-card.xhtml">{esc(meta.title)}</a>'
                 f'{author} <span class="contents-meta">{esc(" · ".join(facts))}</span>{change}</li>\n')
 
