@@ -5,8 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test bench fuzz field clean
-.PHONY: checkers
-.PHONY: setup demo test bench fuzz field clean
+.PHONY: checkers native
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +15,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
+demo: setup native
 	$(BIN)/ficbook build recipes/spuffy.yaml
+
+# `make native`: the converter compiled with mypyc into the cache folder (ficbook/native.py),
+# about a minute; used only while the source is exactly what it was built from. Where it
+# cannot be built (no C compiler), ficbook runs as Python, as it does after any edit.
+native: setup
+	$(BIN)/python -m ficbook.nativebuild || echo "make native: not built; ficbook runs as Python"
 
 test: setup checkers
 	$(BIN)/python -m pytest -q
@@ -39,7 +44,7 @@ fuzz: setup
 		$(BIN)/python -m fuzz --minutes $(MINUTES); \
 	fi
 
-bench: setup
+bench: setup native
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/parallel.py
 

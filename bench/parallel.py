@@ -136,7 +136,8 @@ def main() -> None:
     scale = 10 if args.quick else 1
     work = args.work
     run.SNAPSHOT = run.snapshot(work)
-    print(f"ficbook parallel bench (issue 20): {os.cpu_count()} cores, {load()} at the start")
+    print(f"ficbook parallel bench (issue 20): {os.cpu_count()} cores, {load()} at the start; "
+          f"converter: {run.converter()}")
 
     # The same library as bench/run.py (synth is deterministic: nothing is rewritten).
     a_stories = synth.make_stories(work / "one" / "stories", 200 // scale, 55_000)

@@ -84,6 +84,15 @@ def snapshot(work: Path, rev: str | None = None) -> Path:
     return target
 
 
+def converter(code: Path | None = None) -> str:
+    """Which converter that code runs here: compiled (a `make native` build for exactly
+    this source, ficbook/native.py) or Python (any older commit: it has no such build)."""
+    probe = ("import ficbook.convert.pipeline, sys; n = sys.modules.get('ficbook.native'); "
+             "print(bool(n and n.loaded()))")
+    out = subprocess.run([sys.executable, "-c", probe], env=env(code), capture_output=True, text=True)
+    return "compiled (ficbook.native)" if out.stdout.strip() == "True" else "Python"
+
+
 def pandoc_command(pandoc: str, work: Path, stories: list[Path]) -> list[str]:
     """pandoc making one EPUB of the stories, each as Markdown under its name as a heading
     (written once into WORK/pandoc)."""
@@ -170,7 +179,8 @@ def against(rev: str, work: Path, recipe: Path, mb_in: float, repeat: int) -> No
         runs["this"].append(in_process(recipe, work / "out-this"))
         runs[rev].append(in_process(recipe, work / "out-old", code=old))
     new_best, old_best = (min(runs[k], key=lambda r: r["cpu"]) for k in ("this", rev))
-    print(f"against {rev} (anthology {mb_in:.1f} MB, in process, one core, best CPU of {repeat}, alternated):")
+    print(f"against {rev} (anthology {mb_in:.1f} MB, in process, one core, best CPU of {repeat}, alternated; "
+          f"converter: this {converter()}, {rev[:12]} {converter(old)}):")
     print(f"  {'stage':<9} {rev[:12]:>12}  {'this':>9}")
     for stage in old_best["stage_cpu"]:
         print(f"  {stage:<9} {old_best['stage_cpu'][stage]:10.3f} s  {new_best['stage_cpu'].get(stage, 0):7.3f} s")
@@ -209,6 +219,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"ficbook bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}, "
           f"load average {load:.1f} at the start" + (" (other work running: figures are noisy)" if load > 0.5 else ""))
+    print(f"converter: {converter()}")
 
     # ---------------------------------------------------------------- the library
     t = time.perf_counter()

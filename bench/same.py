@@ -13,6 +13,8 @@ Inputs: the sample stories (stories/), the story fixtures under tests/, the fiel
 bench/synth.py (`--synth N` stories, written under --work). The digests do not depend on
 the process (no id()s, no set order, no hash seed): a canonical walk of the dataclasses.
 `--dump DIR` also writes each result's canonical text, to diff two runs' dumps.
+Also the check that the compiled converter (ficbook.native) gives what the source gives:
+tests/test_native.py runs it both ways.
 """
 
 from __future__ import annotations
@@ -128,11 +130,15 @@ def main() -> None:
     ap.add_argument("--synth", type=int, default=60, help="synthetic stories (0: none)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ficbook-same")
     ap.add_argument("--only", help="only inputs whose path contains this")
+    ap.add_argument("--settings", help="only these rule settings (comma-separated names)")
     ap.add_argument("--dump", type=Path, help="also write each result's canonical text here")
     args = ap.parse_args()
     items = inputs(args.work / "stories", args.synth)
     if args.only:
         items = [(p, s) for p, s in items if args.only in str(p)]
+    if args.settings:
+        wanted = args.settings.split(",")
+        items = [(p, tuple(n for n in s if n in wanted)) for p, s in items]
     if args.dump:
         args.dump.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -142,7 +148,7 @@ def main() -> None:
         args.out.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", "utf-8")
     if args.compare:
         old = json.loads(args.compare.read_text("utf-8"))
-        if args.only:
+        if args.only or args.settings:
             old = {k: v for k, v in old.items() if k in digests}
         changed = sorted(k for k in digests.keys() & old.keys() if digests[k] != old[k])
         missing, added = sorted(old.keys() - digests.keys()), sorted(digests.keys() - old.keys())

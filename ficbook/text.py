@@ -21,9 +21,10 @@ from ficbook.model import (
 )
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, C1 controls, surrogates, FFFE/FFFF),
-# plus invisible joiners many readers have no glyph for.
+# plus invisible joiners many readers have no glyph for. The surrogates are the regex's
+# escapes, not characters: a compiled module (ficbook.native) cannot hold them in a literal.
 _XML_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u2060\ufeff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" r"\ud800-\udfff" "\ufffe\uffff\u2060\ufeff]")
 
 
 def strip_forbidden(text: str) -> str:

@@ -1,0 +1,114 @@
+"""The converter's hot modules compiled to C with mypyc, used when a build made from exactly
+this source is in the user's cache folder; the Python source otherwise.
+
+Conversion is most of a build's time, and it is plain Python: loops over paragraphs and
+characters, small frozen dataclasses, many short calls. mypyc compiles that code, as it
+is, typed (mypy checks it in `make test`), to a C extension, the way black and mypy ship
+themselves: the same output (`bench/same.py`; `tests/test_native.py` builds the sample
+books both ways and compares their bytes) in about three quarters of the time.
+
+    python -m ficbook.native          # build it (make native; make demo and make bench do)
+    python -m ficbook.native --check  # say whether this source has a build
+
+The build is keyed by a digest of every Python file of the package (a compiled module
+also relies on the types of the modules it calls), so an edited source is never run
+from a stale build: it runs as Python until built again. It lives outside the source
+tree, in the cache folder (`ficbook.usercache.folder`: FICBOOK_CACHE=off keeps nothing,
+so nothing native is used either); FICBOOK_NATIVE=off ignores a build (the test suite
+does: its tests swap in plain versions of functions, which a compiled caller never looks up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# The shared library that holds every compiled module's code (mypyc's "group").
+GROUP = "ficbook_native"
+# The modules compiled: where a story's conversion spends its time (the text reader, the
+# rules). Kept Python: packages' __init__, the model's classes and the converter's
+# options and context, which cross processes by pickle (a compiled frozen class cannot be
+# unpickled) or name a class imported only for type checking.
+FOLDERS = ("convert", "convert/rules", "readers/text")
+FILES = ("text.py", "model.py")
+KEEP = ("convert/context.py",)
+_SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def module_files() -> list[str]:
+    """The compiled modules' files, relative to the package, sorted."""
+    found = list(FILES)
+    for folder in FOLDERS:
+        found += [f"{folder}/{name}" for name in os.listdir(PACKAGE / folder)
+                  if name.endswith(".py") and name != "__init__.py" and f"{folder}/{name}" not in KEEP]
+    return sorted(found)
+
+
+def module_name(file: str) -> str:
+    return "ficbook." + file.removesuffix(".py").replace("/", ".")
+
+
+def source_key() -> str:
+    """A digest of the package's Python files (names and bytes) and the interpreter."""
+    h = hashlib.blake2b(sys.version.encode(), digest_size=12)
+    for folder, dirs, files in sorted(os.walk(PACKAGE)):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(f for f in files if f.endswith(".py")):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as fh:
+                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + fh.read() + b"\0")
+    return h.hexdigest()
+
+
+def build_folder(key: str | None = None) -> Path | None:
+    """Where this source's build is (or goes); None when the cache is off."""
+    from ficbook.usercache import folder
+
+    where = folder()
+    return None if where is None else where / "native" / (key or source_key())
+
+
+class _Finder:
+    """Loads the compiled modules from this source's build, if there is one; any other
+    import, and every import when there is no build, goes on as usual. The digest is
+    taken once, at the first compiled module imported (`--version` never gets there)."""
+
+    def __init__(self) -> None:
+        # module name -> its file in a build, less the suffix
+        self.names = {module_name(f): f"ficbook/{f.removesuffix('.py')}" for f in module_files()}
+        self.names[f"{GROUP}__mypyc"] = f"{GROUP}__mypyc"
+        self.folder: Path | None = None
+        self.looked = False
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name not in self.names:
+            return None
+        if not self.looked:
+            self.looked = True
+            try:
+                found = build_folder()
+                self.folder = found if found is not None and (found / "complete").is_file() else None
+            except OSError:
+                pass
+        if self.folder is None:
+            return None
+        file = self.folder / (self.names[name] + _SUFFIX)
+        return importlib.util.spec_from_file_location(name, file) if file.is_file() else None
+
+
+def install() -> None:
+    """Put the finder first, unless FICBOOK_NATIVE=off (called as the package loads)."""
+    if os.environ.get("FICBOOK_NATIVE", "").lower() != "off" and not any(
+            isinstance(f, _Finder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Finder())  # type: ignore[arg-type]
+
+
+def loaded() -> bool:
+    """Whether this process runs the compiled converter."""
+    module = sys.modules.get("ficbook.convert.pipeline")
+    return module is not None and not str(getattr(module, "__file__", "")).endswith(".py")

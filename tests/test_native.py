@@ -1,0 +1,88 @@
+"""The compiled converter (ficbook.native): built by mypyc, used only for the very source
+it was built from, and giving what the Python source gives, book for book."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ficbook import native
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(cache: Path, on: bool) -> dict[str, str]:
+    env = {**os.environ, "FICBOOK_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
+    env["FICBOOK_NATIVE"] = "" if on else "off"
+    return env
+
+
+def _loaded(cache: Path, on: bool = True) -> bool:
+    out = subprocess.run([sys.executable, "-c", "import ficbook.convert.pipeline, ficbook.native as n; "
+                          "print(n.loaded())"], env=_env(cache, on), capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip() == "True"
+
+
+def test_the_key_follows_every_python_file_s_bytes_not_its_time(tmp_path: Path, monkeypatch) -> None:
+    copy = tmp_path / "ficbook"
+    shutil.copytree(native.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data", "*.ttf", "*.otf"))
+    monkeypatch.setattr(native, "PACKAGE", copy)
+    key = native.source_key()
+    os.utime(copy / "cli" / "app.py", (1, 1))
+    assert native.source_key() == key  # a touch alone
+    # a module that is not compiled still counts: compiled code relies on its types
+    (copy / "cli" / "app.py").write_text((copy / "cli" / "app.py").read_text() + "\n# edited\n")
+    assert native.source_key() != key
+    assert native.module_name("convert/rules/notes.py") == "ficbook.convert.rules.notes"
+
+
+def test_without_a_finished_build_the_source_runs(tmp_path: Path) -> None:
+    assert not _loaded(tmp_path)  # no build at all
+    where = tmp_path / "native" / subprocess.run(
+        [sys.executable, "-c", "import ficbook.native as n; print(n.source_key())"],
+        env=_env(tmp_path, True), capture_output=True, text=True, check=True).stdout.strip()
+    (where / "ficbook").mkdir(parents=True)  # a build interrupted before it was renamed into place
+    assert not _loaded(tmp_path)
+
+
+def _compiler() -> bool:
+    try:
+        import mypyc  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("cc") is not None or shutil.which("gcc") is not None
+
+
+@pytest.mark.skipif(not _compiler() and os.environ.get("CI") != "true",
+                    reason="no C compiler or mypyc here (under CI=true this fails instead)")
+def test_the_compiled_converter_gives_the_source_s_stories_and_books(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    # --opt 0: the C unoptimised, built in a third of the time; what the code does is the same
+    subprocess.run([sys.executable, "-m", "ficbook.nativebuild", "--opt", "0"], env=_env(cache, True),
+                   check=True, capture_output=True)
+    assert _loaded(cache) and not _loaded(cache, on=False)
+    runs = {}
+    for on in (True, False):  # both at once: the suite leaves the second core idle
+        digests, books = tmp_path / f"digests-{on}.json", tmp_path / f"books-{on}"
+        runs[on] = (digests, books, [
+            subprocess.Popen([sys.executable, str(ROOT / "bench" / "same.py"), "--synth", "0",
+                              "--settings", "default,all-off", "--out", str(digests),
+                              "--work", str(tmp_path / f"work-{on}")],
+                             env=_env(cache, on), stdout=subprocess.PIPE, stderr=subprocess.STDOUT),
+            subprocess.Popen([sys.executable, "-m", "ficbook", "build", str(ROOT / "recipes"), "--out", str(books),
+                              "--quiet", "--force"], env=_env(cache, on), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)])
+    for _digests, _books, procs in runs.values():
+        for proc in procs:
+            out, _ = proc.communicate(timeout=600)
+            assert proc.returncode == 0, out.decode()
+    assert runs[True][0].read_text() == runs[False][0].read_text()
+    compiled = {p.name: p.read_bytes() for p in runs[True][1].glob("*.epub")}
+    source = {p.name: p.read_bytes() for p in runs[False][1].glob("*.epub")}
+    assert len(source) == len(list((ROOT / "recipes").glob("*.yaml"))) and compiled == source
