@@ -20,9 +20,6 @@ does: its tests swap in plain versions of functions, which a compiled caller nev
 
 from __future__ import annotations
 
-import hashlib
-import importlib.machinery
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -37,7 +34,6 @@ GROUP = "ficbook_native"
 FOLDERS = ("convert", "convert/rules", "readers/text")
 FILES = ("text.py", "model.py")
 KEEP = ("convert/context.py",)
-_SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
 def module_files() -> list[str]:
@@ -55,6 +51,8 @@ def module_name(file: str) -> str:
 
 def source_key() -> str:
     """A digest of the package's Python files (names and bytes) and the interpreter."""
+    import hashlib  # here: every command imports this module, few need the digest
+
     h = hashlib.blake2b(sys.version.encode(), digest_size=12)
     for folder, dirs, files in sorted(os.walk(PACKAGE)):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
@@ -97,7 +95,10 @@ class _Finder:
                 pass
         if self.folder is None:
             return None
-        file = self.folder / (self.names[name] + _SUFFIX)
+        import importlib.machinery
+        import importlib.util
+
+        file = self.folder / (self.names[name] + importlib.machinery.EXTENSION_SUFFIXES[0])
         return importlib.util.spec_from_file_location(name, file) if file.is_file() else None
 
 
