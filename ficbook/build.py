@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -114,8 +115,8 @@ def build(recipe_path: Path, options: BuildOptions = BuildOptions(),
                              int(split_mb * 1_000_000), results)
     write_atomic(output, data)
     outputs = (output, *write_device_outputs(output, data, options))
-    converted = (tuple(d for r in results for d in r.diagnostics) if pieces is None
-                 else tuple(d for p in pieces for d in p.diagnostics))
+    converted = tuple(chain.from_iterable(  # 60,000 of them in a 2,000-story book
+        r.diagnostics for r in (results if pieces is None else pieces)))
     diagnostics = sources.diagnostics + converted + cover_diagnostics + book.diagnostics
     inputs = (recipe_path, *(recipe.story_path(e) for e in recipe.all_stories), *cover_inputs(recipe),
               *sources.inputs)

@@ -141,7 +141,7 @@ def book_metadata(book: Book, rendition: Rendition, cover_name: str | None) -> M
 
 
 def nav_depth(entries: tuple[NavEntry, ...]) -> int:
-    return max((1 + nav_depth(e.children) for e in entries), default=0)
+    return max((1 + nav_depth(e.children) if e.children else 1 for e in entries), default=0)
 
 
 def publication_date(day: str) -> str:
