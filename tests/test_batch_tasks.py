@@ -129,8 +129,11 @@ def test_a_worker_killed_while_converting_a_big_book_s_stories_fails_that_book_c
     (tmp_path / "stories").mkdir()
     body = SAMPLES[0].read_text("utf-8").strip()
     lines = ["title: Long", "stories:"]
-    for i in range(12):  # seconds of converting, in several chunks on each worker
-        (tmp_path / "stories" / f"s{i}.txt").write_text("\n\n* * *\n\n".join([body] * 60) + "\n", "utf-8")
+    # Seconds of converting, in several chunks on each worker: enough that the run is
+    # still converting 0.3 s after its worker starts (60 copies a story were not, once the
+    # book's tail got faster).
+    for i in range(12):
+        (tmp_path / "stories" / f"s{i}.txt").write_text("\n\n* * *\n\n".join([body] * 150) + "\n", "utf-8")
         lines.append(f"  - path: ../stories/s{i}.txt")
     (tmp_path / "recipes").mkdir()
     (tmp_path / "recipes" / "long.yaml").write_text("\n".join(lines) + "\n", "utf-8")
