@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = where is not None and (where / "complete").is_file()
         print(f"ficbook.nativebuild: {'built' if ok else 'not built'} ({where})")
         return 0 if ok else 1
-    build(args.opt)
+    try:
+        build(args.opt)
+    except OSError as exc:  # a cache folder that cannot be written, a full disk
+        raise SystemExit(f"ficbook.nativebuild: {exc.filename or ''}: {exc.strerror or exc}") from None
     return 0
 
 
