@@ -75,9 +75,10 @@ def test_the_compiled_converter_gives_the_source_s_stories_and_books(tmp_path: P
                               "--settings", "default", "--out", str(digests),
                               "--work", str(tmp_path / f"work-{on}")],
                              env=_env(cache, on), stdout=subprocess.PIPE, stderr=subprocess.STDOUT),
+            # compiled, with two workers: what they send back (books, stories) is pickled
             subprocess.Popen([sys.executable, "-m", "ficbook", "build", str(ROOT / "recipes"), "--out", str(books),
-                              "--quiet", "--force"], env=_env(cache, on), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)])
+                              "--quiet", "--force", "--jobs", "2" if on else "1"], env=_env(cache, on),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)])
     for _digests, _books, procs in runs.values():
         for proc in procs:
             out, _ = proc.communicate(timeout=600)
