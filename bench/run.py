@@ -89,7 +89,9 @@ def converter(code: Path | None = None) -> str:
     this source, ficbook/native.py) or Python (any older commit: it has no such build)."""
     probe = ("import ficbook.convert.pipeline, sys; n = sys.modules.get('ficbook.native'); "
              "print(bool(n and n.loaded()))")
-    out = subprocess.run([sys.executable, "-c", probe], env=env(code), capture_output=True, text=True)
+    # run from the code's folder: `-c` puts the current folder first on sys.path
+    out = subprocess.run([sys.executable, "-c", probe], env=env(code), cwd=code or SNAPSHOT or ROOT,
+                         capture_output=True, text=True)
     return "compiled (ficbook.native)" if out.stdout.strip() == "True" else "Python"
 
 
