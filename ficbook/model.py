@@ -7,8 +7,7 @@ line it came from so that diagnostics can point at it.
 
 from __future__ import annotations
 
-import copyreg
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ficbook.errors import Diagnostic
@@ -314,14 +313,3 @@ def label_of(labels: tuple[tuple[str, str], ...], kind: str, language: str | Non
 # language prints its own (`label_of`), and a recipe's `labels:` wins over both.
 DEFAULT_LABELS = book_labels(ENGLISH)
 
-
-def _rebuilt(obj: object) -> tuple[type, tuple]:
-    """Pickled as its class called with its fields, in field order. A class compiled by
-    mypyc (ficbook.native) cannot be pickled the way a dataclass is (an empty instance
-    filled in afterwards); this way works for both, and the bytes do not say which."""
-    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))  # type: ignore[arg-type]
-
-
-for _cls in [c for c in list(globals().values())
-             if isinstance(c, type) and c.__module__ == __name__ and hasattr(c, "__dataclass_fields__")]:
-    copyreg.pickle(_cls, _rebuilt)

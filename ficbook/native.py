@@ -28,9 +28,10 @@ PACKAGE = Path(__file__).resolve().parent
 # The shared library that holds every compiled module's code (mypyc's "group").
 GROUP = "ficbook_native"
 # The modules compiled: where a story's conversion spends its time (the text reader, the
-# rules). Kept Python: packages' __init__, the model's classes and the converter's
-# options and context, which cross processes by pickle (a compiled frozen class cannot be
-# unpickled) or name a class imported only for type checking.
+# rules, the model's classes: workers send them through `batch.wire`, which rebuilds each
+# from its fields, as a compiled class needs: default pickling cannot make one). Kept
+# Python: packages' __init__ (the converter's options, which cross processes), and the
+# converter's context, whose fields name a class imported only for type checking.
 FOLDERS = ("convert", "convert/rules", "readers/text")
 FILES = ("text.py", "model.py")
 KEEP = ("convert/context.py",)

@@ -39,6 +39,8 @@ def build(opt: str = "3", quiet: bool = False) -> Path:
     if dest is None:
         raise SystemExit("ficbook.nativebuild: the cache folder is off (FICBOOK_CACHE=off): nowhere to build")
     if (dest / "complete").is_file():
+        if not quiet:
+            print(f"ficbook.nativebuild: built already for this source ({dest})")
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=dest.parent))

@@ -87,3 +87,20 @@ def test_the_compiled_converter_gives_the_source_s_stories_and_books(tmp_path: P
     compiled = {p.name: p.read_bytes() for p in runs[True][1].glob("*.epub")}
     source = {p.name: p.read_bytes() for p in runs[False][1].glob("*.epub")}
     assert len(source) == len(list((ROOT / "recipes").glob("*.yaml"))) and compiled == source
+    # what workers send back: the model's classes, compiled, through the wire (a worker's
+    # chunk that fails to send is converted again here, so the bytes above cannot show it)
+    probe = ("import sys; from pathlib import Path; from ficbook.batch import wire; import ficbook.native as n; "
+             "from ficbook.convert import ConvertOptions; from ficbook.readers import read_story; "
+             "from ficbook.readers.source import read_source; "
+             "r = read_story(read_source(Path(sys.argv[1]), display='s'), ConvertOptions()); "
+             "assert n.loaded() and wire.loads(wire.dumps(r)) == r; print('same')")
+    story = sorted((ROOT / "stories").glob("*.txt"))[0]
+    sent = subprocess.run([sys.executable, "-c", probe, str(story)], env=_env(cache, True), cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert sent.stdout.strip() == "same", sent.stderr
+    # one book alone on two workers is cut into chunks, sent back through the wire
+    chunked = tmp_path / "chunked"
+    subprocess.run([sys.executable, "-m", "ficbook", "build", str(ROOT / "recipes" / "spuffy.yaml"), "--out",
+                    str(chunked), "--quiet", "--force", "--jobs", "2"], env=_env(cache, True), check=True,
+                   capture_output=True)
+    assert (chunked / "spuffy.epub").read_bytes() == source["spuffy.epub"]
