@@ -7,6 +7,9 @@ line it came from so that diagnostics can point at it.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -313,3 +316,25 @@ def label_of(labels: tuple[tuple[str, str], ...], kind: str, language: str | Non
 # language prints its own (`label_of`), and a recipe's `labels:` wins over both.
 DEFAULT_LABELS = book_labels(ENGLISH)
 
+
+
+# ---------------------------------------------------------------- pickling
+
+def by_fields(cls: type) -> Callable[[object], tuple]:
+    """A pickle reducer rebuilding an object of the dataclass `cls` by calling it with its
+    fields. Compiled (ficbook.native), a frozen class cannot be unpickled the dataclass way
+    (its state is set attribute by attribute, which a frozen class refuses), and worker
+    processes send model objects back through plain pickle (a cover drawn by a worker:
+    `build.CoverJob`); `batch.wire` uses it for its other classes too."""
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+    def reduce(obj: object) -> tuple:
+        return cls, tuple(getattr(obj, n) for n in names)
+
+    return reduce
+
+
+for _cls in (Text, Styled, LineBreak, Image, Resource, Paragraph, SceneBreak, BlockQuote, Epigraph, ListBlock,
+             TableCell, Table, Note, NoteRef, Chapter, StoryMeta, Story, BookMeta, MovedNote, BookStory, Part,
+             Book):
+    copyreg.pickle(_cls, by_fields(_cls))

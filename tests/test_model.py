@@ -71,3 +71,16 @@ def test_text_and_paragraph_stay_frozen_slotted_dataclasses() -> None:
         assert pickle.loads(pickle.dumps(p, protocol)) == p
     assert copy.copy(p) == p and copy.deepcopy(p) == p
     assert Paragraph(()) == Paragraph((), None, None)
+
+
+def test_every_class_of_the_model_pickles_by_calling_it_with_its_fields() -> None:
+    # compiled (ficbook.native), a frozen class unpickles no other way; see model.by_fields
+    import copyreg
+
+    from ficbook import model
+
+    classes = [c for c in vars(model).values()
+               if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == model.__name__]
+    assert len(classes) > 20 and [c for c in classes if c not in copyreg.dispatch_table] == []
+    note = model.Note("author", (Paragraph((Text("a"),)),), "A/N", 3)
+    assert copyreg.dispatch_table[model.Note](note) == (model.Note, ("author", note.blocks, "A/N", 3))

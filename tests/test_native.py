@@ -87,13 +87,15 @@ def test_the_compiled_converter_gives_the_source_s_stories_and_books(tmp_path: P
     compiled = {p.name: p.read_bytes() for p in runs[True][1].glob("*.epub")}
     source = {p.name: p.read_bytes() for p in runs[False][1].glob("*.epub")}
     assert len(source) == len(list((ROOT / "recipes").glob("*.yaml"))) and compiled == source
-    # what workers send back: the model's classes, compiled, through the wire (a worker's
-    # chunk that fails to send is converted again here, so the bytes above cannot show it)
+    # what workers send back: the model's classes, compiled, through the wire and plain pickle
+    # (a worker's chunk or cover that fails to send is made again here: bytes cannot show it)
     probe = ("import sys; from pathlib import Path; from ficbook.batch import wire; import ficbook.native as n; "
              "from ficbook.convert import ConvertOptions; from ficbook.readers import read_story; "
              "from ficbook.readers.source import read_source; "
              "r = read_story(read_source(Path(sys.argv[1]), display='s'), ConvertOptions()); "
-             "assert n.loaded() and wire.loads(wire.dumps(r)) == r; print('same')")
+             "import pickle; assert n.loaded() and wire.loads(wire.dumps(r)) == r; "
+             # a worker's drawn cover comes back through plain pickle (the pool's pipe)
+             "assert pickle.loads(pickle.dumps(r)) == r; print('same')")
     story = sorted((ROOT / "stories").glob("*.txt"))[0]
     sent = subprocess.run([sys.executable, "-c", probe, str(story)], env=_env(cache, True), cwd=tmp_path,
                           capture_output=True, text=True)

@@ -102,8 +102,11 @@ def test_pieces_travel_unchanged():
         assert wire.loads(wire.dumps(pieces)) == pieces
 
 
-def test_a_cover_drawn_by_a_worker_is_the_cover_drawn_here(tmp_path: Path):
-    from concurrent.futures import Future, ThreadPoolExecutor
+def test_a_cover_drawn_by_a_worker_is_the_cover_drawn_here(tmp_path: Path, monkeypatch):
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+
+    import ficbook.build
 
     def broken(*args):  # noqa: ANN002, ANN202 - a pool that broke since the last look
         raise RuntimeError("the pool broke")
@@ -121,3 +124,8 @@ def test_a_cover_drawn_by_a_worker_is_the_cover_drawn_here(tmp_path: Path):
             there = build(recipe, BuildOptions(out_dir=tmp_path / name, elsewhere=elsewhere))
             assert there.output.read_bytes() == here.output.read_bytes(), name
             assert there.diagnostics == here.diagnostics
+    # a worker process sends the cover back pickled; drawing it here again is not allowed
+    monkeypatch.setattr(ficbook.build, "make_cover", broken)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        there = build(recipe, BuildOptions(out_dir=tmp_path / "process", elsewhere=pool.submit))
+    assert there.output.read_bytes() == here.output.read_bytes()

@@ -12,7 +12,6 @@ that come back are equal to the ones sent, so the book's bytes are the same.
 from __future__ import annotations
 
 import copyreg
-import dataclasses
 import io
 import pickle
 from typing import Any
@@ -43,21 +42,10 @@ def _reduce_paragraph(p: model.Paragraph) -> tuple:
     return _Paragraph, (inlines, p.line, p.align)
 
 
-def _by_fields(cls: type) -> Any:
-    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-
-    def reduce(obj: object) -> tuple:
-        return cls, tuple(getattr(obj, n) for n in names)
-
-    return reduce
-
-
 def _table() -> dict:
-    table = copyreg.dispatch_table.copy()
-    classes = [c for c in vars(model).values()
-               if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == model.__name__]
-    for cls in (*classes, ConvertResult, ConvertOptions, Diagnostic, Read):
-        table[cls] = _by_fields(cls)
+    table = copyreg.dispatch_table.copy()  # the model's classes: `model.by_fields` already
+    for cls in (ConvertResult, ConvertOptions, Diagnostic, Read):
+        table[cls] = model.by_fields(cls)
     table[_Text] = lambda t: (_Text, (t.text,))
     table[_Paragraph] = _reduce_paragraph
     return table
