@@ -102,6 +102,21 @@ def test_a_shelf_of_small_books_is_built_book_by_book_and_a_big_one_in_chunks(
     assert work.split == {}
 
 
+def test_a_big_book_s_chunks_get_smaller_toward_the_end():
+    # The run ends with its last chunk, and a worker has its next one queued already: the
+    # last chunks are the smallest, so no process waits long for another's.
+    from ficbook.batch.tasks import StoryTask
+    from ficbook.convert import ConvertOptions
+
+    stories = [StoryTask(f"s{i}.txt", f"s{i}.txt", ConvertOptions(), 48_000, i + 1) for i in range(2000)]
+    groups = schedule._groups(stories, 2, 96_000_000)
+    sizes = [sum(s.size for s in g) for g in groups]
+    assert [s for g in groups for s in g] == stories  # every story once, in order
+    assert sizes[0] >= schedule.CHUNK_MAX and sizes[-2] <= schedule.CHUNK_MIN + 48_000
+    assert all(a >= b - 48_000 for a, b in zip(sizes, sizes[1:])), sizes  # never bigger by more than a story
+    assert len(groups) < 100  # and not so many that sending them costs
+
+
 def test_converted_stories_travel_unchanged():
     from ficbook.build import convert_story
     from ficbook.recipe import load_recipe

@@ -6,7 +6,7 @@ Two kinds of task (`tasks`):
 
 - a **book**: a whole book built and written by a worker, for the books of a shelf;
 - a **chunk** of stories, for a book too big for one worker (more than its share of the
-  run): its stories are cut into chunks of about the same size, converted and made into
+  run): its stories are cut into chunks, smaller toward the end, converted and made into
   their pieces of the book (`ficbook.pieces`) everywhere at once, and this process puts
   the book together from them, in recipe order, so its bytes do not depend on who made
   what. (A book cut into volumes gets its stories converted, not made into pieces.)
@@ -93,12 +93,11 @@ def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> 
     split = sorted((r for r in todo if len(stories[r]) > 1 and weight[r] * workers > total),
                    key=lambda r: -weight[r])
     work = Work([], {r: set() for r in split})
-    # Small chunks: the run ends when the last one does, and one costs little to send (its
-    # pages, deflated). A dozen per worker: the last to end ends about when the others do.
-    chunk_bytes = min(CHUNK_MAX, max(CHUNK_MIN, sum(weight[r] for r in split) // (workers * 12)))
     # A story two split books share is converted for each: its pieces differ by book.
+    left = sum(weight[r] for r in split)
     for recipe_path in split:
-        for group in _groups(stories[recipe_path], chunk_bytes):
+        for group in _groups(stories[recipe_path], workers, left):
+            left -= sum(s.size for s in group)
             task = Task(len(work.tasks), False, (recipe_path,), tuple(group), pieces=recipe_path not in whole)
             work.tasks.append(task)
             work.split[recipe_path].add(task.id)
@@ -107,17 +106,26 @@ def plan(todo: list[Path], job: Job, plans: dict[Path, _Plan], workers: int) -> 
     return work
 
 
-def _groups(stories: list[tasks.StoryTask], size: int) -> list[list[tasks.StoryTask]]:
-    """Consecutive stories in groups of about `size` bytes."""
-    groups: list[list[tasks.StoryTask]] = [[]]
-    held = 0
-    for story in stories:
-        if held >= size:
-            groups.append([])
-            held = 0
-        groups[-1].append(story)
-        held += story.size
-    return [g for g in groups if g]
+def _groups(stories: list[tasks.StoryTask], workers: int, left: int) -> list[list[tasks.StoryTask]]:
+    """Consecutive stories in groups, each an eighth of each worker's share of what is
+    `left` to convert in the run (within CHUNK_MIN and CHUNK_MAX): big groups first, then
+    smaller and smaller ("guided self-scheduling"). The run ends when the last chunk does,
+    and a worker has the next chunk queued already, so the last ones must be small: with
+    chunks all of one size, 96 MB in 4 MB chunks, one process waited a second at the end
+    for the other's last two. Small chunks cost little each (their pages go deflated)."""
+    groups: list[list[tasks.StoryTask]] = []
+    i = 0
+    while i < len(stories):
+        size = min(CHUNK_MAX, max(CHUNK_MIN, left // (workers * 8)))
+        group: list[tasks.StoryTask] = []
+        held = 0
+        while i < len(stories) and held < size:
+            group.append(stories[i])
+            held += stories[i].size
+            i += 1
+        groups.append(group)
+        left -= held
+    return groups
 
 
 class Run:
