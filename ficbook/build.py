@@ -266,16 +266,33 @@ class CoverJob:
         return self.resource.data
 
 
-def cover_text(book: Book) -> CoverText:
+def cover_text(book: Book, story_count: int | None = None) -> CoverText:
     """What the cover says: title, subtitle, editor, series, the stories' authors (after the
-    recipe's overrides, as the title page has them) and the story count."""
+    recipe's overrides, as the title page has them; only when no editor is credited, since
+    the cover names them only then) and the story count."""
     from ficbook.cover.canvas import CoverText
+    from ficbook.cover.layout import shows_authors
 
     m = book.meta
-    return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor, authors=m.authors,
-                     series=m.series, series_index=m.series_index, story_count=len(book.stories),
+    return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor,
+                     authors=m.authors if shows_authors(m.editor) else (),
+                     series=m.series, series_index=m.series_index,
+                     story_count=len(book.stories) if story_count is None else story_count,
                      labels=tuple((k, book.label(k)) for k in COVER_LABELS
                                   if k != "stories-few" or book.label(k) != k))
+
+
+def cover_ahead(recipe: Recipe) -> CoverText | None:
+    """The cover's words when the recipe alone gives them, before any story is read: a
+    drawn cover crediting an editor. A worker can then draw it while the stories are
+    converted (`batch.schedule`); the book uses that drawing only if its own `cover_text`
+    turns out the same."""
+    if recipe.cover.file is not None:
+        return None
+    from ficbook.cover.layout import shows_authors
+
+    book = bind(recipe, [])  # the recipe's words, set as the book sets them
+    return None if shows_authors(book.meta.editor) else cover_text(book, len(recipe.all_stories))
 
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:

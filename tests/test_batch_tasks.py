@@ -215,3 +215,49 @@ def test_a_run_parses_each_recipe_once(jobs: int, tmp_path: Path, monkeypatch: p
     outcomes = batch.run(shelf, batch.Job(out_dir=tmp_path / "out", jobs=jobs, force=True))
     assert [o.status for o in outcomes] == ["built"] * 3
     assert sorted(log.read_text("utf-8").split()) == ["bangel.yaml", "phares.yaml", "spuffy.yaml"]
+
+
+DRAWN = "FICBOOK_TEST_DRAWN"  # the log of covers drawn, inherited by forked workers
+
+
+def _logged_draw(text, options, base_dir=None):  # noqa: ANN001, ANN202 - ficbook.cover.draw, logged
+    from ficbook.cover.render import render_cover
+
+    with open(os.environ[DRAWN], "a", encoding="utf-8") as fh:
+        fh.write(f"{text.title}\n")
+    return render_cover(text, options, base_dir)
+
+
+def test_the_recipe_gives_an_edited_book_s_cover_words_before_any_story_is_read():
+    from ficbook.build import cover_ahead, cover_text, read_book
+    from ficbook.recipe import load_recipe
+
+    recipe = load_recipe(ROOT / "recipes" / "phares.yaml")  # French: the labels and typography are its own
+    assert recipe.editor and cover_ahead(recipe) == cover_text(read_book(recipe))
+    assert cover_ahead(recipe.model_copy(update={"editor": None})) is None  # the cover names authors then
+    assert cover_ahead(recipe.model_copy(update={"editor": "  "})) is None
+
+
+@pytest.mark.parametrize("same_words", [True, False])
+def test_a_big_book_s_cover_is_drawn_while_its_stories_are_converted(
+        same_words: bool, book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import dataclasses
+
+    import ficbook.build
+    import ficbook.cover
+
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)
+    [alone] = batch.run([book], batch.Job(out_dir=tmp_path / "j1", jobs=1, force=True))
+    log = tmp_path / "drawn.txt"
+    monkeypatch.setenv(DRAWN, str(log))
+    monkeypatch.setattr(ficbook.cover, "draw", _logged_draw)
+    if not same_words:  # the book's words turn out other than the recipe's: that drawing is not used
+        real = ficbook.build.cover_ahead
+        monkeypatch.setattr(ficbook.build, "cover_ahead",
+                            lambda recipe: dataclasses.replace(real(recipe), title="Other Words"))
+    [outcome] = batch.run([book], batch.Job(out_dir=tmp_path / "j2", jobs=2, force=True))
+    assert outcome.status == "built", outcome.error
+    assert outcome.output.read_bytes() == alone.output.read_bytes()
+    # drawn once, ahead; or ahead from the other words, then again (by the idle worker)
+    drawn = log.read_text("utf-8").splitlines()
+    assert drawn == (["Many Hands"] if same_words else ["Other Words", "Many Hands"])

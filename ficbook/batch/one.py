@@ -193,3 +193,19 @@ def _few_collections():
         gc.set_threshold(*saved)
 
 
+@contextlib.contextmanager
+def _no_collections():
+    """One chunk of a book's stories (`schedule`): no cycle search while it converts, one
+    at the end. Even few collections were about 5% of a chunk's time (perf: each walks
+    objects spread over memory), and the garbage a chunk can leave in cycles (an HTML
+    story's parse tree) is bounded by the chunk's size (4 MB of source at most)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(0)  # everything the chunk made is still in the youngest generation
+
+

@@ -17,6 +17,7 @@ Chunks go first, then books, biggest first: the last task to finish is a small o
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,8 @@ from ficbook.batch.one import (
     Job,
     Outcome,
     Reporter,
-    _few_collections,
     _links,
+    _no_collections,
     _Plan,
     _read,
     _sweep,
@@ -143,6 +144,7 @@ class Run:
         self.queued: list[Task] = []  # not submitted yet
         self.window = 1 << 30  # tasks submitted ahead (a local pool: a few per worker)
         self.helps = False  # this process converts chunks too while it waits
+        self.ahead: dict[Path, tuple[tuple, Future]] = {}  # covers sent to be drawn: their words, the drawing
 
     # ---------------------------------------------------------------- what an executor gives
 
@@ -172,6 +174,8 @@ class Run:
 
         try:
             self.send(self.work.tasks)
+            self.refill()
+            self.draw_ahead()
             for book in self.waiting:
                 self.reporter.stage(book, "convert")
             while self.futures or self.queued or self.ready or self.waiting:
@@ -219,7 +223,7 @@ class Run:
         """Nothing to collect or build: this process converts a chunk as well (its stories
         need no shipping)."""
         self.queued.remove(task)
-        with _few_collections():
+        with _no_collections():
             deliver(self.memo, task, chunk_items(task))
         self.chunk_done(task)
 
@@ -244,7 +248,7 @@ class Run:
                 with open(data, "rb") as fh:
                     data = fh.read()
                 os.unlink(fh.name)
-            with _few_collections():
+            with _no_collections():
                 deliver(self.memo, task, wire.loads(data))
         self.chunk_done(task)
         return None
@@ -272,11 +276,31 @@ class Run:
         (the local pool's): the cover is drawn there while this process packages the book."""
         return None
 
+    def draw_ahead(self) -> None:
+        """The covers of the books built here whose words the recipe alone gives
+        (`build.cover_ahead`), sent to be drawn while the stories are converted: else the
+        cover is the last thing a book waits for, with every other process idle."""
+        submit = self.spare()
+        if submit is None:
+            return
+        from ficbook.build import cover_ahead
+        from ficbook.cover import draw
+
+        for book in self.waiting:
+            recipe = self.plans[book].recipe
+            text = cover_ahead(recipe)
+            if text is not None:
+                args = (text, recipe.cover, recipe.base_dir)
+                self.ahead[book] = (args, submit(draw, *args))
+
     def build_here(self, recipe: Path) -> None:
         idle = not self.futures and not self.queued and not self.waiting
+        elsewhere = self.spare() if idle else None
+        if recipe in self.ahead:
+            elsewhere = _drawn_ahead(*self.ahead.pop(recipe), elsewhere)
         outcome = build_one(recipe, self.job, self.key, self.memo,
                             lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe),
-                            elsewhere=self.spare() if idle else None, read=_read(self.plans, recipe))
+                            elsewhere=elsewhere, read=_read(self.plans, recipe))
         self.finish(outcome)
 
     def finish(self, outcome: Outcome) -> None:
@@ -296,6 +320,20 @@ class Run:
                 self.finish(Outcome(book, "cancelled"))
             self.waiting.clear()
             self.ready.clear()
+
+
+def _drawn_ahead(args: tuple, drawing: Future, otherwise: Callable[..., Future] | None) -> Callable[..., Future]:
+    """The book's `elsewhere` (`build.BuildOptions`) when its cover was sent to be drawn
+    from `args`: that drawing if the book asks for the same, else `otherwise`'s, else
+    none (the book draws it)."""
+    def submit(fn: Callable, *asked: Any) -> Future:
+        if asked == args:
+            return drawing
+        if otherwise is None:
+            raise LookupError("the cover drawn ahead has other words")
+        return otherwise(fn, *asked)
+
+    return submit
 
 
 def chunk_args(task: Task) -> tuple:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ficbook.batch.memo import StoryMemo
-from ficbook.batch.one import Job, Outcome, _few_collections, build_one
+from ficbook.batch.one import Job, Outcome, _no_collections, build_one
 from ficbook.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def convert_chunk(task: int, stories: tuple[StoryTask, ...], book: str = "", rec
     from ficbook.batch import wire
 
     _say(task)
-    with _few_collections():  # as a book's build: its stories make no cycles worth finding
+    with _no_collections():
         made = make_pieces(book, recipe_file, stories) if recipe_file else convert_stories(stories)
         data = wire.dumps(made)
     spool = _worker.get("spool")

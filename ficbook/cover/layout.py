@@ -23,8 +23,8 @@ def credit_lines(editor: str | None, authors: Sequence[str],
     Up to three authors are named; more become "A, B, C and 4 more". `labels`: the
     book's labels in its language ("edited-by", "and", "more").
     """
-    if editor and editor.strip():
-        return labels.get("edited-by", "Edited by"), editor.strip()
+    if not shows_authors(editor):
+        return labels.get("edited-by", "Edited by"), editor.strip()  # type: ignore[union-attr]
     names = _unique([a.strip() for a in authors if a and a.strip()])
     if not names:
         return None, None
@@ -34,6 +34,12 @@ def credit_lines(editor: str | None, authors: Sequence[str],
         return None, ", ".join(names[:-1]) + f" {labels.get('and', 'and')} " + names[-1]
     return None, (", ".join(names[:3])
                   + f" {labels.get('and', 'and')} {len(names) - 3} {labels.get('more', 'more')}")
+
+
+def shows_authors(editor: str | None) -> bool:
+    """Whether the cover names the stories' authors: only when no editor is credited."""
+    editor = clean(editor)
+    return not (editor and editor.strip())
 
 
 def _unique(items: Sequence[str]) -> list[str]:
