@@ -23,13 +23,18 @@ distributed = pytest.importorskip("distributed")  # `make test` installs ficbook
 
 
 @pytest.fixture(scope="module")
-def scheduler():
+def cluster():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                        protocol="tcp", host="127.0.0.1", dashboard_address=None)
     try:
-        yield cluster.scheduler_address
+        yield cluster
     finally:
         cluster.close()
+
+
+@pytest.fixture
+def scheduler(cluster) -> str:  # noqa: ANN001
+    return cluster.scheduler_address
 
 
 def test_a_cluster_build_gives_the_local_build_s_bytes(scheduler: str, tmp_path: Path,
@@ -59,7 +64,7 @@ def test_a_cluster_build_gives_the_local_build_s_bytes(scheduler: str, tmp_path:
     assert [o.status for o in again] == ["unchanged"] * len(recipes)
 
 
-def test_ctrl_c_during_a_cluster_build_leaves_no_partial_book(scheduler: str, tmp_path: Path):
+def test_ctrl_c_during_a_cluster_build_leaves_no_partial_book(cluster, scheduler: str, tmp_path: Path):  # noqa: ANN001
     shelf = big_shelf(tmp_path)
     out = shelf / "out"
     log = shelf / "stderr.txt"
@@ -76,11 +81,13 @@ def test_ctrl_c_during_a_cluster_build_leaves_no_partial_book(scheduler: str, tm
     stderr = log.read_text()
     assert proc.returncode == ExitCode.INTERRUPTED, stderr
     assert "ficbook: interrupted" in stderr and "Traceback" not in stderr
-    # A book a worker was writing when the futures were cancelled is finished whole.
-    deadline = time.monotonic() + 30
-    while list(out.rglob("*.part")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(0.5)
+    # A book a worker was writing when the futures were cancelled is finished whole: once
+    # the workers run nothing more (a cancelled task that runs runs to its end; a pause
+    # between two files of one book once passed for the end), nothing is left half written.
+    deadline = time.monotonic() + 60
+    while any(w.state.executing_count for w in cluster.workers.values()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     assert [p.name for p in out.rglob("*.part")] == []
     books = list(out.glob("*.epub"))
     assert 1 <= len(books) < 6
