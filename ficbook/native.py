@@ -7,8 +7,8 @@ is, typed (mypy checks it in `make test`), to a C extension, the way black and m
 themselves: the same output (`bench/same.py`; `tests/test_native.py` builds the sample
 books both ways and compares their bytes) in about three quarters of the time.
 
-    python -m ficbook.native          # build it (make native; make demo and make bench do)
-    python -m ficbook.native --check  # say whether this source has a build
+    python -m ficbook.nativebuild          # build it (make native; make demo and make bench do)
+    python -m ficbook.nativebuild --check  # say whether this source has a build
 
 The build is keyed by a digest of every Python file of the package (a compiled module
 also relies on the types of the modules it calls), so an edited source is never run
@@ -28,8 +28,8 @@ PACKAGE = Path(__file__).resolve().parent
 # The shared library that holds every compiled module's code (mypyc's "group").
 GROUP = "ficbook_native"
 # The modules compiled: where a story's conversion spends its time (the text reader, the
-# rules, the model's classes: workers send them through `batch.wire`, which rebuilds each
-# from its fields, as a compiled class needs: default pickling cannot make one). Kept
+# rules, the model's classes: they pickle by their fields, `model.by_fields`, as a compiled
+# class needs: default pickling cannot make one). Kept
 # Python: packages' __init__ (the converter's options, which cross processes), and the
 # converter's context, whose fields name a class imported only for type checking.
 FOLDERS = ("convert", "convert/rules", "readers/text")
@@ -94,6 +94,8 @@ class _Finder:
                 self.folder = found if found is not None and (found / "complete").is_file() else None
             except OSError:
                 pass
+            if self.folder is not None and not self._loads():
+                self.folder = None
         if self.folder is None:
             return None
         import importlib.machinery
@@ -101,6 +103,22 @@ class _Finder:
 
         file = self.folder / (self.names[name] + importlib.machinery.EXTENSION_SUFFIXES[0])
         return importlib.util.spec_from_file_location(name, file) if file.is_file() else None
+
+
+    def _loads(self) -> bool:
+        """Whether the build's shared library loads. A damaged one (a disk that filled up,
+        a copied cache) is said once, and every module runs as Python: all or none, since
+        compiled code would not know a Python module's classes as its own."""
+        import importlib
+
+        try:
+            importlib.import_module(f"{GROUP}__mypyc")
+            return True
+        except ImportError as exc:
+            print(f"ficbook: warning: the compiled converter in {self.folder} does not load "
+                  f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); running as Python "
+                  "(make native builds it again)", file=sys.stderr)
+            return False
 
 
 def install() -> None:

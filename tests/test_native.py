@@ -49,6 +49,16 @@ def test_without_a_finished_build_the_source_runs(tmp_path: Path) -> None:
         env=_env(tmp_path, True), capture_output=True, text=True, check=True).stdout.strip()
     (where / "ficbook").mkdir(parents=True)  # a build interrupted before it was renamed into place
     assert not _loaded(tmp_path)
+    # a finished build whose library is damaged: said once, and the source runs
+    (where / "complete").write_text("")
+    import importlib.machinery
+
+    (where / f"{native.GROUP}__mypyc{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"not a library")
+    run = subprocess.run([sys.executable, "-c", "import ficbook.convert.pipeline, ficbook.native as n; "
+                          "print(n.loaded())"], env=_env(tmp_path, True), capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr
+    [line] = run.stderr.splitlines()
+    assert line.startswith("ficbook: warning: the compiled converter in ") and "running as Python" in line
 
 
 def _compiler() -> bool:
