@@ -158,7 +158,7 @@ def build_one(recipe: Path, job: Job, key: str, memo: StoryMemo,
                                    split_mb=job.split_mb, elsewhere=elsewhere,
                                    story_change=(functools.partial(manifest.change, previous, known)
                                                  if previous is not None else None))
-            with _few_collections():
+            with _no_collections():  # the build sweeps each story's garbage itself
                 result = build(recipe, options, on_stage=on_stage, memo=memo, recipe=read[0] if read else None)
         manifest.record(result, key, known, also=links, earlier=previous)
     except FicbookError as exc:  # named by its file, else by the recipe
@@ -195,10 +195,11 @@ def _few_collections():
 
 @contextlib.contextmanager
 def _no_collections():
-    """One chunk of a book's stories (`schedule`): no cycle search while it converts, one
-    at the end. Even few collections were about 5% of a chunk's time (perf: each walks
-    objects spread over memory), and the garbage a chunk can leave in cycles (an HTML
-    story's parse tree) is bounded by the chunk's size (4 MB of source at most)."""
+    """A book's build (which sweeps each story's garbage: `build._swept`) or one chunk of
+    its stories (`schedule`): no automatic cycle search, one at the end. Even few
+    collections were about 5% of the time (perf: each walks the objects kept, spread over
+    memory), and the garbage a chunk leaves in cycles (an HTML story's parse tree) is
+    bounded by the chunk's size (4 MB of source at most)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
