@@ -261,3 +261,21 @@ def test_a_big_book_s_cover_is_drawn_while_its_stories_are_converted(
     # drawn once, ahead; or ahead from the other words, then again (by the idle worker)
     drawn = log.read_text("utf-8").splitlines()
     assert drawn == (["Many Hands"] if same_words else ["Other Words", "Many Hands"])
+
+
+def test_a_chunk_that_comes_back_without_its_stories_is_converted_here_and_said(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)
+    [alone] = batch.run([book], batch.Job(out_dir=tmp_path / "j1", jobs=1, force=True))
+
+    def full(obj):  # noqa: ANN001, ANN202 - the forked workers' wire: /dev/shm full, say
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(wire, "dumps", full)
+    [outcome] = batch.run([book], batch.Job(out_dir=tmp_path / "j2", jobs=2, force=True))
+    assert outcome.status == "built", outcome.error
+    assert outcome.output.read_bytes() == alone.output.read_bytes()
+    said = [d for d in outcome.diagnostics if "[chunk-redone]" in d]
+    assert said and all(d.startswith(f"{book}: warning: a worker's chunk came back without its stories, "
+                                     "converted here instead: ") for d in said)
+    assert "(OSError: [Errno 28] No space left on device)" in said[0]

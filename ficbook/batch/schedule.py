@@ -36,7 +36,7 @@ from ficbook.batch.one import (
     _sweep,
     build_one,
 )
-from ficbook.errors import ExitCode
+from ficbook.errors import Diagnostic, ExitCode
 from ficbook.outputs import output_path
 
 if TYPE_CHECKING:
@@ -145,6 +145,7 @@ class Run:
         self.window = 1 << 30  # tasks submitted ahead (a local pool: a few per worker)
         self.helps = False  # this process converts chunks too while it waits
         self.ahead: dict[Path, tuple[tuple, Future]] = {}  # covers sent to be drawn: their words, the drawing
+        self.redone: dict[Path, list[str]] = {}  # split books: why chunks came back without their stories
 
     # ---------------------------------------------------------------- what an executor gives
 
@@ -240,18 +241,29 @@ class Run:
         if task.book:
             self.finish(fut.result() if exc is None else _died(task.books[0], f"{type(exc).__name__}: {exc}"))
             return None
-        if exc is None:  # else the book converts what is missing itself
-            from ficbook.batch import wire
-
-            data = fut.result()
-            if isinstance(data, str):  # a local worker's spool file
-                with open(data, "rb") as fh:
-                    data = fh.read()
-                os.unlink(fh.name)
-            with _no_collections():
-                deliver(self.memo, task, wire.loads(data))
+        if exc is None:
+            try:
+                self.receive(task, fut.result())
+            except Exception as err:  # noqa: BLE001 - e.g. a spool file gone: as below
+                exc = err
+        if exc is not None:  # the book converts what is missing itself, and says so
+            why = str(exc).splitlines()[0] if str(exc) else ""
+            first = f" from {task.stories[0].display} on" if task.stories else ""
+            self.redone.setdefault(task.books[0], []).append(
+                f"{len(task.stories)} stories{first} ({type(exc).__name__}{': ' + why if why else ''})")
         self.chunk_done(task)
         return None
+
+    def receive(self, task: Task, data: bytes | str) -> None:
+        """A chunk's stories, as a worker sent them (a local worker: its spool file), to the memo."""
+        from ficbook.batch import wire
+
+        if isinstance(data, str):
+            with open(data, "rb") as fh:
+                data = fh.read()
+            os.unlink(fh.name)
+        with _no_collections():
+            deliver(self.memo, task, wire.loads(data))
 
     def chunk_done(self, task: Task) -> None:
         for book in task.books:
@@ -298,8 +310,12 @@ class Run:
         elsewhere = self.spare() if idle else None
         if recipe in self.ahead:
             elsewhere = _drawn_ahead(*self.ahead.pop(recipe), elsewhere)
+        links, warnings = _links(self.plans, recipe)
+        for failed in self.redone.pop(recipe, ()):  # it still builds, only slower: said all the same
+            warnings += (Diagnostic("warning", "chunk-redone", "a worker's chunk came back without its "
+                                    f"stories, converted here instead: {failed}", str(recipe)).format(),)
         outcome = build_one(recipe, self.job, self.key, self.memo,
-                            lambda stage: self.reporter.stage(recipe, stage), *_links(self.plans, recipe),
+                            lambda stage: self.reporter.stage(recipe, stage), links, warnings,
                             elsewhere=elsewhere, read=_read(self.plans, recipe))
         self.finish(outcome)
 
