@@ -309,7 +309,7 @@ def cover_ahead(recipe: Recipe) -> CoverText | None:
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:
     """The files the cover is made from: a finished cover, or the style, its fonts, a picture."""
-    from ficbook.cover.style import covers_dir
+    from ficbook.cover.folder import covers_dir
 
     c = recipe.cover
     if c.file is not None:

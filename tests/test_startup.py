@@ -184,3 +184,15 @@ def test_the_stand_in_loader_answers_as_pydantics_own():
     proc = subprocess.run([sys.executable, "-c", STAND_IN], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "OK", proc.stderr
+
+
+def test_reading_recipes_for_a_build_loads_no_drawing_code():
+    # Checking `cover.style` and listing the cover's files (cover.folder) need no Pillow:
+    # with --jobs 2 the process that reads the recipes and starts the workers draws no
+    # cover (a worker does), so Pillow is not on the way to the fork.
+    probe = ("import sys; from pathlib import Path; from ficbook.batch import pool; "
+             "plans = pool._load_recipes([Path(sys.argv[1])]); assert plans; "
+             "print(sorted(m for m in ('PIL', 'ficbook.cover.style', 'ficbook.cover.render') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "recipes" / "everything.yaml")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stderr

@@ -35,7 +35,7 @@ class CoverOptions(BaseModel):
     @field_validator("style")
     @classmethod
     def _style(cls, value: str) -> str:
-        from ficbook.cover.style import covers_dir, style_names
+        from ficbook.cover.folder import covers_dir, style_names
 
         known = style_names()
         if value not in known:

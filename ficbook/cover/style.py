@@ -1,24 +1,23 @@
 """Cover styles are data: one YAML file per style in `covers/` (see covers/README.md).
 
-This module finds the folder, reads a style file and checks it into frozen dataclasses;
-a mistake in a style file is a `FicbookError` naming the file and the key.
+This module reads a style file (in the folder `folder.covers_dir` finds) and checks it
+into frozen dataclasses; a mistake in a style file is a `FicbookError` naming the file
+and the key.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-import ficbook
 from ficbook import fastyaml
 from ficbook.cover.colour import RGB, is_hex_colour, parse_hex
+from ficbook.cover.folder import covers_dir, style_names
 from ficbook.cover.fonts import FontSpec
 from ficbook.errors import FicbookError
 
@@ -27,26 +26,6 @@ ORNAMENTS = ("rule", "diamond_rule", "fleuron", "dots", "bar", "spacer")
 CANVAS_ORNAMENTS = ("frame", "corners", "vignette", "stripe", "grain_lines")
 COLOUR_ROLES = ("foreground", "accent", "background")
 MIN_MARGIN = 0.08
-
-
-def covers_dir() -> Path:
-    """The cover styles and fonts: `$FICBOOK_COVERS`; else `ficbook/covers` in an installed
-    package (a wheel carries the project's top-level covers/ there: see setup.py); else
-    `covers/` at the project root (a source checkout, an editable install)."""
-    override = os.environ.get("FICBOOK_COVERS")
-    if override:
-        return Path(override)
-    packaged = files("ficbook") / "covers"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(ficbook.__file__).resolve().parents[1] / "covers"
-
-
-def style_names(folder: Path | None = None) -> tuple[str, ...]:
-    folder = folder or covers_dir()
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted(p.stem for p in folder.glob("*.yaml")))
 
 
 @dataclass(frozen=True, slots=True)
