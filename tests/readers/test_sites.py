@@ -118,3 +118,16 @@ def test_personal_site_page_author_from_its_copyright_line():
                     "(c) 2010-2012 FanFiction.Net", "© 2022 The Quiet Press",
                     "Powered by WordPress © 2019", "copyright notice applies"):
         assert copyright_holder(company) is None, company
+
+
+def test_find_id_finds_what_bs4_finds():
+    # readers look a page's parts up by id with a plain walk (tree.find_id): the same
+    # element as bs4's find(id=...), the first in document order, never the root itself
+    from ficbook.readers.html.tree import find_id
+
+    soup = parse('<html><body id="b"><div id="a"><p id="x">one</p></div><div><span id="x">two</span>'
+                 '<p id="y ">three</p><p class="x">four</p></div></body></html>')
+    for root in (soup, soup.body, soup.find("div")):
+        for value in ("a", "x", "y", "y ", "b", "nope", ""):
+            assert find_id(root, value) is root.find(id=value), (root.name, value)
+    assert find_id(soup, "x").text == "one" and find_id(soup.body, "b") is None

@@ -23,16 +23,16 @@ from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import ao3_stats, classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import text_of
+from ficbook.readers.html.tree import find_id, text_of
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:
-    preface = soup.find(id="preface")
+    preface = find_id(soup, "preface")
     if preface is None:
         return False
     message = preface.find("p", class_="message")
     return bool(preface.find("dl", class_="tags") or (
-        message and "archive of our own" in text_of(message).lower()) or soup.find(id="chapters"))
+        message and "archive of our own" in text_of(message).lower()) or find_id(soup, "chapters"))
 
 
 # dt label (lower case, no colon, singular) -> field
@@ -233,7 +233,7 @@ def _afterword(soup: BeautifulSoup, ctx: PageContext, extra: list[tuple[str, str
     if not isinstance(after, Tag):
         return ()
     notes: list[Note] = []
-    endnotes = after.find(id="endnotes")
+    endnotes = find_id(after, "endnotes")
     if isinstance(endnotes, Tag):
         for _, quote in _labelled_blocks(endnotes, ctx):
             blocks = tuple(tidy(blocks_of(quote, ctx)))

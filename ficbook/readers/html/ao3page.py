@@ -21,20 +21,20 @@ from ficbook.readers.html.common import (
     story_chapters,
 )
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import text_of
+from ficbook.readers.html.tree import find_id, text_of
 
 _LISTS = {"warning": "warnings", "fandom": "fandoms", "relationship": "pairings",
           "character": "characters", "freeform": "tags"}
 
 
 def is_ao3_page(soup: BeautifulSoup) -> bool:
-    skin = soup.find(id="workskin")
+    skin = find_id(soup, "workskin")
     return isinstance(skin, Tag) and skin.find(class_="byline") is not None and (
-        soup.find("dl", class_="work") is not None or soup.find(id="chapters") is not None)
+        soup.find("dl", class_="work") is not None or find_id(soup, "chapters") is not None)
 
 
 def read_ao3_page(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
-    skin = soup.find(id="workskin")
+    skin = find_id(soup, "workskin")
     assert isinstance(skin, Tag)
     preface = skin.find(class_="preface")
     fields: dict[str, Any] = {}
@@ -58,7 +58,7 @@ def read_ao3_page(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         front.append(Note("author-note", notes, label="Notes"))
     chapters = _chapters(skin, ctx)
     end: list[Note] = []
-    work_end = soup.find(id="work_endnotes")
+    work_end = find_id(soup, "work_endnotes")
     if isinstance(work_end, Tag):
         blocks = _blockquote(work_end, ctx)
         if blocks:
@@ -126,7 +126,7 @@ def _quote(preface: Tag, cls: str, ctx: PageContext) -> tuple[Block, ...]:
 
 
 def _chapters(skin: Tag, ctx: PageContext) -> list[Chapter]:
-    holder = skin.find(id="chapters")
+    holder = find_id(skin, "chapters")
     if not isinstance(holder, Tag):
         return []
     parts = [c for c in holder.find_all("div", recursive=False) if "chapter" in classes(c)

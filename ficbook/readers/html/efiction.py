@@ -19,7 +19,7 @@ from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, source_url, split_list, story_chapters
 from ficbook.readers.html.context import PageContext
 from ficbook.readers.html.generic import main_block, strip_chrome
-from ficbook.readers.html.tree import text_of
+from ficbook.readers.html.tree import find_id, text_of
 
 _FIELDS = {
     "rated": "rating", "rating": "rating", "categories": "fandoms", "category": "fandoms",
@@ -32,8 +32,8 @@ _SKIP = frozenset({"chapters", "word count", "read", "reads", "published", "upda
 
 
 def is_efiction(soup: BeautifulSoup) -> bool:
-    return soup.find(id="story") is not None and (
-        soup.find(id="pagetitle") is not None or soup.find(class_="jumpmenu") is not None
+    return find_id(soup, "story") is not None and (
+        find_id(soup, "pagetitle") is not None or soup.find(class_="jumpmenu") is not None
         or "viewstory.php" in str(soup)[:200_000])
 
 
@@ -42,7 +42,7 @@ def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     extra: list[tuple[str, str]] = []
     title = ""
     authors: tuple[str, ...] = ()
-    pagetitle = soup.find(id="pagetitle")
+    pagetitle = find_id(soup, "pagetitle")
     if isinstance(pagetitle, Tag):
         links = pagetitle.find_all("a")
         story_link = next((a for a in links if "viewstory" in str(a.get("href") or "")), None)
@@ -112,7 +112,7 @@ def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         chosen = select.find("option", selected=True)
         if chosen is not None and len(select.find_all("option")) > 1:
             chapter_title = re.sub(r"^\d+\.\s*", "", chosen.get_text(" ", strip=True)) or None
-    story = soup.find(id="story")
+    story = find_id(soup, "story")
     assert isinstance(story, Tag)
     if len(text_of(story).split()) < 20:  # a skin that wraps the text elsewhere
         strip_chrome(soup.body or soup, ctx)

@@ -15,7 +15,7 @@ from ficbook.model import Block, Chapter, ListBlock, Note, Paragraph, SceneBreak
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, story_chapters
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import text_of
+from ficbook.readers.html.tree import find_id, text_of
 
 _START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
 _END = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|^\s*End of (?:the )?Project "
@@ -88,7 +88,7 @@ def _fields(soup: BeautifulSoup) -> dict[str, Any]:
             else None
 
     title, creator, lang = meta("title"), meta("creator"), meta("language")
-    header = soup.find(id="pg-machine-header") or soup.find("pre")
+    header = find_id(soup, "pg-machine-header") or soup.find("pre")
     text = header.get_text("\n") if isinstance(header, Tag) else ""
     found = {m.group(1).lower(): m.group(2) for m in _FIELD.finditer(text)}
     title = title or found.get("title")

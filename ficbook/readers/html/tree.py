@@ -41,6 +41,17 @@ def parse(html: str) -> BeautifulSoup:
     return soup
 
 
+def find_id(root: Tag, value: str) -> Tag | None:
+    """`root.find(id=value)`: the first element below `root` with that id, in document
+    order. A plain walk: bs4's matching machinery took 9 ms a search on a 350 KB AO3 page
+    against 2 ms, and a page is searched for a dozen ids (which site it comes from, then
+    its parts)."""
+    for node in root.descendants:
+        if isinstance(node, Tag) and node.attrs.get("id") == value:
+            return node
+    return None
+
+
 def _into_body(soup: BeautifulSoup) -> None:
     """Text after `</body>` or `</html>` is shown by browsers as the body's end: keep it there."""
     body = soup.find("body")
