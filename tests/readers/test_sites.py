@@ -120,14 +120,20 @@ def test_personal_site_page_author_from_its_copyright_line():
         assert copyright_holder(company) is None, company
 
 
-def test_find_id_finds_what_bs4_finds():
-    # readers look a page's parts up by id with a plain walk (tree.find_id): the same
-    # element as bs4's find(id=...), the first in document order, never the root itself
-    from ficbook.readers.html.tree import find_id
+def test_find_tag_and_find_tags_find_what_bs4_finds():
+    # readers look a page's parts up by id and class with a plain walk (tree.find_tag,
+    # find_tags): the same elements as bs4's find and find_all, in document order, never
+    # the root itself
+    from ficbook.readers.html.tree import find_tag, find_tags
 
-    soup = parse('<html><body id="b"><div id="a"><p id="x">one</p></div><div><span id="x">two</span>'
-                 '<p id="y ">three</p><p class="x">four</p></div></body></html>')
+    soup = parse('<html><body id="b" class="x"><div id="a" class="meta group"><p id="x" class="x y">one</p>'
+                 '</div><div><span id="x" class=" x ">two</span><p id="y " class="xy">three</p>'
+                 '<p class="x">four</p><p class="">five</p></div></body></html>')
     for root in (soup, soup.body, soup.find("div")):
-        for value in ("a", "x", "y", "y ", "b", "nope", ""):
-            assert find_id(root, value) is root.find(id=value), (root.name, value)
-    assert find_id(soup, "x").text == "one" and find_id(soup.body, "b") is None
+        for value in ("a", "x", "y", "y ", "b", "nope", "", "meta", "group", "meta group", "x y", "xy"):
+            assert find_tag(root, id=value) is root.find(id=value), (root.name, value)
+            assert find_tag(root, cls=value) is root.find(class_=value), (root.name, value)
+            assert find_tags(root, id=value) == list(root.find_all(id=value)), (root.name, value)
+            assert find_tags(root, cls=value) == list(root.find_all(class_=value)), (root.name, value)
+    assert find_tag(soup, id="x").text == "one" and find_tag(soup.body, id="b") is None
+    assert [t.text for t in find_tags(soup.find_all("div")[1], cls="x")] == ["two", "four"]

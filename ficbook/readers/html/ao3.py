@@ -23,16 +23,16 @@ from ficbook.model import Block, Chapter, Note, Story, StoryMeta
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import ao3_stats, classes, finish_blocks, language_code, split_list, story_chapters
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import find_id, text_of
+from ficbook.readers.html.tree import find_tag, find_tags, text_of
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:
-    preface = find_id(soup, "preface")
+    preface = find_tag(soup, id="preface")
     if preface is None:
         return False
     message = preface.find("p", class_="message")
     return bool(preface.find("dl", class_="tags") or (
-        message and "archive of our own" in text_of(message).lower()) or find_id(soup, "chapters"))
+        message and "archive of our own" in text_of(message).lower()) or find_tag(soup, id="chapters"))
 
 
 # dt label (lower case, no colon, singular) -> field
@@ -85,7 +85,7 @@ def read_ao3(soup: BeautifulSoup, ctx: PageContext) -> Story:
             else:
                 extra.append((text_of(dt).rstrip(":"), value))
 
-    byline_div = preface.find(class_="byline")
+    byline_div = find_tag(preface, cls="byline")
     meta_div = preface.find("div", class_="meta") or (
         byline_div.parent if isinstance(byline_div, Tag) and isinstance(byline_div.parent, Tag) else preface)
     h1 = meta_div.find("h1")
@@ -94,7 +94,7 @@ def read_ao3(soup: BeautifulSoup, ctx: PageContext) -> Story:
     bold = message.find("b") if isinstance(message, Tag) else None
     if not title and isinstance(bold, Tag):
         title = text_of(bold)
-    byline = meta_div.find(class_="byline")
+    byline = find_tag(meta_div, cls="byline")
     authors: tuple[str, ...] = ()
     if isinstance(byline, Tag):
         links = [text_of(a) for a in byline.find_all("a")]
@@ -154,7 +154,7 @@ def _preface_notes(meta_div: Tag, ctx: PageContext) -> tuple[tuple[Block, ...], 
 
 def _chapters(soup: BeautifulSoup, ctx: PageContext) -> list[Chapter]:
     # An EPUB split into files repeats the `#chapters` wrapper in each: read them all.
-    roots = soup.find_all(id="chapters") or [soup.body or soup]
+    roots = find_tags(soup, id="chapters") or [soup.body or soup]
     children = [c for r in roots for c in r.children if isinstance(c, Tag)]
     groups = [c for c in children if _is_meta_group(c)]
     if not groups:
@@ -174,7 +174,7 @@ def _chapters(soup: BeautifulSoup, ctx: PageContext) -> list[Chapter]:
             if started:
                 chapters.append(Chapter(title, finish_blocks(blocks), summary=summary))
             started, blocks, summary = True, [], ()
-            heading = child.find(class_="heading") or child.find(("h2", "h3"))
+            heading = find_tag(child, cls="heading") or child.find(("h2", "h3"))
             title = text_of(heading) if heading else None
             for label, quote in _labelled_blocks(child, ctx):
                 note_blocks = tuple(tidy(blocks_of(quote, ctx)))
@@ -200,7 +200,7 @@ def _joined(soup: BeautifulSoup, id_: str) -> Tag | None:
     """The element with this id, with the children of any later one of the same id moved
     into it: calibre splits an EPUB's preface and afterword over files, each part in its
     own copy of the wrapper (the first may be an empty page break)."""
-    found = [t for t in soup.find_all(id=id_) if isinstance(t, Tag)]
+    found = [t for t in find_tags(soup, id=id_) if isinstance(t, Tag)]
     for part in found[1:]:
         for child in list(part.children):
             found[0].append(child.extract())
@@ -223,7 +223,7 @@ def _is_meta_group(tag: Tag) -> bool:
 
 def _text(userstuff: Tag, ctx: PageContext) -> list[Block]:
     # On-site pages (and some old downloads) carry a hidden "Chapter Text" landmark.
-    for landmark in userstuff.find_all(class_="landmark"):
+    for landmark in find_tags(userstuff, cls="landmark"):
         landmark.decompose()
     return blocks_of(userstuff, ctx)
 
@@ -233,7 +233,7 @@ def _afterword(soup: BeautifulSoup, ctx: PageContext, extra: list[tuple[str, str
     if not isinstance(after, Tag):
         return ()
     notes: list[Note] = []
-    endnotes = find_id(after, "endnotes")
+    endnotes = find_tag(after, id="endnotes")
     if isinstance(endnotes, Tag):
         for _, quote in _labelled_blocks(endnotes, ctx):
             blocks = tuple(tidy(blocks_of(quote, ctx)))

@@ -21,30 +21,30 @@ from ficbook.readers.html.common import (
     story_chapters,
 )
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import find_id, text_of
+from ficbook.readers.html.tree import find_tag, find_tags, text_of
 
 _LISTS = {"warning": "warnings", "fandom": "fandoms", "relationship": "pairings",
           "character": "characters", "freeform": "tags"}
 
 
 def is_ao3_page(soup: BeautifulSoup) -> bool:
-    skin = find_id(soup, "workskin")
-    return isinstance(skin, Tag) and skin.find(class_="byline") is not None and (
-        soup.find("dl", class_="work") is not None or find_id(soup, "chapters") is not None)
+    skin = find_tag(soup, id="workskin")
+    return isinstance(skin, Tag) and find_tag(skin, cls="byline") is not None and (
+        soup.find("dl", class_="work") is not None or find_tag(soup, id="chapters") is not None)
 
 
 def read_ao3_page(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
-    skin = find_id(soup, "workskin")
+    skin = find_tag(soup, id="workskin")
     assert isinstance(skin, Tag)
-    preface = skin.find(class_="preface")
+    preface = find_tag(skin, cls="preface")
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     dl = soup.find("dl", class_="work")
     if isinstance(dl, Tag):
         _tags(dl, fields, extra, ctx)
-    title_tag = preface.find(class_="title") if isinstance(preface, Tag) else None
+    title_tag = find_tag(preface, cls="title") if isinstance(preface, Tag) else None
     title = text_of(title_tag) if isinstance(title_tag, Tag) else "Untitled"
-    byline = preface.find(class_="byline") if isinstance(preface, Tag) else None
+    byline = find_tag(preface, cls="byline") if isinstance(preface, Tag) else None
     authors: tuple[str, ...] = ()
     if isinstance(byline, Tag):
         links = [text_of(a) for a in byline.find_all("a")]
@@ -58,7 +58,7 @@ def read_ao3_page(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         front.append(Note("author-note", notes, label="Notes"))
     chapters = _chapters(skin, ctx)
     end: list[Note] = []
-    work_end = find_id(soup, "work_endnotes")
+    work_end = find_tag(soup, id="work_endnotes")
     if isinstance(work_end, Tag):
         blocks = _blockquote(work_end, ctx)
         if blocks:
@@ -126,7 +126,7 @@ def _quote(preface: Tag, cls: str, ctx: PageContext) -> tuple[Block, ...]:
 
 
 def _chapters(skin: Tag, ctx: PageContext) -> list[Chapter]:
-    holder = find_id(skin, "chapters")
+    holder = find_tag(skin, id="chapters")
     if not isinstance(holder, Tag):
         return []
     parts = [c for c in holder.find_all("div", recursive=False) if "chapter" in classes(c)
@@ -142,11 +142,11 @@ def _chapters(skin: Tag, ctx: PageContext) -> list[Chapter]:
         for child in part.find_all(True, recursive=False):
             cls = set(classes(child))
             if "userstuff" in cls:
-                for landmark in child.find_all(class_="landmark"):
+                for landmark in find_tags(child, cls="landmark"):
                     landmark.decompose()
                 blocks.extend(tidy(blocks_of(child, ctx)))
             elif "preface" in cls:
-                head = child.find(class_="title")
+                head = find_tag(child, cls="title")
                 if isinstance(head, Tag) and title is None and not blocks:
                     title = " ".join(text_of(head).split())
                 for box in child.find_all(class_=("summary", "notes"), recursive=False):

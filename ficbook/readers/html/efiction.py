@@ -19,7 +19,7 @@ from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, source_url, split_list, story_chapters
 from ficbook.readers.html.context import PageContext
 from ficbook.readers.html.generic import main_block, strip_chrome
-from ficbook.readers.html.tree import find_id, text_of
+from ficbook.readers.html.tree import find_tag, text_of
 
 _FIELDS = {
     "rated": "rating", "rating": "rating", "categories": "fandoms", "category": "fandoms",
@@ -32,8 +32,8 @@ _SKIP = frozenset({"chapters", "word count", "read", "reads", "published", "upda
 
 
 def is_efiction(soup: BeautifulSoup) -> bool:
-    return find_id(soup, "story") is not None and (
-        find_id(soup, "pagetitle") is not None or soup.find(class_="jumpmenu") is not None
+    return find_tag(soup, id="story") is not None and (
+        find_tag(soup, id="pagetitle") is not None or find_tag(soup, cls="jumpmenu") is not None
         or "viewstory.php" in str(soup)[:200_000])
 
 
@@ -42,7 +42,7 @@ def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     extra: list[tuple[str, str]] = []
     title = ""
     authors: tuple[str, ...] = ()
-    pagetitle = find_id(soup, "pagetitle")
+    pagetitle = find_tag(soup, id="pagetitle")
     if isinstance(pagetitle, Tag):
         links = pagetitle.find_all("a")
         story_link = next((a for a in links if "viewstory" in str(a.get("href") or "")), None)
@@ -89,9 +89,9 @@ def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     start: list[Block] = []
     end: list[Block] = []
     for notes in soup.find_all("div", class_="notes"):
-        note_label = notes.find(class_="label")
+        note_label = find_tag(notes, cls="label")
         kind = text_of(note_label).lower() if note_label else ""
-        body = notes.find(class_="noteinfo") or notes
+        body = find_tag(notes, cls="noteinfo") or notes
         if note_label is not None and body is notes:
             note_label.extract()
         note_blocks = tuple(tidy(blocks_of(body, ctx)))
@@ -106,13 +106,13 @@ def read_efiction(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         notes.decompose()
 
     chapter_title = None
-    menu = soup.find(class_="jumpmenu")
+    menu = find_tag(soup, cls="jumpmenu")
     select = menu.find("select") if isinstance(menu, Tag) else None
     if isinstance(select, Tag):
         chosen = select.find("option", selected=True)
         if chosen is not None and len(select.find_all("option")) > 1:
             chapter_title = re.sub(r"^\d+\.\s*", "", chosen.get_text(" ", strip=True)) or None
-    story = find_id(soup, "story")
+    story = find_tag(soup, id="story")
     assert isinstance(story, Tag)
     if len(text_of(story).split()) < 20:  # a skin that wraps the text elsewhere
         strip_chrome(soup.body or soup, ctx)

@@ -18,7 +18,7 @@ from ficbook.model import Chapter, Story, StoryMeta
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, source_url, story_chapters
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import find_id, text_of
+from ficbook.readers.html.tree import find_tag, text_of
 
 _GENRES = frozenset({
     "adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general",
@@ -28,14 +28,14 @@ _GENRES = frozenset({
 
 
 def is_ffnet(soup: BeautifulSoup) -> bool:
-    return find_id(soup, "storytext") is not None and (
-        find_id(soup, "profile_top") is not None or find_id(soup, "chap_select") is not None
+    return find_tag(soup, id="storytext") is not None and (
+        find_tag(soup, id="profile_top") is not None or find_tag(soup, id="chap_select") is not None
         or bool(re.search(r"fan ?fiction(?:\.net)?\b", page_title(soup) or "", re.IGNORECASE)
                 and soup.find("a", href=re.compile(r"^(?:https?://[^/]+)?/u/\d+"))))
 
 
 def read_ffnet(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
-    top = find_id(soup, "profile_top")
+    top = find_tag(soup, id="profile_top")
     fields: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
     title = ""
@@ -54,7 +54,7 @@ def read_ffnet(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
             fields.update(_facts(text_of(facts), extra))
     if not isinstance(top, Tag):
         title, authors = _old_page(soup, fields, extra)
-    links = find_id(soup, "pre_story_links")
+    links = find_tag(soup, id="pre_story_links")
     if isinstance(links, Tag):
         crumbs = [text_of(a) for a in links.find_all("a")]
         if crumbs:
@@ -64,7 +64,7 @@ def read_ffnet(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
         fields["source"] = re.sub(r"(/s/\d+)/\d+(/.*)?$", r"\1", url)
 
     chapter_title = None
-    select = find_id(soup, "chap_select") or soup.find("select", attrs={"name": "chapter"})
+    select = find_tag(soup, id="chap_select") or soup.find("select", attrs={"name": "chapter"})
     if isinstance(select, Tag):
         options = select.find_all("option")
         chosen = select.find("option", selected=True) or (options[0] if options else None)
@@ -73,7 +73,7 @@ def read_ffnet(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
             # parser nests the rest of the menu inside it
             own = chosen.find(string=True, recursive=False) or ""
             chapter_title = re.sub(r"^\d+\.\s*", "", " ".join(str(own).split())) or None
-    storytext = find_id(soup, "storytext")
+    storytext = find_tag(soup, id="storytext")
     assert isinstance(storytext, Tag)
     blocks = tidy(blocks_of(storytext, ctx))
     ctx.info("chrome-dropped", "FanFiction.Net page furniture (menus, reviews, buttons)")

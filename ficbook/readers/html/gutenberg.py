@@ -15,7 +15,7 @@ from ficbook.model import Block, Chapter, ListBlock, Note, Paragraph, SceneBreak
 from ficbook.readers.html.blocks import blocks_of, tidy
 from ficbook.readers.html.common import finish_blocks, language_code, page_title, story_chapters
 from ficbook.readers.html.context import PageContext
-from ficbook.readers.html.tree import find_id, text_of
+from ficbook.readers.html.tree import find_tag, find_tags, text_of
 
 _START = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
 _END = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|^\s*End of (?:the )?Project "
@@ -40,13 +40,13 @@ def read_gutenberg(soup: BeautifulSoup, ctx: PageContext, keep_boilerplate: bool
     fields = _fields(soup)
     dropped: list[str] = []
     body = soup.body or soup
-    pages = body.find_all(class_="pagenum")
+    pages = find_tags(body, cls="pagenum")
     for tag in pages:
         tag.decompose()
     if pages:
         ctx.info("chrome-dropped", f"{len(pages)} page numbers (.pagenum)")
     for tag in list(body.find_all(id=re.compile(r"^pg-(?:header|footer)$"))) + \
-            list(body.find_all(class_="pg-boilerplate")):
+            list(find_tags(body, cls="pg-boilerplate")):
         if tag.parent is not None:
             _drop(tag, "Project Gutenberg boilerplate", ctx, dropped)
     for pre in list(body.find_all("pre")):
@@ -88,7 +88,7 @@ def _fields(soup: BeautifulSoup) -> dict[str, Any]:
             else None
 
     title, creator, lang = meta("title"), meta("creator"), meta("language")
-    header = find_id(soup, "pg-machine-header") or soup.find("pre")
+    header = find_tag(soup, id="pg-machine-header") or soup.find("pre")
     text = header.get_text("\n") if isinstance(header, Tag) else ""
     found = {m.group(1).lower(): m.group(2) for m in _FIELD.finditer(text)}
     title = title or found.get("title")
