@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -278,7 +278,7 @@ class CoverJob:
         return self.resource.data
 
 
-def cover_text(book: Book, story_count: int | None = None) -> CoverText:
+def cover_text(book: Book) -> CoverText:
     """What the cover says: title, subtitle, editor, series, the stories' authors (after the
     recipe's overrides, as the title page has them; only when no editor is credited, since
     the cover names them only then) and the story count."""
@@ -289,7 +289,7 @@ def cover_text(book: Book, story_count: int | None = None) -> CoverText:
     return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor,
                      authors=m.authors if shows_authors(m.editor) else (),
                      series=m.series, series_index=m.series_index,
-                     story_count=len(book.stories) if story_count is None else story_count,
+                     story_count=len(book.stories),
                      labels=tuple((k, book.label(k)) for k in COVER_LABELS
                                   if k != "stories-few" or book.label(k) != k))
 
@@ -304,7 +304,9 @@ def cover_ahead(recipe: Recipe) -> CoverText | None:
     from ficbook.cover.layout import shows_authors
 
     book = bind(recipe, [])  # the recipe's words, set as the book sets them
-    return None if shows_authors(book.meta.editor) else cover_text(book, len(recipe.all_stories))
+    if shows_authors(book.meta.editor):
+        return None
+    return replace(cover_text(book), story_count=len(recipe.all_stories))
 
 
 def cover_inputs(recipe: Recipe) -> tuple[Path, ...]:

@@ -35,6 +35,7 @@ GROUP = "ficbook_native"
 FOLDERS = ("convert", "convert/rules", "readers/text")
 FILES = ("text.py", "model.py")
 KEEP = ("convert/context.py",)
+COMPLETE = "complete"  # the file a finished build holds
 
 
 def module_files() -> list[str]:
@@ -64,6 +65,11 @@ def source_key() -> str:
     return h.hexdigest()
 
 
+def built(folder: Path | None) -> bool:
+    """Whether `folder` holds a finished build (`nativebuild` writes its marker last)."""
+    return folder is not None and (folder / COMPLETE).is_file()
+
+
 def build_folder(key: str | None = None) -> Path | None:
     """Where this source's build is (or goes); None when the cache is off."""
     from ficbook.usercache import folder
@@ -91,7 +97,7 @@ class _Finder:
             self.looked = True
             try:
                 found = build_folder()
-                self.folder = found if found is not None and (found / "complete").is_file() else None
+                self.folder = found if built(found) else None
             except OSError:
                 pass
             if self.folder is not None and not self._loads():
@@ -103,7 +109,6 @@ class _Finder:
 
         file = self.folder / (self.names[name] + importlib.machinery.EXTENSION_SUFFIXES[0])
         return importlib.util.spec_from_file_location(name, file) if file.is_file() else None
-
 
     def _loads(self) -> bool:
         """Whether the build's shared library loads. A damaged one (a disk that filled up,

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ficbook.native import GROUP, PACKAGE, build_folder, module_files, source_key
+from ficbook.native import COMPLETE, GROUP, PACKAGE, build_folder, built, module_files, source_key
 
 _SETUP = """\
 from setuptools import setup
@@ -38,7 +38,7 @@ def build(opt: str = "3", quiet: bool = False) -> Path:
     dest = build_folder(key)
     if dest is None:
         raise SystemExit("ficbook.nativebuild: the cache folder is off (FICBOOK_CACHE=off): nowhere to build")
-    if (dest / "complete").is_file():
+    if built(dest):
         if not quiet:
             print(f"ficbook.nativebuild: built already for this source ({dest})")
         return dest
@@ -56,15 +56,15 @@ def build(opt: str = "3", quiet: bool = False) -> Path:
             tail = (done.stdout + done.stderr).strip().splitlines()[-15:]
             raise SystemExit("ficbook.nativebuild: mypyc failed:\n" + "\n".join(tail))
         out = scratch / "out"
-        for built in [*src.glob(f"{GROUP}__mypyc*.so"), *(src / "ficbook").rglob("*.so")]:
-            target = out / built.relative_to(src)
+        for made in [*src.glob(f"{GROUP}__mypyc*.so"), *(src / "ficbook").rglob("*.so")]:
+            target = out / made.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
-            built.rename(target)
-        (out / "complete").write_text(key + "\n")
+            made.rename(target)
+        (out / COMPLETE).write_text(key + "\n")
         try:
             out.rename(dest)
         except OSError:  # built meanwhile by another run: theirs is as good
-            if not (dest / "complete").is_file():
+            if not built(dest):
                 raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.check:
         where = build_folder()
-        ok = where is not None and (where / "complete").is_file()
+        ok = built(where)
         print(f"ficbook.nativebuild: {'built' if ok else 'not built'} ({where})")
         return 0 if ok else 1
     try:

@@ -137,10 +137,8 @@ def package_document(meta: Metadata, items: Sequence[Item], spine: Sequence[str]
         props = f' properties="{put(properties)}"' if properties else ""
         out.append(f'    <item href="{put(href)}" id="{put(uid)}" media-type="{put(media_type)}"{props}/>\n')
     out.append('  </manifest>\n  <spine toc="ncx">\n')
-    if clean and _ATTR_ANY.search("".join(spine)) is None:
-        out += [f'    <itemref idref="{uid}"/>\n' for uid in spine]
-    else:
-        out += [f'    <itemref idref="{attr(uid)}"/>\n' for uid in spine]
+    put = _as_is if clean and _ATTR_ANY.search("".join(spine)) is None else attr
+    out += [f'    <itemref idref="{put(uid)}"/>\n' for uid in spine]
     out.append("  </spine>\n")
     if guide:
         out.append("  <guide>\n")
