@@ -30,8 +30,10 @@ def main() -> None:
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     try:
+        from ficbook import codecache
         from ficbook.cli import noplugins
 
+        codecache.install()  # before the libraries make their classes
         noplugins.install()
         from ficbook.cli.app import main as run
 

@@ -1,0 +1,170 @@
+"""What Python compiles at run time from text, compiled once and kept between runs.
+
+Every start of a build compiles, before any work can be shared out:
+
+- the methods `dataclasses` writes as source text for each class (`__init__`, `__eq__`,
+  `__hash__`, `__repr__`, a frozen class's `__setattr__`…), and each annotation `typing`
+  meets as a string: some 530 and 800 of them (ficbook's classes, pydantic's, typer's);
+- the regular expressions of the converter and the libraries: some 280, parsed and
+  compiled by `re`'s pure-Python compiler.
+
+Together 20% of the instructions the parent runs before its workers start (cachegrind:
+1.58 G, without them 1.29 G), measured in `bench/README.md`. The text is the same from
+one run to the next, so what it compiles to (a code object; a pattern's program for
+`_sre`) is kept in the user's cache folder (`usercache`), by the interpreter's exact
+version, and read back at the next start (marshal: a few milliseconds). The result is
+the same object the compiler makes. Anything that goes wrong (no cache folder, a
+damaged file, a Python whose `re` works otherwise) only means compiling as usual.
+
+The command line installs it (`cli.entry`), before the libraries are imported; ficbook
+used as a library leaves the standard modules it shares with its caller alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import marshal
+import os
+import sys
+from typing import Any
+
+_MAX = 20_000  # entries kept; past it, only those the last run used
+# Compiled anew in a run before the file is written again: a few differ in every run (a
+# pattern made from an unordered set, `tokenize`'s), not worth rewriting a megabyte for;
+# a changed ficbook or library compiles dozens.
+_WORTH = 8
+# ("code", source, filename, mode) -> its code; ("re", pattern, flags) -> _sre.compile's arguments
+_kept: dict[tuple, Any] = {}
+_used: set[tuple] = set()
+_state: dict[str, Any] = {"missed": 0, "path": None}
+
+
+def compile_text(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+    """`compile`, from the kept code when `source` is text compiled before with nothing else asked."""
+    if args or kwargs or type(source) is not str or type(filename) is not str:
+        return builtins.compile(source, filename, mode, *args, **kwargs)
+    key = ("code", source, filename, mode)
+    code = _kept.get(key)
+    if code is None:
+        code = builtins.compile(source, filename, mode)  # a SyntaxError is the caller's, as before
+        _kept[key] = code
+        _state["missed"] += 1
+    _used.add(key)
+    return code
+
+
+def exec_text(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any) -> None:
+    """`exec` for `dataclasses`: text through `compile_text`. Without namespaces, the
+    caller's, as exec takes them."""
+    if globals is None:
+        frame = sys._getframe(1)
+        globals = frame.f_globals
+        locals = frame.f_locals if locals is None else locals
+    if type(source) is str:
+        source = compile_text(source, "<string>", "exec")
+    builtins.exec(source, globals, locals, **kwargs)
+
+
+class _Noting:
+    """`_sre` as `re._compiler` sees it while one pattern compiles: its program noted."""
+
+    def __init__(self, sre: Any, pattern: str | bytes) -> None:
+        self._sre, self.pattern = sre, pattern
+        self.args: tuple | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sre, name)
+
+    def compile(self, pattern: Any, *args: Any) -> Any:
+        if pattern is self.pattern and len(args) > 1 and type(args[1]) is list:  # not another thread's
+            # the program's opcodes are ints named for dis(): kept as the ints they are
+            self.args = (args[0], list(map(int, args[1])), *args[2:])
+        return self._sre.compile(pattern, *args)
+
+
+def _regex_compiler(compiler: Any) -> Any:
+    """`re._compiler.compile`, from the kept program of a pattern compiled before."""
+    import _sre
+
+    real = compiler.compile
+    debug = compiler.SRE_FLAG_DEBUG
+
+    def compile_pattern(p: Any, flags: int = 0) -> Any:
+        if type(p) not in (str, bytes) or type(flags) is not int or flags & debug:
+            return real(p, flags)
+        key = ("re", p, flags)
+        args = _kept.get(key)
+        if args is not None:
+            _used.add(key)
+            return _sre.compile(p, *args)
+        noting = _Noting(_sre, p)
+        compiler._sre = noting
+        try:
+            pattern = real(p, flags)
+        finally:
+            compiler._sre = _sre
+        if noting.args is not None:
+            _kept[key] = noting.args
+            _used.add(key)
+            _state["missed"] += 1
+        return pattern
+
+    return compile_pattern
+
+
+def install() -> None:
+    """Read what was kept and route `dataclasses`', `typing`'s and `re`'s compiling
+    through it; what this run adds is written when it ends."""
+    import dataclasses
+    import re._compiler
+    import typing
+
+    from ficbook.usercache import folder
+
+    where = folder()
+    if where is None:
+        return
+    path = where / "code" / f"{sys.implementation.cache_tag}-{_version_key()}.marshal"
+    _state["path"] = path
+    try:
+        with open(path, "rb") as fh:
+            kept = marshal.loads(fh.read())  # marshal.load reads a file a few bytes at a time
+        _kept.update(zip(kept[0::2], kept[1::2]))
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - damaged or foreign: compiled anew and written again
+        _kept.clear()
+        _state["missed"] = _WORTH
+    dataclasses.exec = exec_text  # type: ignore[attr-defined]  # a module global shadows the builtin
+    typing.compile = compile_text  # type: ignore[attr-defined]
+    if callable(getattr(re._compiler, "compile", None)) and hasattr(re._compiler, "_sre"):
+        re._compiler.compile = _regex_compiler(re._compiler)
+    atexit.register(save)
+
+
+def save() -> None:
+    """Write what is kept if this run compiled enough that is new (temp file and rename)."""
+    path = _state["path"]
+    if _state["missed"] < _WORTH or path is None:
+        return
+    keys = _kept if len(_kept) <= _MAX else _used
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            marshal.dump([x for k in keys for x in (k, _kept[k])], fh)
+        os.replace(tmp, path)
+        _state["missed"] = 0
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _version_key() -> str:
+    """The interpreter's exact build: marshal, bytecode and `_sre`'s programs change between any two."""
+    import hashlib
+
+    return hashlib.blake2b(sys.version.encode(), digest_size=6).hexdigest()
