@@ -29,7 +29,9 @@ import os
 import sys
 from typing import Any
 
-_MAX = 20_000  # entries kept; past it, only those the last run used
+# Entries kept in one file; past it, only those the last run used. A build uses some
+# 1,300 (1.2 MB, 30 M instructions to read back); the cap bounds what other runs add.
+_MAX = 4_000
 # Compiled anew in a run before the file is written again: a few differ in every run (a
 # pattern made from an unordered set, `tokenize`'s), not worth rewriting a megabyte for;
 # a changed ficbook or library compiles dozens.
@@ -113,9 +115,10 @@ def _regex_compiler(compiler: Any) -> Any:
     return compile_pattern
 
 
-def install() -> None:
-    """Read what was kept and route `dataclasses`', `typing`'s and `re`'s compiling
-    through it; what this run adds is written when it ends."""
+def install(name: str) -> None:
+    """Read what was kept for runs called `name` (a command: each its own file, so one
+    reads back only what it uses) and route `dataclasses`', `typing`'s and `re`'s
+    compiling through it; what this run adds is written when it ends."""
     import dataclasses
     import re._compiler
     import typing
@@ -123,9 +126,9 @@ def install() -> None:
     from ficbook.usercache import folder
 
     where = folder()
-    if where is None:
+    if where is None or _state["path"] is not None:  # off, or installed already
         return
-    path = where / "code" / f"{sys.implementation.cache_tag}-{_version_key()}.marshal"
+    path = where / "code" / f"{name}-{sys.implementation.cache_tag}-{_version_key()}.marshal"
     _state["path"] = path
     try:
         with open(path, "rb") as fh:

@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 RUN = r"""
 import json, sys
 from ficbook import codecache
-codecache.install()
+codecache.install("test")
 import dataclasses, re, typing
 
 @dataclasses.dataclass(frozen=True)

@@ -33,7 +33,8 @@ def main() -> None:
         from ficbook import codecache
         from ficbook.cli import noplugins
 
-        codecache.install()  # before the libraries make their classes
+        # before the libraries make their classes; a build keeps its own (the one that counts)
+        codecache.install("build" if sys.argv[1:2] == ["build"] else "other")
         noplugins.install()
         from ficbook.cli.app import main as run
 
