@@ -52,16 +52,19 @@ def module_name(file: str) -> str:
 
 
 def source_key() -> str:
-    """A digest of the package's Python files (names and bytes) and the interpreter."""
+    """A digest of the package's Python files (names and contents) and the interpreter."""
     import hashlib  # here: every command imports this module, few need the digest
 
-    h = hashlib.blake2b(sys.version.encode(), digest_size=12)
+    from ficbook.digests import file_digests  # each file's, kept between runs
+
+    paths = []
     for folder, dirs, files in sorted(os.walk(PACKAGE)):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in sorted(f for f in files if f.endswith(".py")):
-            path = os.path.join(folder, name)
-            with open(path, "rb") as fh:
-                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + fh.read() + b"\0")
+        paths += [os.path.join(folder, name) for name in sorted(f for f in files if f.endswith(".py"))]
+    digests = file_digests(paths, limit=1 << 24)
+    h = hashlib.blake2b(sys.version.encode(), digest_size=12)
+    for path in paths:
+        h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + digests[path].encode() + b"\0")
     return h.hexdigest()
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ficbook.digests import file_digests
 from ficbook.inputs import Read, digest, read_regular
 from ficbook.paths import realpath
 
@@ -68,8 +69,8 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _seen.get(key)
-    if known is None or data is not None:
-        known = _seen[key] = digest(data if data is not None else read_regular(path, MAX_INPUT_BYTES)[0])
+    if known is None or data is not None:  # a file not read here (fonts): its kept digest
+        known = _seen[key] = digest(data) if data is not None else file_digests([str(path)], MAX_INPUT_BYTES)[str(path)]
     return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 
@@ -156,8 +157,10 @@ def tool_key() -> str:
         h.update(f"|{name}={os.environ.get(name, '')}".encode())
     h.update(_libraries().encode())
     package = Path(ficbook.__file__).resolve().parent
-    for name in _package_files(package):
-        h.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    names = _package_files(package)
+    digests = file_digests([os.path.join(package, name) for name in names], MAX_INPUT_BYTES)
+    for name in names:
+        h.update(name.encode() + b"\0" + digests[os.path.join(package, name)].encode() + b"\0")
     return h.hexdigest()
 
 

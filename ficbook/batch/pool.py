@@ -33,6 +33,7 @@ from ficbook.batch.one import (
     Reporter,
     _device_copies,
     _links,
+    _no_collections,
     _NoReporter,
     _Plan,
     _read,
@@ -120,7 +121,8 @@ def run(recipes: list[Path], job: Job, reporter: Reporter | None = None) -> list
             inputs.update((k, recipe) for k in recorded.inputs)
         else:
             todo.append(recipe)
-    loaded = _load_recipes(todo)
+    with _no_collections():  # the libraries imported and the recipes read: nothing to collect
+        loaded = _load_recipes(todo)
     for recipe, plan in loaded.items():
         inputs.update((k, recipe) for k in plan.inputs)
     building = []

@@ -1,0 +1,81 @@
+"""Digests of seldom-changed files kept between runs (`ficbook.digests`): taken again
+whenever the file was written, even with its size and mtime put back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ficbook import digests
+from ficbook.inputs import digest
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FICBOOK_CACHE", str(folder))
+    monkeypatch.setattr(digests, "_memo", digests._Memo())
+    return folder
+
+
+def new_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the next process starts with: only the file in the cache folder."""
+    monkeypatch.setattr(digests, "_memo", digests._Memo())
+
+
+def test_kept_and_used_while_the_file_is_untouched(cache: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"glyphs" * 1000)
+    path = str(font)
+    assert digests.file_digests([path], 1 << 20) == {path: digest(font.read_bytes())}
+    assert (cache / "digests.json").is_file()
+    new_run(monkeypatch)
+    read = []
+    monkeypatch.setattr(digests, "read_regular", lambda *a: read.append(a) or (b"", os.stat(path)))
+    assert digests.file_digests([path], 1 << 20) == {path: digest(font.read_bytes())}
+    assert read == []  # from the kept digest, the file not read
+
+
+def test_a_file_written_with_its_size_and_mtime_put_back_is_read_again(cache: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "rules.py"
+    source.write_text("A = 1\n")
+    path = str(source)
+    first = digests.file_digests([path], 1 << 20)[path]
+    st = source.stat()
+    source.write_text("A = 2\n")  # same size
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime: only the ctime tells
+    new_run(monkeypatch)
+    again = digests.file_digests([path], 1 << 20)[path]
+    assert again == digest(b"A = 2\n") != first
+
+
+def test_a_damaged_memo_is_taken_anew(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.mkdir()
+    (cache / "digests.json").write_text("{not json")
+    story = tmp_path / "story.txt"
+    story.write_bytes(b"Once upon a time")
+    assert digests.file_digests([str(story)], 1 << 20)[str(story)] == digest(b"Once upon a time")
+    new_run(monkeypatch)
+    assert str(story) in digests._known(cache)
+
+
+def test_without_a_cache_folder_every_digest_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FICBOOK_CACHE", "off")
+    monkeypatch.setattr(digests, "_memo", digests._Memo())
+    story = tmp_path / "story.txt"
+    story.write_bytes(b"text")
+    assert digests.file_digests([str(story)], 1 << 20) == {str(story): digest(b"text")}
+    assert digests._memo.known == {}
+
+
+def test_what_is_not_a_regular_file_or_too_big_is_refused(cache: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 100)
+    with pytest.raises(OSError):
+        digests.file_digests([str(big)], 10)
+    with pytest.raises(OSError):
+        digests.file_digests([str(tmp_path)], 1 << 20)  # a folder
