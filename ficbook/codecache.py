@@ -8,12 +8,12 @@ Every start of a build compiles, before any work can be shared out:
 - the regular expressions of the converter and the libraries: some 280, parsed and
   compiled by `re`'s pure-Python compiler.
 
-Together 20% of the instructions the parent runs before its workers start (cachegrind:
-1.58 G, without them 1.29 G), measured in `bench/README.md`. The text is the same from
-one run to the next, so what it compiles to (a code object; a pattern's program for
-`_sre`) is kept in the user's cache folder (`usercache`), by the interpreter's exact
-version, and read back at the next start (marshal: a few milliseconds). The result is
-the same object the compiler makes. Anything that goes wrong (no cache folder, a
+Together over a third of the instructions a build's parent ran before its worker
+started (cachegrind: 1.58 G; 1.00 G with them kept; `bench/README.md`). The text is the
+same from one run to the next, so what it compiles to (a code object; a pattern's
+program for `_sre`) is kept in the user's cache folder (`usercache`), by the
+interpreter's exact version, and read back at the next start (marshal: a few
+milliseconds). The result is the same object the compiler makes. Anything that goes wrong (no cache folder, a
 damaged file, a Python whose `re` works otherwise) only means compiling as usual.
 
 The command line installs it (`cli.entry`), before the libraries are imported; ficbook
