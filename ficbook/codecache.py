@@ -27,6 +27,7 @@ import builtins
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 # Entries kept in one file; past it, only those the last run used. A build uses some
@@ -36,8 +37,13 @@ _MAX = 4_000
 # pattern made from an unordered set, `tokenize`'s), not worth rewriting a megabyte for;
 # a changed ficbook or library compiles dozens.
 _WORTH = 8
-# ("code", source, filename, mode) -> its code; ("re", pattern, flags) -> _sre.compile's arguments
+# ("code", source, filename, mode) -> its code; ("re", pattern, flags) -> _sre.compile's
+# arguments; ("value", …) -> a value `remembered`. Read back only when asked for: the file
+# holds what every kind of build compiles (HTML pages, EPUBs, CSS…), one build a part.
 _kept: dict[tuple, Any] = {}
+_stored: dict[tuple, bytes] = {}  # in the file, not asked for yet: each its own marshal
+_MISSING = object()
+_FORMAT = "2"  # the file's layout: a new one ignores files of the old
 _used: set[tuple] = set()
 _state: dict[str, Any] = {"missed": 0, "path": None}
 
@@ -47,12 +53,10 @@ def compile_text(source: Any, filename: Any, mode: str, *args: Any, **kwargs: An
     if args or kwargs or type(source) is not str or type(filename) is not str:
         return builtins.compile(source, filename, mode, *args, **kwargs)
     key = ("code", source, filename, mode)
-    code = _kept.get(key)
-    if code is None:
+    code = _get(key)
+    if code is _MISSING:
         code = builtins.compile(source, filename, mode)  # a SyntaxError is the caller's, as before
-        _kept[key] = code
-        _state["missed"] += 1
-    _used.add(key)
+        _put(key, code)
     return code
 
 
@@ -96,9 +100,8 @@ def _regex_compiler(compiler: Any) -> Any:
         if type(p) not in (str, bytes) or type(flags) is not int or flags & debug:
             return real(p, flags)
         key = ("re", p, flags)
-        args = _kept.get(key)
-        if args is not None:
-            _used.add(key)
+        args = _get(key)
+        if args is not _MISSING:
             return _sre.compile(p, *args)
         noting = _Noting(_sre, p)
         compiler._sre = noting
@@ -107,12 +110,46 @@ def _regex_compiler(compiler: Any) -> Any:
         finally:
             compiler._sre = _sre
         if noting.args is not None:
-            _kept[key] = noting.args
-            _used.add(key)
-            _state["missed"] += 1
+            _put(key, noting.args)
         return pattern
 
     return compile_pattern
+
+
+def remembered(key: tuple, make: Callable[[], Any]) -> Any:
+    """`make()`, kept with the compiled code when the command line installed the cache,
+    for what the converter works out from a pattern's text at every start (`convert.
+    firstchars`). `key` holds everything the value depends on but the interpreter; the
+    value is marshal's kind (str, None, tuples…)."""
+    if _state["path"] is None:
+        return make()
+    key = ("value", *key)
+    value = _get(key)
+    if value is _MISSING:
+        value = make()
+        _put(key, value)
+    return value
+
+
+def _get(key: tuple) -> Any:
+    value = _kept.get(key, _MISSING)
+    if value is _MISSING:
+        blob = _stored.pop(key, None)
+        if type(blob) is not bytes:
+            return _MISSING
+        value = _kept[key] = marshal.loads(blob)
+    _used.add(key)
+    return value
+
+
+def _put(key: tuple, value: Any) -> None:
+    _kept[key] = value
+    _used.add(key)
+    _state["missed"] += 1
+
+
+def installed() -> bool:
+    return _state["path"] is not None
 
 
 def install(name: str) -> None:
@@ -128,16 +165,16 @@ def install(name: str) -> None:
     where = folder()
     if where is None or _state["path"] is not None:  # off, or installed already
         return
-    path = where / "code" / f"{name}-{sys.implementation.cache_tag}-{_version_key()}.marshal"
+    path = where / "code" / f"{name}-{_FORMAT}-{sys.implementation.cache_tag}-{_version_key()}.marshal"
     _state["path"] = path
     try:
         with open(path, "rb") as fh:
             kept = marshal.loads(fh.read())  # marshal.load reads a file a few bytes at a time
-        _kept.update(zip(kept[0::2], kept[1::2]))
+        _stored.update(zip(kept[0::2], kept[1::2]))
     except FileNotFoundError:
         pass
     except Exception:  # noqa: BLE001 - damaged or foreign: compiled anew and written again
-        _kept.clear()
+        _stored.clear()
         _state["missed"] = _WORTH
     dataclasses.exec = exec_text  # type: ignore[attr-defined]  # a module global shadows the builtin
     typing.compile = compile_text  # type: ignore[attr-defined]
@@ -151,12 +188,14 @@ def save() -> None:
     path = _state["path"]
     if _state["missed"] < _WORTH or path is None:
         return
-    keys = _kept if len(_kept) <= _MAX else _used
+    entries = {k: marshal.dumps(v) for k, v in _kept.items() if k in _used or len(_kept) + len(_stored) <= _MAX}
+    if len(_kept) + len(_stored) <= _MAX:
+        entries.update(_stored)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
-            marshal.dump([x for k in keys for x in (k, _kept[k])], fh)
+            marshal.dump([x for k, blob in entries.items() for x in (k, blob)], fh)
         os.replace(tmp, path)
         _state["missed"] = 0
     except (OSError, ValueError):

@@ -139,3 +139,22 @@ def test_another_pattern_compiled_meanwhile_is_not_noted_as_this_one() -> None:
         compiler._sre = saved
     assert noting.args is None
     assert theirs.match("theirs").group(1) == "irs"
+
+
+def test_first_characters_kept_by_the_walk_that_worked_them_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`convert.firstchars`' answers are kept by pattern and by the module's source: a
+    changed walk works them out again."""
+    from ficbook.convert import firstchars
+
+    monkeypatch.setitem(codecache._state, "path", tmp_path / "kept.marshal")
+    monkeypatch.setattr(codecache, "_kept", {})
+    pattern = r"(?:Disclaimer|A/N)\s*:"
+    expected = firstchars._first_regex(pattern)
+    assert expected is not None and "D" in expected.upper()
+    assert firstchars.first_regex(pattern) == expected
+    worked = []
+    real = firstchars._first_regex
+    monkeypatch.setattr(firstchars, "_first_regex", lambda p: worked.append(p) or real(p))
+    assert firstchars.first_regex(pattern) == expected and worked == []  # kept
+    monkeypatch.setattr(firstchars, "_digest", ["another walk"])
+    assert firstchars.first_regex(pattern) == expected and worked == [pattern]  # worked out again

@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ficbook import codecache
+
 try:  # Python 3.11+: re._parser, re._constants (private: imported by name, untyped)
     _sre: Any = importlib.import_module("re._constants")
     _sre_parse: Any = importlib.import_module("re._parser")
@@ -34,9 +36,31 @@ CACHED_CHARS = 16384  # first characters remembered per table: a file of a milli
 
 def first_regex(pattern: str) -> str | None:
     """A regex for the characters a match of `pattern` (case ignored) can start with;
-    None: any character."""
+    None: any character. From the command line, worked out once and kept (`codecache`,
+    by this module's source): `re`'s parser takes 36 M instructions for the rules' 63
+    patterns, in every build's start."""
     if not WALK:
         return None
+    if not codecache.installed():
+        return _first_regex(pattern)
+    return codecache.remembered(("firstchars", _source(), pattern), lambda: _first_regex(pattern))
+
+
+def _source() -> str:
+    """This module's source, by digest: the walk the kept answers came from."""
+    if not _digest:
+        from ficbook.digests import file_digests
+        from ficbook.native import PACKAGE
+
+        path = str(PACKAGE / "convert" / "firstchars.py")
+        _digest.append(file_digests([path], 1 << 24)[path])
+    return _digest[0]
+
+
+_digest: list[str] = []
+
+
+def _first_regex(pattern: str) -> str | None:
     try:
         first, _ = _starts(_sre_parse.parse(pattern, re.IGNORECASE))
     except Exception:  # a changed private module: err towards any
