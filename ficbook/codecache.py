@@ -188,9 +188,11 @@ def save() -> None:
     path = _state["path"]
     if _state["missed"] < _WORTH or path is None:
         return
-    entries = {k: marshal.dumps(v) for k, v in _kept.items() if k in _used or len(_kept) + len(_stored) <= _MAX}
-    if len(_kept) + len(_stored) <= _MAX:
-        entries.update(_stored)
+    kept, stored, used = list(_kept.items()), list(_stored.items()), set(_used)  # a thread may add meanwhile
+    whole = len(kept) + len(stored) <= _MAX
+    entries = {k: marshal.dumps(v) for k, v in kept if whole or k in used}
+    if whole:
+        entries.update(stored)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

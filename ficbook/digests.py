@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable
 
 from ficbook.inputs import digest, read_regular
@@ -24,6 +25,7 @@ _MAX = 5_000  # files remembered; past it, the older half is forgotten
 
 class _Memo:
     def __init__(self) -> None:
+        self.lock = threading.Lock()  # a Dask worker builds books in several threads
         self.loaded = False
         self.known: dict[str, list] = {}  # path -> [size, mtime_ns, ctime_ns, inode, digest]
         self.changed = False
@@ -38,6 +40,11 @@ def file_digests(paths: Iterable[str], limit: int) -> dict[str, str]:
     from ficbook.usercache import folder
 
     where = folder()
+    with _memo.lock:
+        return _digests(paths, limit, where)
+
+
+def _digests(paths: Iterable[str], limit: int, where: os.PathLike[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in paths:
         known = _known(where).get(path) if where is not None else None

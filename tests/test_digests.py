@@ -79,3 +79,18 @@ def test_what_is_not_a_regular_file_or_too_big_is_refused(cache: Path, tmp_path:
         digests.file_digests([str(big)], 10)
     with pytest.raises(OSError):
         digests.file_digests([str(tmp_path)], 1 << 20)  # a folder
+
+
+def test_threads_taking_digests_at_once(cache: Path, tmp_path: Path) -> None:
+    """A Dask worker builds books in several threads, each stamping its fonts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = []
+    for n in range(64):
+        f = tmp_path / f"font{n}.ttf"
+        f.write_bytes(bytes([n]) * 5000)
+        files.append(str(f))
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda p: digests.file_digests([p], 1 << 20), files * 4))
+    assert [r[p] for r, p in zip(results, files * 4)] == [digest(open(p, "rb").read()) for p in files * 4]
+    assert set(digests._known(cache)) == set(files)
