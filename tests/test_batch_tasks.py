@@ -279,3 +279,28 @@ def test_a_chunk_that_comes_back_without_its_stories_is_converted_here_and_said(
     assert said and all(d.startswith(f"{book}: warning: a worker's chunk came back without its stories, "
                                      "converted here instead: ") for d in said)
     assert "(OSError: [Errno 28] No space left on device)" in said[0]
+
+
+def test_the_workers_inherit_a_frozen_heap_and_the_caller_gets_it_back(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """What the parent made before forking is out of the collector's reach in the workers
+    (no page of it copied for a collection's sake), and a library caller's collector
+    has everything back after the run."""
+    import gc
+
+    monkeypatch.setattr(schedule, "CHUNK_MIN", 16_000)
+    seen = tmp_path / "frozen.txt"
+    real = wire.dumps
+
+    def noting(obj):  # noqa: ANN001, ANN202 - runs in the forked worker
+        with open(seen, "a") as fh:
+            fh.write(f"{os.getpid()} {gc.get_freeze_count()}\n")
+        return real(obj)
+
+    monkeypatch.setattr(wire, "dumps", noting)
+    [outcome] = batch.run([book], batch.Job(out_dir=tmp_path / "j2", jobs=2, force=True))
+    assert outcome.status == "built", outcome.error
+    counts = [int(line.split()[1]) for line in seen.read_text().splitlines()]
+    assert counts and min(counts) > 10_000  # the libraries' and ficbook's objects, at least
+    assert all(line.split()[0] != str(os.getpid()) for line in seen.read_text().splitlines())
+    assert gc.get_freeze_count() == 0

@@ -163,10 +163,17 @@ def run_pool(todo: list[Path], job: Job, key: str, reporter: Reporter,
     # one converter per core, and its share of the stories needs no shipping.
     helpers = workers - 1 if workers > 1 and not any(t.book for t in work.tasks) else workers
     local = Local(todo, job, key, reporter, outcomes, plans, work, memo, workers=helpers)
+    # Everything made so far (the libraries, the recipes, the converter's caches) out of
+    # the collector's reach, here and in the workers forked from here: a collection walks
+    # every object it tracks, and in a worker each one walked is a page copied from this
+    # process (Python's documentation of gc.freeze): 2-3% less CPU and wall for the 10 MB
+    # book (twelve alternated pairs), 1,300 fewer page faults.
+    gc.freeze()
     try:
         with _few_collections():  # as in one book's build: the stories held here are many
             local.run()
     finally:
+        gc.unfreeze()  # a library caller's next run: nothing held for good
         tasks._worker.pop("memo", None)
         tasks._worker.pop("read", None)
         shutil.rmtree(local.spool, ignore_errors=True)  # and a killed worker's half-written chunk
