@@ -13,8 +13,9 @@ started (cachegrind: 1.58 G; 1.00 G with them kept; `bench/README.md`). The text
 same from one run to the next, so what it compiles to (a code object; a pattern's
 program for `_sre`) is kept in the user's cache folder (`usercache`), by the
 interpreter's exact version, and read back at the next start (marshal: a few
-milliseconds). The result is the same object the compiler makes. Anything that goes wrong (no cache folder, a
-damaged file, a Python whose `re` works otherwise) only means compiling as usual.
+milliseconds). The result is the same object the compiler makes. Anything that goes
+wrong (no cache folder, a damaged file, a Python whose `re` works otherwise) only means
+compiling as usual.
 
 The command line installs it (`cli.entry`), before the libraries are imported; ficbook
 used as a library leaves the standard modules it shares with its caller alone.
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 # Entries kept in one file; past it, only those the last run used. A build uses some
-# 1,300 (1.2 MB, 30 M instructions to read back); the cap bounds what other runs add.
+# 1,300; the field corpus's builds together 2,200 (2.7 MB); the cap bounds the rest.
 _MAX = 4_000
 # Compiled anew in a run before the file is written again: a few differ in every run (a
 # pattern made from an unordered set, `tokenize`'s), not worth rewriting a megabyte for;
