@@ -103,7 +103,10 @@ def _regex_compiler(compiler: Any) -> Any:
         key = ("re", p, flags)
         args = _get(key)
         if args is not _MISSING:
-            return _sre.compile(p, *args)
+            try:
+                return _sre.compile(p, *args)
+            except Exception:  # noqa: BLE001 - a program _sre refuses (a damaged file): compiled anew
+                _kept.pop(key, None)
         noting = _Noting(_sre, p)
         compiler._sre = noting
         try:

@@ -158,3 +158,15 @@ def test_first_characters_kept_by_the_walk_that_worked_them_out(tmp_path: Path, 
     assert firstchars.first_regex(pattern) == expected and worked == []  # kept
     monkeypatch.setattr(firstchars, "_digest", ["another walk"])
     assert firstchars.first_regex(pattern) == expected and worked == [pattern]  # worked out again
+
+
+def test_a_kept_program_the_engine_refuses_is_compiled_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re._compiler as compiler
+
+    monkeypatch.setitem(codecache._state, "path", Path("/nonexistent/kept.marshal"))
+    monkeypatch.setattr(codecache, "_kept", {("re", "ab+c", 0): (32, [999, 999], 0, {}, (None,))})
+    monkeypatch.setattr(codecache, "_stored", {})
+    compile_pattern = codecache._regex_compiler(compiler)
+    pattern = compile_pattern("ab+c", 0)
+    assert pattern.fullmatch("abbbc") and not pattern.fullmatch("ac")
+    assert codecache._kept[("re", "ab+c", 0)][1] != [999, 999]  # the compiler's program kept instead
