@@ -2,12 +2,14 @@
 
 Every build takes the digest of ficbook's own files twice before it starts (the key of the
 compiled converter, `native.source_key`, and of the books' records, `manifest.tool_key`:
-1.5 MB read and hashed, 3% of what the process runs before its workers start), and a
-book's first build hashes its cover fonts (11 MB) at its end. These files change between
-runs seldom or never, so each file's digest is kept in the user's cache folder with its
-size, mtime, ctime and inode, and taken again only when one of those moved (any write
-moves the ctime, which no tool sets back): the trust the books' records already give a
-file's size and mtime (`manifest.fresh`). No cache folder: every digest is taken.
+1.5 MB read and hashed, 3% of what the process runs before its workers start). These
+files change between runs seldom or never, so each file's digest is kept in the user's
+cache folder with its size, mtime, ctime and inode, and taken again only when one of
+those moved (any write moves the ctime, which no tool sets back): the trust the books'
+records already give a file's size and mtime (`manifest.fresh`). No cache folder: every
+digest is taken.
+Only ficbook's own files: a user's files (recipes, stories, fonts) are stamped by the
+books' records (`manifest.stamp`), which a shelf would otherwise write here one by one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _MAX = 5_000  # files remembered; past it, the older half is forgotten
 
 class _Memo:
     def __init__(self) -> None:
-        self.lock = threading.Lock()  # a Dask worker builds books in several threads
+        self.lock = threading.Lock()  # a Dask worker converts in several threads
         self.loaded = False
         self.known: dict[str, list] = {}  # path -> [size, mtime_ns, ctime_ns, inode, digest]
         self.changed = False

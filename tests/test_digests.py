@@ -82,7 +82,8 @@ def test_what_is_not_a_regular_file_or_too_big_is_refused(cache: Path, tmp_path:
 
 
 def test_threads_taking_digests_at_once(cache: Path, tmp_path: Path) -> None:
-    """A Dask worker builds books in several threads, each stamping its fonts."""
+    """Asked from several threads at once (a Dask worker converts in several): the memo
+    is written whole, never while another thread adds to it."""
     from concurrent.futures import ThreadPoolExecutor
 
     files = []

@@ -69,8 +69,8 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _seen.get(key)
-    if known is None or data is not None:  # a file not read here (fonts): its kept digest
-        known = _seen[key] = digest(data) if data is not None else file_digests([str(path)], MAX_INPUT_BYTES)[str(path)]
+    if known is None or data is not None:
+        known = _seen[key] = digest(data if data is not None else read_regular(path, MAX_INPUT_BYTES)[0])
     return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 

@@ -38,8 +38,7 @@ def credit_lines(editor: str | None, authors: Sequence[str],
 
 def shows_authors(editor: str | None) -> bool:
     """Whether the cover names the stories' authors: only when no editor is credited."""
-    editor = clean(editor)
-    return not (editor and editor.strip())
+    return clean(editor) is None  # None for nothing, spaces only included
 
 
 def _unique(items: Sequence[str]) -> list[str]:
