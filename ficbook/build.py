@@ -27,7 +27,7 @@ from ficbook.sources.resolve import resolve as resolve_sources
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from ficbook.cover.canvas import CoverText
+    from ficbook.cover.text import CoverText
 
 T = TypeVar("T")
 
@@ -282,8 +282,8 @@ def cover_text(book: Book) -> CoverText:
     """What the cover says: title, subtitle, editor, series, the stories' authors (after the
     recipe's overrides, as the title page has them; only when no editor is credited, since
     the cover names them only then) and the story count."""
-    from ficbook.cover.canvas import CoverText
     from ficbook.cover.layout import shows_authors
+    from ficbook.cover.text import CoverText
 
     m = book.meta
     return CoverText(title=m.title, subtitle=m.subtitle, editor=m.editor,

@@ -17,13 +17,14 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from ficbook.build import cover_text, read_book
-from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText
+from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout
 from ficbook.cover.colour import MIN_CONTRAST, contrast_ratio, grey_contrast, relative_luminance
 from ficbook.cover.compose import TITLE_FLOOR, compose
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.paint import _scrimmed, paint
 from ficbook.cover.render import MAX_BYTES, load_background, render_cover
 from ficbook.cover.style import load_style, style_names
+from ficbook.cover.text import CoverText
 from ficbook.errors import RecipeError
 from ficbook.model import Book
 from ficbook.recipe import load_recipe

@@ -190,9 +190,13 @@ def test_reading_recipes_for_a_build_loads_no_drawing_code():
     # Checking `cover.style` and listing the cover's files (cover.folder) need no Pillow:
     # with --jobs 2 the process that reads the recipes and starts the workers draws no
     # cover (a worker does), so Pillow is not on the way to the fork.
+    # Nor does working out the words of a cover to be drawn by a worker (`cover_ahead`).
     probe = ("import sys; from pathlib import Path; from ficbook.batch import pool; "
+             "from ficbook.build import cover_ahead; "
              "plans = pool._load_recipes([Path(sys.argv[1])]); assert plans; "
-             "print(sorted(m for m in ('PIL', 'ficbook.cover.style', 'ficbook.cover.render') if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "recipes" / "everything.yaml")],
+             "text = cover_ahead(next(iter(plans.values())).recipe); assert text and text.editor, text; "
+             "print(sorted(m for m in ('PIL', 'ficbook.cover.style', 'ficbook.cover.render', "
+             "'ficbook.cover.canvas') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "recipes" / "spuffy.yaml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr

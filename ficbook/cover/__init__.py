@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ficbook.cover.canvas import CoverText
     from ficbook.cover.options import CoverOptions
+    from ficbook.cover.text import CoverText
 
 DRAWN_COVER = "cover.jpg"  # a drawn cover is a JPEG: its name is known before it is drawn
 

@@ -1,4 +1,4 @@
-"""The cover's canvas and what composing it yields: the text to set (`CoverText`) and the
+"""The cover's canvas and what composing it yields from the text to set (`cover.text`): the
 layout the painter draws (`CoverLayout`: every line, ornament and panel placed)."""
 
 from __future__ import annotations
@@ -11,19 +11,6 @@ from ficbook.cover.style import Palette, Style
 from ficbook.errors import Diagnostic
 
 WIDTH, HEIGHT = 1600, 2560
-
-
-@dataclass(frozen=True)
-class CoverText:
-    title: str
-    subtitle: str | None = None
-    editor: str | None = None
-    authors: tuple[str, ...] = ()
-    series: str | None = None
-    series_index: float | None = None
-    story_count: int = 0
-    # the book's labels in its language: "edited-by", "and", "more", "story", "stories"
-    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

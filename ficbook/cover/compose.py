@@ -10,7 +10,6 @@ from ficbook.cover.canvas import (
     HEIGHT,
     WIDTH,
     CoverLayout,
-    CoverText,
     PlacedOrnament,
     PlacedPanel,
     PlacedText,
@@ -54,6 +53,7 @@ from ficbook.cover.measure import (
 )
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.style import MIN_MARGIN, Block, OrnamentItem, Palette, Style, TextItem, load_style
+from ficbook.cover.text import CoverText
 from ficbook.errors import Diagnostic
 
 TITLE_FLOOR = 150  # px: the title's smallest size unless a single word cannot fit

@@ -14,11 +14,12 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ficbook.cover import DRAWN_COVER
-from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout, CoverText
+from ficbook.cover.canvas import HEIGHT, WIDTH, CoverLayout
 from ficbook.cover.compose import compose
 from ficbook.cover.options import CoverOptions
 from ficbook.cover.paint import paint
 from ficbook.cover.picture import open_picture
+from ficbook.cover.text import CoverText
 from ficbook.errors import Diagnostic, RecipeError
 from ficbook.model import Resource
 

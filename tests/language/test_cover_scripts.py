@@ -12,7 +12,8 @@ from PIL import features
 import ficbook.cover.measure as measure
 from ficbook.cover.fonts import OWN_FONTS
 from ficbook.cover.options import CoverOptions
-from ficbook.cover.render import CoverText, compose, render_cover
+from ficbook.cover.render import compose, render_cover
+from ficbook.cover.text import CoverText
 
 TITLES = {
     "cyrillic": ("Последний поезд", "SourceSerif4-Variable.ttf"),
