@@ -8,8 +8,9 @@ cache folder with its size, mtime, ctime and inode, and taken again only when on
 those moved (any write moves the ctime, which no tool sets back): the trust the books'
 records already give a file's size and mtime (`manifest.fresh`). No cache folder: every
 digest is taken.
-Only ficbook's own files: a user's files (recipes, stories, fonts) are stamped by the
-books' records (`manifest.stamp`), which a shelf would otherwise write here one by one.
+Only ficbook's own files (its source, the cover styles and fonts it ships): a user's
+files (recipes, stories, the fonts of `$FICBOOK_COVERS`) are stamped by the books'
+records (`manifest.stamp`), which a shelf would otherwise write here one by one.
 """
 
 from __future__ import annotations

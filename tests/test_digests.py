@@ -95,3 +95,53 @@ def test_threads_taking_digests_at_once(cache: Path, tmp_path: Path) -> None:
         results = list(pool.map(lambda p: digests.file_digests([p], 1 << 20), files * 4))
     assert [r[p] for r, p in zip(results, files * 4)] == [digest(open(p, "rb").read()) for p in files * 4]
     assert set(digests._known(cache)) == set(files)
+
+
+def _cover_files(folder: Path) -> list[Path]:
+    style = folder / "plain.yaml"
+    style.write_text("name: plain\n")
+    (folder / "fonts").mkdir()
+    font = folder / "fonts" / "Serif.ttf"
+    font.write_bytes(b"outlines" * 4096)
+    return [style, font]
+
+
+def test_the_bundled_cover_files_are_stamped_from_the_kept_digests(cache: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every book's record lists the cover styles and fonts ficbook ships (11 MB): a run's
+    # first record read and hashed them all while the workers waited.
+    from ficbook.batch import manifest
+    from ficbook.cover import folder as cover_folder
+
+    bundled = tmp_path / "covers"
+    bundled.mkdir()
+    files = _cover_files(bundled)
+    monkeypatch.delenv("FICBOOK_COVERS", raising=False)
+    monkeypatch.setattr(cover_folder, "covers_dir", lambda: bundled)
+    monkeypatch.setattr(manifest, "_bundled", [])
+    monkeypatch.setattr(manifest, "_seen", {})
+    first = [manifest.stamp(p) for p in files]
+    assert [s.digest for s in first] == [digest(p.read_bytes()) for p in files]
+    new_run(monkeypatch)
+    manifest.tool_key()  # a run begins: what the last one looked for is forgotten
+    monkeypatch.setattr(manifest, "_seen", {})
+    read: list[str] = []
+    monkeypatch.setattr(digests, "read_regular", lambda path, limit: read.append(path))
+    monkeypatch.setattr(manifest, "read_regular", lambda path, limit: read.append(path))
+    assert [manifest.stamp(p) for p in files] == first
+    assert read == []  # kept: no cover file read again
+
+
+def test_the_cover_files_of_ficbook_covers_are_a_users_and_stamped_as_read(cache: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from ficbook.batch import manifest
+
+    mine = tmp_path / "my-covers"
+    mine.mkdir()
+    files = _cover_files(mine)
+    monkeypatch.setenv("FICBOOK_COVERS", str(mine))
+    monkeypatch.setattr(manifest, "_bundled", [])
+    monkeypatch.setattr(manifest, "_seen", {})
+    stamps = [manifest.stamp(p) for p in files]
+    assert [s.digest for s in stamps] == [digest(p.read_bytes()) for p in files]
+    assert not (cache / "digests.json").exists()  # a user's files are not kept there
