@@ -129,7 +129,7 @@ def handles_sigterm(pid: int) -> bool:
     (signal.SIGTERM, 0.6, 143, "terminated"), (signal.SIGTERM, 1.5, 143, "terminated")])
 def test_a_signal_at_any_moment_ends_with_one_line(tmp_path: Path, sig: int, delay: float, code: int,
                                                    word: str):
-    shelf = shelf_of(tmp_path, books=1, copies=4000)  # seconds of work: never done before the signal
+    shelf = shelf_of(tmp_path, books=1, copies=10000)  # 4-5 s of work (35 MB): never done before the signal
     proc = subprocess.Popen([str(Path(sys.executable).with_name("ficbook")), "build",
                              str(shelf / "recipes"), "-o", str(shelf / "out"), "-j", "1", "-q"],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
