@@ -384,6 +384,62 @@ def test_an_archive_index_page_is_no_story():
     assert err.value.exit_code == 4 and "no story text" in err.value.message
 
 
+_SUMMARY = ("A lighthouse keeper finds a letter in a bottle that is addressed to her, in her own "
+            "hand, dated a year from now.")
+_PROSE = ("The lamp turned above her and the sea below kept its own slow count. " * 3).strip()
+
+
+def _landing(links: str, body: str = "", stated: str = "Word count: 8,450") -> bytes:
+    return (f"<html><head><title>Salt Letters</title></head><body><div id='nav'><a href='/'>Home</a> "
+            f"<a href='/browse'>Browse</a></div><div id='content'><h2>Salt Letters</h2><p>by Mira Holt</p>"
+            f"<p><b>Summary:</b> {_SUMMARY}</p><p>Rated: General. Status: Complete. {stated}</p>"
+            f"{body}{links}</div><div id='footer'>All stories belong to their authors.</div>"
+            f"</body></html>").encode()
+
+
+@pytest.mark.parametrize("links", [
+    "<p><a href='/read/41/1'>Read the story</a></p>",
+    "<p><a href='/dl/41.epub'>EPUB</a> | <a href='/dl/41.mobi'>MOBI</a> | <a href='/dl/41.pdf'>PDF</a></p>",
+    "<p><a href='/get?sid=41'>Click to read</a></p>",
+])
+def test_a_storys_landing_page_is_no_story(links: str):
+    """Its fields and summary and a way to the story elsewhere: a book of the summary
+    alone, under the story's title, is the wrong book."""
+    with pytest.raises(StoryError) as err:
+        convert("landing.html", _landing(links))
+    assert err.value.exit_code == 4 and "landing page" in err.value.message
+
+
+def test_a_story_page_listing_its_chapters_with_their_notes_is_no_story():
+    """An eFiction story page: each chapter linked, with its notes under it (more words than
+    a landing page's summary), where the page states many more words than it holds."""
+    rows = "".join(
+        f"<p>{n}. <a href='viewstory.php?sid=41&amp;chapter={n}'>Chapter {n}</a> (2,800 words)</p>"
+        f"<p>Notes: {_PROSE} {_PROSE} {_PROSE}</p>" for n in range(1, 4))
+    with pytest.raises(StoryError) as err:
+        convert("storypage.html", _landing("", body=rows))
+    assert "landing page" in err.value.message
+
+
+def test_a_drabble_with_download_links_is_a_story():
+    """The page holds the length it states: the story is there, links or not."""
+    drabble = "".join(f"<p>{_PROSE}</p>" for _ in range(2))
+    page = _landing("<p><a href='/dl/41.epub'>EPUB</a> | <a href='/dl/41.pdf'>PDF</a></p>",
+                    body=drabble, stated="Words: 90")
+    story = convert("drabble.html", page).story
+    assert "The lamp turned above her" in chapter_text(story)
+
+
+def test_a_chapter_page_with_links_to_the_other_chapters_is_a_story():
+    """Chapter links around a chapter's text, and the whole story's length stated."""
+    nav = "".join(f"<a href='viewstory.php?sid=41&amp;chapter={n}'>{n}</a> " for n in range(1, 6))
+    page = (f"<html><body><div class='nav'>{nav}</div><div id='content'><h2>Salt Letters</h2>"
+            f"<p>Word count: 14,000</p>" + "".join(f"<p>{_PROSE}</p>" for _ in range(12))
+            + f"</div><div class='nav'>{nav}</div></body></html>").encode()
+    story = convert("chapter.html", page).story
+    assert "The lamp turned above her" in chapter_text(story)
+
+
 def test_ao3_copied_page_furniture_after_the_end_notes_is_dropped():
     """The page's series links, comment form and footer under the work's end notes."""
     data = (LAYOUTS / "ao3_copied.txt").read_text("utf-8").split("\nKudos\n")[0] + (

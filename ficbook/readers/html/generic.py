@@ -10,6 +10,7 @@ unless they hold most of the page's text: density beats names.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -166,6 +167,51 @@ def index_page(soup: BeautifulSoup) -> bool:
     return words(text_of(root)) - linked < 400
 
 
+# A link that takes the reader to the story elsewhere: "Read the fanfic", "Click to read",
+# "Download the story" (not "Read more", a blog's link to its next post).
+_READ_LINK = re.compile(r"(?:click(?: here)? to read|start reading|read (?:the |this )?"
+                        r"(?:fan ?fic(?:tion)?|fic|story|work|book|online|now)|download"
+                        r"(?: the (?:fan ?fic(?:tion)?|fic|story|work|book))?)\b", re.I)
+_FORMATS = frozenset({"epub", "mobi", "azw3", "pdf", "txt", "html", "lit", "fb2", "rtf", "doc", "docx"})
+# What a page says of the story's length: "Word count: 12,184", "Words: 2197".
+_STATED_WORDS = re.compile(r"\b(?:word ?count|words)\s*:\s*(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)", re.I)
+LANDING_MAX = 300  # a landing page's own text, at most: a summary, notes, fields
+
+
+@dataclass(frozen=True, slots=True)
+class Landing:
+    """What a page shows of a story kept elsewhere (`landing_signs`)."""
+
+    stated: int  # the length it states ("Word count: 12,184"), 0 if none
+    ways: bool  # links to read or download it: "Read the fanfic", EPUB | MOBI | PDF
+
+
+def landing_signs(soup: BeautifulSoup, page_text: str) -> Landing:
+    """Read from the whole page, before its menus and link lists are dropped."""
+    stated = max((int(re.sub(r"\D", "", m.group(1))) for m in _STATED_WORDS.finditer(page_text)),
+                 default=0)
+    links = soup.find_all("a", href=True)
+    texts = [text_of(a).strip().lower() for a in links]
+    ways = sum(t in _FORMATS for t in texts) >= 2 or any(_READ_LINK.match(t) for t in texts)
+    return Landing(stated, ways)
+
+
+def landing_page(signs: Landing, main: Tag) -> bool:
+    """A story's landing page, `main` its densest block: the story's fields and summary
+    with links to read or download it; or a list of its chapters, linked, where the page
+    states many more words than it holds (an eFiction story page, chapter notes and all;
+    a chapter's page has its links to the others around its text, not in it). A page
+    that holds the length it states is the story: a drabble with download links."""
+    prose = words(text_of(main))
+    if signs.stated and prose >= 0.6 * signs.stated:
+        return False
+    if signs.ways and prose < LANDING_MAX:
+        return True
+    listed = {m.group(1) for a in main.find_all("a", href=True)
+              if (m := _CHAPTER_LINK.search(str(a["href"])))}
+    return len(listed) >= 2 and signs.stated >= 4 * max(prose, 1)
+
+
 def works_list(soup: BeautifulSoup) -> bool:
     """A list of works, not a work: an archive's series, tag, search or bookmarks page
     (AO3's `li.blurb`, FanFiction.Net's `div.z-list`), with little text beside the blurbs."""
@@ -191,8 +237,15 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
                          "search page); save each work's own page, or give its link", file=ctx.name)
     page_text = text_of(root)
     total = words(page_text)
+    signs = landing_signs(soup, page_text)
     strip_chrome(root, ctx)
     main = main_block(root)
+    if landing_page(signs, main):
+        from ficbook.errors import StoryError
+
+        raise StoryError("no story text: the page is the story's landing page (its summary, and "
+                         "links to read or download it or to its chapters); save the story's own "
+                         "pages or its download", file=ctx.name)
     title = _heading_title(root, main) or _title_from_page(page_title(soup))
     author_meta = soup.find("meta", attrs={"name": "author"})
     blocks = tidy(blocks_of(main, ctx))
