@@ -31,6 +31,7 @@ class LanguageData:
     notes_exact: tuple[str, ...]  # the same, matched with their case
     notes_bare: tuple[str, ...]  # a paragraph that is only one of these heads a note
     chapter_words: tuple[str, ...]  # "chapter", "capítulo"…
+    chapter_acts: tuple[str, ...]  # a play's "act", "acto": chapters, unless chapters hold them
     chapter_numbers: tuple[str, ...]  # "one", "uno", "première"…
     chapter_special: tuple[str, ...]  # "prologue", "épilogue"…
     chapter_patterns: tuple[str, ...]  # whole heading regexes (第三章) with num, word, rest
@@ -83,6 +84,7 @@ def _parse(code: str, doc: dict) -> LanguageData:
         header=header, by=_words(doc.get("by")), notes=_words(doc.get("notes")),
         notes_exact=_words(doc.get("notes_exact")), notes_bare=_words(doc.get("notes_bare")),
         chapter_words=_words(chapters.get("words")),
+        chapter_acts=_words(chapters.get("acts")),
         chapter_numbers=_words(chapters.get("numbers")),
         chapter_special=_words(chapters.get("special")),
         chapter_patterns=_words(chapters.get("patterns")),

@@ -61,6 +61,7 @@ class Vocabulary:
     note_bare: re.Pattern[str]  # notes._BARE (fullmatch)
     one_word_notes: frozenset[str]  # lower-case labels that need a colon ("note", "nota")
     heading_words: str  # chapters: "chapter|chap\.|…"
+    heading_acts: str  # a play's: "act|…"
     heading_numbers: str
     heading_special: str
     heading_patterns: tuple[str, ...]  # whole-heading regexes (第三章)
@@ -109,6 +110,7 @@ def _vocabulary(code: str) -> Vocabulary:
         by_words=alternation(_all(langs, "by")) or "by",
         note_label=re.compile(note_label), note_bare=re.compile(note_bare, re.IGNORECASE), one_word_notes=one_word,
         heading_words=alternation(_all(langs, "chapter_words")),
+        heading_acts=alternation(_all(langs, "chapter_acts")),
         heading_numbers=alternation(_all(langs, "chapter_numbers")),
         heading_special=alternation(_all(langs, "chapter_special")),
         heading_patterns=tuple(_all(langs, "chapter_patterns")),

@@ -1,6 +1,6 @@
 """Chapter headings in plain text: `Chapter 1`, `Chapter One: Title`, `CHAPTER I.`,
-`Part 2`, `Prologue`, `Epilogue`, `Interlude`, a bare roman numeral on its own line, and
-AO3's copied `Chapter Text`. A heading is a paragraph of one short line; a sentence that
+`Part 2`, `Prologue`, `Epilogue`, `Interlude`, a play's `ACT II.`, a bare roman numeral on
+its own line, and AO3's copied `Chapter Text`. A heading is a paragraph of one short line; a sentence that
 begins "Chapter" is not one."""
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class _Patterns:
     start: re.Pattern[str]  # the words a heading starts with: a quick test first
     maybe: re.Pattern[str]  # one test for headings, AO3's "Chapter Text" and bare numerals
     may_start: FirstChars  # character -> can `maybe` match from it
+    act: re.Pattern[str]  # a heading's title that is a play's act: "ACT II."
 
 
 @lru_cache(maxsize=32)
@@ -58,14 +59,15 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
     numbers = "|".join(x for x in (_ROMAN, vocab.heading_numbers and
                                    rf"(?:the\s+)?(?:{vocab.heading_numbers})") if x)
     # the words a heading starts with, and the whole shapes without their group names
-    words = "|".join(x for x in (vocab.heading_words, vocab.heading_special,
+    divisions = "|".join(x for x in (vocab.heading_words, vocab.heading_acts) if x)
+    words = "|".join(x for x in (divisions, vocab.heading_special,
                                  *(re.sub(r"\(\?P<\w+>", "(?:", p) for p in vocab.heading_patterns))
                      if x)
     # One test for all three: a heading and AO3's "Chapter Text" start with one of the
     # words, and a bare numeral is all numeral.
     maybe = rf"\s*(?:(?i:{words})|[IVXLC]{{1,9}}\.?\s*\Z)"
     return _Patterns(
-        heading=re.compile(rf"(?P<word>{vocab.heading_words or '(?!)'})\s+"
+        heading=re.compile(rf"(?P<word>{divisions or '(?!)'})\s+"
                            rf"(?P<num>\d{{1,4}}|{numbers})\b{rest}", re.IGNORECASE),
         special=re.compile(rf"(?P<word>{vocab.heading_special or '(?!)'}){special_rest}",
                            re.IGNORECASE),
@@ -73,7 +75,8 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
         start=re.compile(rf"\s*(?:{words})", re.IGNORECASE),
         # Character -> can a heading, marker or numeral start with it (most paragraphs are
         # settled by one lookup; those starting "I" or "C" need the regex).
-        maybe=re.compile(maybe), may_start=FirstChars(maybe))
+        maybe=re.compile(maybe), may_start=FirstChars(maybe),
+        act=re.compile(rf"(?:{vocab.heading_acts or '(?!)'})\b", re.IGNORECASE))
 
 
 _EN_PATTERNS = _patterns(_EN)
@@ -205,7 +208,43 @@ def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | Non
             found[i] = title
         elif _AO3_TEXT.fullmatch(t):
             found[i] = None
+    acts = sorted(i for i, t in found.items() if t is not None and pats.act.match(t))
+    if acts:
+        within = any(t is not None and not pats.act.match(t) and pats.heading.fullmatch(t)
+                     for t in found.values())
+        before = sum(len(p.text.split()) for p in paras[:acts[0]])
+        # A novel's chapter that holds a play, or the book's closing pages that retell one
+        # act by act: the acts are theirs, not the book's
+        if within or before > sum(len(p.text.split()) for p in paras[acts[0]:]):
+            where = "inside the chapters" if within else "in the book's last pages"
+            ctx.report("info", "lines-kept", f"headings {quote(paras[acts[0]].text)} … are a "
+                       f"play's acts {where}, kept in their text", paras[acts[0]].line)
+            for i in acts:
+                del found[i]
+    for i in _contents(found, paras):
+        del found[i]
     for i, title in sorted(found.items()):
         what = "AO3 chapter marker" if title is None else "chapter heading"
         ctx.report("info", "chapter", f"{what} {quote(paras[i].text)}", paras[i].line)
     return found
+
+
+# Under a contents entry, at most this many words: its synopsis.
+_SYNOPSIS_WORDS = 150
+
+
+def _contents(found: dict[int, str | None], paras: Sequence[RawPara]) -> list[int]:
+    """The first headings, when the same headings follow again in the same order and the
+    first ones head a few lines each: a contents list, a synopsis under each entry (a
+    play's "ACT I. / SCENE I. In the Witch's Orchard…" before its first act)."""
+    at = sorted(found)
+    names = [re.sub(r"\W+", " ", t).strip().casefold() if t else None for t in map(found.get, at)]
+    if len(at) < 4 or names[0] is None:
+        return []
+    k = next((j for j in range(1, len(at)) if names[j] == names[0]), 0)
+    if k < 2 or names[k:2 * k] != names[:k]:
+        return []
+    for a, b in zip(at[:k], at[1:k + 1], strict=True):
+        if sum(len(p.text.split()) for p in paras[a + 1:b]) > _SYNOPSIS_WORDS:
+            return []
+    return at[:k]
