@@ -1,7 +1,7 @@
 """Chapter headings in plain text: `Chapter 1`, `Chapter One: Title`, `CHAPTER I.`,
 `Part 2`, `Prologue`, `Epilogue`, `Interlude`, a play's `ACT II.`, a bare roman numeral on
-its own line, and AO3's copied `Chapter Text`. A heading is a paragraph of one short line; a sentence that
-begins "Chapter" is not one."""
+its own line, and AO3's copied `Chapter Text`. A heading is a paragraph of one short line;
+a sentence that begins "Chapter" is not one."""
 
 from __future__ import annotations
 
