@@ -55,3 +55,22 @@ def test_acts_retold_in_the_books_last_pages_are_not_its_chapters() -> None:
     assert [c.title for c in story.chapters] == [None]
     text = " ".join(block_text(b) for b in story.chapters[0].blocks)
     assert text.count("The play itself") == 120 and "ACTO SEGUNDO" in text
+
+
+HEADER = ("The Project Gutenberg eBook of The Lamp Room\n\nThis ebook is for the use of anyone "
+          "anywhere in the United States and\nmost other parts of the world at no cost.\n\n"
+          "Title: The Lamp Room\n\nAuthor: Nell Arden\n\nLanguage: English\n\n"
+          "*** START OF THE PROJECT GUTENBERG EBOOK THE LAMP ROOM ***\n\n\n")
+FOOTER = "\n\n*** END OF THE PROJECT GUTENBERG EBOOK THE LAMP ROOM ***\n"
+
+
+def test_a_plays_cast_before_its_first_act_is_the_plays_own() -> None:
+    """In an edition whose title page and contents before chapter one are dropped, the
+    cast of a play (a column of roles and players, short lines) stays: it is the play's."""
+    front = ("THE LAMP ROOM\n\nA PLAY IN TWO ACTS\n\n\n"
+             "  CHARACTERS            ORIGINAL CAST\n\n  Warden                Ada Moss.\n\n"
+             "  Keeper                Ivo Lund.\n\n\n")
+    story = run(HEADER + front + play(["ACT I.", "ACT II."]) + FOOTER, name="lamp.txt").story
+    assert [c.title for c in story.chapters] == [None, "ACT I", "ACT II"]
+    first = " ".join(block_text(b) for b in story.chapters[0].blocks)
+    assert "Ada Moss." in first and "Ivo Lund." in first

@@ -161,12 +161,13 @@ def _first_heading(lines: list[str], paras: list[RawPara], body: list[int],
     """The 1-based line of the book's first chapter heading, when text stands before it
     and two chapters or more follow. A heading near the top whose chapter holds no
     text (`Tome I` over the contents table) is the front's."""
-    from ficbook.readers.text.chapters import find_headings
+    from ficbook.readers.text.chapters import find_headings, is_act
     from ficbook.readers.text.reader import _split_headings
 
     scratch = Context(ctx.options, ctx.source)  # a first look: its reports are not kept
     split = _split_headings(paras, scratch)
-    order = sorted(find_headings(split, scratch))
+    found = find_headings(split, scratch)
+    order = sorted(found)
     if not body or len(order) < 2:
         return None
     near = body[0] + max(int((body[-1] - body[0]) * NEAR), NEAR_LINES)
@@ -178,6 +179,8 @@ def _first_heading(lines: list[str], paras: list[RawPara], body: list[int],
         k += 1
     if len(order) - k < 2 or order[k] == 0:
         return None
+    if is_act(found[order[k]], ctx.vocab):
+        return None  # what stands before a play's first act (its cast, its scenes) is the play's
     return split[order[k]].line
 
 

@@ -80,6 +80,11 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
 
 
 _EN_PATTERNS = _patterns(_EN)
+
+
+def is_act(title: str | None, vocab: Vocabulary = _EN) -> bool:
+    """Is the heading a play's act ("ACT II.", "Acto segundo")?"""
+    return title is not None and (_EN_PATTERNS if vocab is _EN else _patterns(vocab)).act.match(title) is not None
 _HEADING = _EN_PATTERNS.heading
 _SPECIAL = _EN_PATTERNS.special
 _START = _EN_PATTERNS.start
@@ -208,9 +213,9 @@ def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | Non
             found[i] = title
         elif _AO3_TEXT.fullmatch(t):
             found[i] = None
-    acts = sorted(i for i, t in found.items() if t is not None and pats.act.match(t))
+    acts = sorted(i for i, t in found.items() if is_act(t, vocab))
     if acts:
-        within = any(t is not None and not pats.act.match(t) and pats.heading.fullmatch(t)
+        within = any(t is not None and not is_act(t, vocab) and pats.heading.fullmatch(t)
                      for t in found.values())
         before = sum(len(p.text.split()) for p in paras[:acts[0]])
         # A novel's chapter that holds a play, or the book's closing pages that retell one
