@@ -166,3 +166,20 @@ def test_gutenberg_html_front_sections_are_not_chapters():
     page = f"<html><body>{front}{preface}{chapters}</body></html>"
     story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
     assert [c.title for c in story.chapters] == ["Preface", "CHAPTER I", "CHAPTER II", "CHAPTER III"]
+
+
+def test_gutenberg_html_printing_history_and_transcription_credit_are_front_matter():
+    """A title page followed by the book's printing history ("Reprinted March 1892;
+    June 1894.", "Pocket Edition, 1901.") and the transcriber's "Transcribed from the …
+    edition by …" line: the edition's, not a chapter, though its lines end in full stops."""
+    chapters = "".join(f"<h2>CHAPTER {n}.</h2><p>The {w} lamp was lit at dusk and put out at dawn, "
+                       f"and the keeper wrote it down in the log each time.</p>"
+                       for n, w in (("I", "first"), ("II", "second"), ("III", "third")))
+    front = ("<p>Transcribed from the 1901 Small and Sons edition by a volunteer, email v@example.org</p>"
+             "<h1>The Lamp Keeper, by Orla Penhallow</h1><p>THE LAMP KEEPER</p><p>by ORLA PENHALLOW</p>"
+             "<p>First printed in the Harbour Gazette, 1889.</p><p>Reprinted March 1892; June 1894.</p>"
+             "<p>Pocket Edition, 1901.</p>")
+    page = f"<html><body>{front}{chapters}</body></html>"
+    story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II", "CHAPTER III"]
+    assert "Reprinted March" not in all_text(story) and "Transcribed from" not in all_text(story)

@@ -23,7 +23,7 @@ _END = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|^\s*End of (?:
 _EBOOK_OF = re.compile(r"Project Gutenberg(?:'s)? e-?(?:book|text) of (?P<title>.+?)"
                        r"(?:,\s+by\s+(?P<author>.+?))?\s*$", re.IGNORECASE)
 _FIELD = re.compile(r"^\s*(Title|Author|Language)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_EDITION = re.compile(r"^\s*(?:\[?Transcriber['’]s Notes?|Produced by|E-?text prepared by)\b",
+_EDITION = re.compile(r"^\s*(?:\[?Transcriber['’]s Notes?|Produced by|E-?text prepared by|Transcribed from)\b",
                       re.IGNORECASE)
 _EDITION_CLASS = re.compile(r"^(?:transnote|tnote|transcriber\w*|tn)$", re.IGNORECASE)
 _HEADINGS = ("h1", "h2", "h3", "h4")
@@ -200,13 +200,19 @@ def _book_front(chapters: list[Chapter], ctx: PageContext, dropped: list[str]) -
     return chapters[k:]
 
 
+# A line of the printing history: "Reprinted April, June 1891; March 1892.", "Kelmscott
+# Press Edition, 1892.", "First printed serially in the Commonweal, 1890."
+_PRINTING = re.compile(r"(?=.*\b(?:1[5-9]|20)\d\d\b)(?=.*\b(?:(?:re)?print(?:ed|ing)|impression|edition)\b)",
+                       re.IGNORECASE)
+
+
 def _sentence(text: str) -> bool:
     """A sentence of a few words in lower case: story text, however short (a title page
-    shouts, a contents line ends in its page number)."""
+    shouts, a contents line ends in its page number, a printing history names years)."""
     from ficbook.readers.layouts.bookmatter import shouts
 
     return len(text.split()) >= 6 and text.rstrip().endswith((".", "!", "?", "…", "\"", "”", "»")) \
-        and not shouts(text)
+        and not shouts(text) and not _PRINTING.match(text)
 
 
 def _heading(tag: Tag) -> str:
