@@ -183,3 +183,22 @@ def test_gutenberg_html_printing_history_and_transcription_credit_are_front_matt
     story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
     assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II", "CHAPTER III"]
     assert "Reprinted March" not in all_text(story) and "Transcribed from" not in all_text(story)
+
+
+def test_gutenberg_html_footnotes_after_the_last_chapter_are_its_notes():
+    """A last section headed FOOTNOTES whose paragraphs open with their marks: the book's
+    notes, set apart after the story; a last chapter called "Notes" in sentences stays one."""
+    chapters = "".join(f"<h2>CHAPTER {n}.</h2><p>The {w} lamp was lit at dusk and put out at dawn, "
+                       f"and the keeper wrote it down[{k}] in the log each time.</p>"
+                       for k, (n, w) in enumerate((("I", "first"), ("II", "second"), ("III", "third")), 1))
+    notes = ("<h2>FOOTNOTES:</h2><p>[1]  The log survives, water-stained, in the harbour office.</p>"
+             "<p>[2]  Some say the second keeper was the first one's daughter.</p>")
+    page = f"<html><body>{chapters}{notes}</body></html>"
+    story = read_story(Source(Path("lamp.html"), page.encode()), ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II", "CHAPTER III"]
+    [note] = story.end_notes
+    assert note.label == "FOOTNOTES" and "water-stained" in block_text(note.blocks[0])
+    prose = "<h2>Notes</h2><p>She kept notes too, in a hand nobody else could read, until the spring.</p>"
+    story = read_story(Source(Path("lamp.html"), f"<html><body>{chapters}{prose}</body></html>".encode()),
+                       ConvertOptions(layout="gutenberg")).story
+    assert [c.title for c in story.chapters][-1] == "Notes" and not story.end_notes

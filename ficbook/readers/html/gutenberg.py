@@ -63,6 +63,7 @@ def read_gutenberg(soup: BeautifulSoup, ctx: PageContext, keep_boilerplate: bool
             _drop(tag, "edition note", ctx, dropped)
     chapters = _book_front(_chapters(body, ctx, str(fields.get("title") or "")), ctx,
                            dropped)
+    chapters, end = _footnotes(chapters, ctx)
     if not any(b for c in chapters for b in c.blocks):
         raise StoryError("no story text: the file holds only Project Gutenberg boilerplate",
                          file=ctx.name)
@@ -76,7 +77,28 @@ def read_gutenberg(soup: BeautifulSoup, ctx: PageContext, keep_boilerplate: bool
                      authors=tuple(fields.get("authors", ())),
                      language=fields.get("language"))
     return Story(meta=meta, chapters=story_chapters(chapters, ctx.name), front_notes=front,
-                 path=ctx.name)
+                 end_notes=end, path=ctx.name)
+
+
+# The book's notes gathered after its last chapter under their own heading, each one
+# opening with its mark: "[1] …", "1. …", "* …".
+_NOTES_HEADING = re.compile(r"\s*(?:foot\s*notes|end\s*notes|notes|anmerkungen|fußnoten|notas|"
+                            r"note|примечания|przypisy)\s*[:.]?\s*", re.IGNORECASE)
+_NOTE_MARK = re.compile(r"\s*(?:\[\w{1,4}\]|\(\d{1,3}\)|\d{1,3}[.)]|[*†‡§])")
+
+
+def _footnotes(chapters: list[Chapter], ctx: PageContext) -> tuple[list[Chapter], tuple[Note, ...]]:
+    """A last section headed "FOOTNOTES" whose paragraphs each open with a note's mark: the
+    book's notes, after the story (as a Markdown file's footnotes), not its last chapter."""
+    from ficbook.text import block_text
+
+    last = chapters[-1] if len(chapters) > 1 else None
+    if last is None or not last.title or not _NOTES_HEADING.fullmatch(last.title) or not last.blocks \
+            or not all(isinstance(b, Paragraph) and _NOTE_MARK.match(block_text(b)) for b in last.blocks):
+        return chapters, ()
+    ctx.info("author-note", f"{last.title.rstrip(':. ')}: the book's {len(last.blocks)} notes "
+                            "after its last chapter, set apart")
+    return chapters[:-1], (Note("author-note", last.blocks, label=last.title.rstrip(":. ")),)
 
 
 def _fields(soup: BeautifulSoup) -> dict[str, Any]:
