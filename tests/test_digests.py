@@ -118,12 +118,10 @@ def test_the_bundled_cover_files_are_stamped_from_the_kept_digests(cache: Path, 
     files = _cover_files(bundled)
     monkeypatch.delenv("FICBOOK_COVERS", raising=False)
     monkeypatch.setattr(cover_folder, "covers_dir", lambda: bundled)
-    monkeypatch.setattr(manifest, "_bundled", [])
     monkeypatch.setattr(manifest, "_seen", {})
     first = [manifest.stamp(p) for p in files]
     assert [s.digest for s in first] == [digest(p.read_bytes()) for p in files]
-    new_run(monkeypatch)
-    manifest.tool_key()  # a run begins: what the last one looked for is forgotten
+    new_run(monkeypatch)  # the next process: the digests kept in the cache folder, no others
     monkeypatch.setattr(manifest, "_seen", {})
     read: list[str] = []
     monkeypatch.setattr(digests, "read_regular", lambda path, limit: read.append(path))
@@ -140,7 +138,6 @@ def test_the_cover_files_of_ficbook_covers_are_a_users_and_stamped_as_read(cache
     mine.mkdir()
     files = _cover_files(mine)
     monkeypatch.setenv("FICBOOK_COVERS", str(mine))
-    monkeypatch.setattr(manifest, "_bundled", [])
     monkeypatch.setattr(manifest, "_seen", {})
     stamps = [manifest.stamp(p) for p in files]
     assert [s.digest for s in stamps] == [digest(p.read_bytes()) for p in files]

@@ -69,37 +69,25 @@ def stamp(path: Path, data: bytes | None = None, st: os.stat_result | None = Non
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _seen.get(key)
-    if known is None or data is not None:
-        own = _bundled_digests().get(str(path)) if data is None else None
-        known = _seen[key] = own or digest(data if data is not None else read_regular(path, MAX_INPUT_BYTES)[0])
+    if data is not None:
+        known = _seen[key] = digest(data)
+    elif known is None:
+        name = str(path)
+        known = _seen[key] = (file_digests([name], MAX_INPUT_BYTES)[name] if _bundled(name)
+                              else digest(read_regular(path, MAX_INPUT_BYTES)[0]))
     return Stamp(str(path), st.st_size, st.st_mtime_ns, known)
 
 
-# The digests of the cover styles and fonts ficbook ships, looked for once a run.
-_bundled: list[dict[str, str]] = []
+def _bundled(path: str) -> bool:
+    """One of the cover styles and fonts ficbook ships (not `$FICBOOK_COVERS`, a user's).
+    Every book's record lists them (`build.cover_inputs`: 11 MB of fonts), and a run's
+    first record into a new folder read and hashed them all while the workers waited.
+    They are ficbook's own files: their digests are kept between runs (`digests`)."""
+    if os.environ.get("FICBOOK_COVERS"):
+        return False
+    from ficbook.cover.folder import covers_dir
 
-
-def _bundled_digests() -> dict[str, str]:
-    """By path: the cover styles and fonts ficbook ships (not `$FICBOOK_COVERS`, a user's).
-    Every book's record lists them (`build.cover_inputs`): 11 MB of fonts, read and hashed
-    in each run's first record while the workers wait. They are ficbook's own files, so
-    their digests are kept between runs (`digests`)."""
-    if not _bundled:
-        _bundled.append({})
-        if not os.environ.get("FICBOOK_COVERS"):
-            from ficbook.cover.folder import covers_dir
-
-            paths = []
-            for folder in (str(covers_dir()), os.path.join(str(covers_dir()), "fonts")):
-                try:
-                    paths += [e.path for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
-                except OSError:
-                    pass
-            try:
-                _bundled[0].update(file_digests(paths, MAX_INPUT_BYTES))
-            except OSError:  # one unreadable: each is stamped as any input is
-                pass
-    return _bundled[0]
+    return os.path.dirname(path) in (folder := str(covers_dir()), os.path.join(folder, "fonts"))
 
 
 # Inputs found unchanged in this run, as recorded -> their mtime now: the cover style and
@@ -179,7 +167,6 @@ def tool_key() -> str:
 
     _verified.clear()
     _real_folders.clear()
-    _bundled.clear()
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{ficbook.__version__}|{sys.version}".encode())
     for name in ("SOURCE_DATE_EPOCH", "FICBOOK_COVERS"):

@@ -155,12 +155,15 @@ _CHAPTER_LINK = re.compile(r"(?:viewstory\.php\?(?:[^\"'>]*&(?:amp;)?)?sid=\d+&(
                            r"/s/\d+/|/works/\d+/chapters/)(\d+)")
 
 
+def _chapter_links(tag: Tag) -> set[str]:
+    """The chapter numbers of the links under `tag` to one story's chapter pages."""
+    return {m.group(1) for a in tag.find_all("a", href=True) if (m := _CHAPTER_LINK.search(str(a["href"])))}
+
+
 def index_page(soup: BeautifulSoup) -> bool:
     """A story's index: links to several of its chapters and little text of its own (an
     eFiction story page with its chapter list, no chapter text)."""
-    chapters = {m.group(1) for a in soup.find_all("a", href=True)
-                if (m := _CHAPTER_LINK.search(str(a["href"])))}
-    if len(chapters) < 2:
+    if len(_chapter_links(soup)) < 2:
         return False
     root = soup.body or soup
     linked = sum(words(text_of(a)) for a in root.find_all("a"))
@@ -196,20 +199,17 @@ def landing_signs(soup: BeautifulSoup, page_text: str) -> Landing:
     return Landing(stated, ways)
 
 
-def landing_page(signs: Landing, main: Tag) -> bool:
-    """A story's landing page, `main` its densest block: the story's fields and summary
-    with links to read or download it; or a list of its chapters, linked, where the page
-    states many more words than it holds (an eFiction story page, chapter notes and all;
-    a chapter's page has its links to the others around its text, not in it). A page
-    that holds the length it states is the story: a drabble with download links."""
-    prose = words(text_of(main))
+def landing_page(signs: Landing, main: Tag, prose: int) -> bool:
+    """A story's landing page, `main` its densest block (`prose` words): the story's fields
+    and summary with links to read or download it; or a list of its chapters, linked,
+    where the page states many more words than it holds (an eFiction story page, chapter
+    notes and all; a chapter's page has its links to the others around its text, not in
+    it). A page that holds the length it states is the story: a drabble with download links."""
     if signs.stated and prose >= 0.6 * signs.stated:
         return False
     if signs.ways and prose < LANDING_MAX:
         return True
-    listed = {m.group(1) for a in main.find_all("a", href=True)
-              if (m := _CHAPTER_LINK.search(str(a["href"])))}
-    return len(listed) >= 2 and signs.stated >= 4 * max(prose, 1)
+    return signs.stated >= 4 * max(prose, 1) and len(_chapter_links(main)) >= 2
 
 
 def works_list(soup: BeautifulSoup) -> bool:
@@ -240,7 +240,8 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     signs = landing_signs(soup, page_text)
     strip_chrome(root, ctx)
     main = main_block(root)
-    if landing_page(signs, main):
+    kept = words(text_of(main))
+    if landing_page(signs, main, kept):
         from ficbook.errors import StoryError
 
         raise StoryError("no story text: the page is the story's landing page (its summary, and "
@@ -249,7 +250,6 @@ def read_generic(soup: BeautifulSoup, ctx: PageContext, raw: str) -> Story:
     title = _heading_title(root, main) or _title_from_page(page_title(soup))
     author_meta = soup.find("meta", attrs={"name": "author"})
     blocks = tidy(blocks_of(main, ctx))
-    kept = words(text_of(main))
     if total and kept < total:
         ctx.info("chrome-dropped", f"kept the main text block: {kept:,} of {total:,} words on "
                                    "the page; the rest was menus, links and comments")

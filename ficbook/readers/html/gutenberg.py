@@ -92,13 +92,15 @@ def _footnotes(chapters: list[Chapter], ctx: PageContext) -> tuple[list[Chapter]
     book's notes, after the story (as a Markdown file's footnotes), not its last chapter."""
     from ficbook.text import block_text
 
-    last = chapters[-1] if len(chapters) > 1 else None
-    if last is None or not last.title or not _NOTES_HEADING.fullmatch(last.title) or not last.blocks \
+    if len(chapters) < 2:
+        return chapters, ()
+    *story, last = chapters
+    if not last.title or not _NOTES_HEADING.fullmatch(last.title) or not last.blocks \
             or not all(isinstance(b, Paragraph) and _NOTE_MARK.match(block_text(b)) for b in last.blocks):
         return chapters, ()
-    ctx.info("author-note", f"{last.title.rstrip(':. ')}: the book's {len(last.blocks)} notes "
-                            "after its last chapter, set apart")
-    return chapters[:-1], (Note("author-note", last.blocks, label=last.title.rstrip(":. ")),)
+    label = last.title.rstrip(":. ")
+    ctx.info("author-note", f"{label}: the book's {len(last.blocks)} notes after its last chapter, set apart")
+    return story, (Note("author-note", last.blocks, label=label),)
 
 
 def _fields(soup: BeautifulSoup) -> dict[str, Any]:

@@ -80,16 +80,17 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
 
 
 _EN_PATTERNS = _patterns(_EN)
-
-
-def is_act(title: str | None, vocab: Vocabulary = _EN) -> bool:
-    """Is the heading a play's act ("ACT II.", "Acto segundo")?"""
-    return title is not None and (_EN_PATTERNS if vocab is _EN else _patterns(vocab)).act.match(title) is not None
 _HEADING = _EN_PATTERNS.heading
 _SPECIAL = _EN_PATTERNS.special
 _START = _EN_PATTERNS.start
 _MAYBE = _EN_PATTERNS.maybe
 _MAY_START = _EN_PATTERNS.may_start
+
+
+def is_act(title: str | None, vocab: Vocabulary = _EN) -> bool:
+    """Is the heading a play's act ("ACT II.", "Acto segundo")?"""
+    pats = _EN_PATTERNS if vocab is _EN else _patterns(vocab)
+    return title is not None and pats.act.match(title) is not None
 
 
 def heading(text: str, vocab: Vocabulary = _EN) -> str | None:
@@ -213,25 +214,33 @@ def find_headings(paras: Sequence[RawPara], ctx: Context) -> dict[int, str | Non
             found[i] = title
         elif _AO3_TEXT.fullmatch(t):
             found[i] = None
-    acts = sorted(i for i, t in found.items() if is_act(t, vocab))
-    if acts:
-        within = any(t is not None and not is_act(t, vocab) and pats.heading.fullmatch(t)
-                     for t in found.values())
-        before = sum(len(p.text.split()) for p in paras[:acts[0]])
-        # A novel's chapter that holds a play, or the book's closing pages that retell one
-        # act by act: the acts are theirs, not the book's
-        if within or before > sum(len(p.text.split()) for p in paras[acts[0]:]):
-            where = "inside the chapters" if within else "in the book's last pages"
-            ctx.report("info", "lines-kept", f"headings {quote(paras[acts[0]].text)} … are a "
-                       f"play's acts {where}, kept in their text", paras[acts[0]].line)
-            for i in acts:
-                del found[i]
-    for i in _contents(found, paras):
+    for i in _acts_kept_as_text(found, paras, ctx):
+        del found[i]
+    for i in _contents(found, paras):  # among the headings left: a contents list of the acts
         del found[i]
     for i, title in sorted(found.items()):
         what = "AO3 chapter marker" if title is None else "chapter heading"
         ctx.report("info", "chapter", f"{what} {quote(paras[i].text)}", paras[i].line)
     return found
+
+
+def _acts_kept_as_text(found: dict[int, str | None], paras: Sequence[RawPara], ctx: Context) -> list[int]:
+    """A play's act headings that are not the book's chapters: those inside a novel's
+    chapters (a play the children put on), or only in the book's last pages (a closing
+    note that retells a sequel act by act: fewer words after the first act than before)."""
+    vocab = ctx.vocab
+    acts = sorted(i for i, t in found.items() if is_act(t, vocab))
+    if not acts:
+        return []
+    pats = _EN_PATTERNS if vocab is _EN else _patterns(vocab)
+    within = any(not is_act(t, vocab) and pats.heading.fullmatch(t) for t in found.values() if t)
+    before = sum(len(p.text.split()) for p in paras[:acts[0]])
+    if not within and before <= sum(len(p.text.split()) for p in paras[acts[0]:]):
+        return []
+    where = "inside the chapters" if within else "in the book's last pages"
+    ctx.report("info", "lines-kept", f"headings {quote(paras[acts[0]].text)} … are a play's acts "
+               f"{where}, kept in their text", paras[acts[0]].line)
+    return acts
 
 
 # Under a contents entry, at most this many words: its synopsis.
