@@ -430,14 +430,17 @@ def test_a_drabble_with_download_links_is_a_story():
     assert "The lamp turned above her" in chapter_text(story)
 
 
-def test_a_chapter_page_with_links_to_the_other_chapters_is_a_story():
-    """Chapter links around a chapter's text, and the whole story's length stated."""
-    nav = "".join(f"<a href='viewstory.php?sid=41&amp;chapter={n}'>{n}</a> " for n in range(1, 6))
-    page = (f"<html><body><div class='nav'>{nav}</div><div id='content'><h2>Salt Letters</h2>"
-            f"<p>Word count: 14,000</p>" + "".join(f"<p>{_PROSE}</p>" for _ in range(12))
-            + f"</div><div class='nav'>{nav}</div></body></html>").encode()
+@pytest.mark.parametrize("where", ["around", "among"])
+def test_a_chapter_page_with_links_to_the_other_chapters_is_a_story(where: str):
+    """Links to the other chapters around a chapter's text, or in its block above it, and
+    the whole story's length stated (far more than the chapter)."""
+    nav = "<p>" + "".join(f"<a href='viewstory.php?sid=41&amp;chapter={n}'>{n}</a> " for n in range(1, 6)) + "</p>"
+    text = "".join(f"<p>{_PROSE}</p>" for _ in range(24))  # about 1,000 words
+    inside, outside = (nav, "") if where == "among" else ("", f"<div class='nav'>{nav}</div>")
+    page = (f"<html><body>{outside}<div id='content'><h2>Salt Letters</h2><p>Word count: 14,000</p>"
+            f"{inside}{text}</div>{outside}</body></html>").encode()
     story = convert("chapter.html", page).story
-    assert "The lamp turned above her" in chapter_text(story)
+    assert chapter_text(story).count("The lamp turned above her") == 72
 
 
 def test_ao3_copied_page_furniture_after_the_end_notes_is_dropped():

@@ -176,8 +176,11 @@ _READ_LINK = re.compile(r"(?:click(?: here)? to read|start reading|read (?:the |
                         r"(?:fan ?fic(?:tion)?|fic|story|work|book|online|now)|download"
                         r"(?: the (?:fan ?fic(?:tion)?|fic|story|work|book))?)\b", re.I)
 _FORMATS = frozenset({"epub", "mobi", "azw3", "pdf", "txt", "html", "lit", "fb2", "rtf", "doc", "docx"})
-# What a page says of the story's length: "Word count: 12,184", "Words: 2197".
-_STATED_WORDS = re.compile(r"\b(?:word ?count|words)\s*:\s*(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)", re.I)
+# What a page says of the story's length: "Word count: 12,184", "Words: 2197"; the page's
+# text runs elements together ("Salt LettersWord count:"), so a capital after a small letter
+# starts the label too.
+_STATED_WORDS = re.compile(r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:word ?count|words)\s*:\s*"
+                           r"(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)")
 LANDING_MAX = 300  # a landing page's own text, at most: a summary, notes, fields
 
 
@@ -203,13 +206,14 @@ def landing_page(signs: Landing, main: Tag, prose: int) -> bool:
     """A story's landing page, `main` its densest block (`prose` words): the story's fields
     and summary with links to read or download it; or a list of its chapters, linked,
     where the page states many more words than it holds (an eFiction story page, chapter
-    notes and all; a chapter's page has its links to the others around its text, not in
-    it). A page that holds the length it states is the story: a drabble with download links."""
+    notes and all; a chapter's page has its links to the others around its text, or a
+    chapter's worth of text among them). A page that holds the length it states is the
+    story: a drabble with download links."""
     if signs.stated and prose >= 0.6 * signs.stated:
         return False
     if signs.ways and prose < LANDING_MAX:
         return True
-    return signs.stated >= 4 * max(prose, 1) and len(_chapter_links(main)) >= 2
+    return prose < 3 * LANDING_MAX and signs.stated >= 4 * max(prose, 1) and len(_chapter_links(main)) >= 2
 
 
 def works_list(soup: BeautifulSoup) -> bool:
